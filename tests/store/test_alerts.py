@@ -1,0 +1,62 @@
+from zshield_tui.domain import AlertState, Evidence
+from zshield_tui.store import get_alert, upsert_alerts
+from zshield_tui.store.records import audit_trail, set_state
+
+from tests.factories import make_alert
+
+
+def test_alert_round_trips_through_the_store(store):
+    original = make_alert(1, tags=["mitre:T1059"], playbook=["Isolate web-01", "Collect memory"],
+                          evidence=[Evidence(name="capture.pcap", path="/tmp/capture.pcap")],
+                          raw={"rule": {"id": 5715}})
+    upsert_alerts(store.conn, [original], fmt="zshield")
+    assert get_alert(store.conn, original.id) == original
+
+
+def test_ingesting_the_same_alerts_twice_never_duplicates(store):
+    alerts = [make_alert(n) for n in range(10)]
+    first = upsert_alerts(store.conn, alerts, fmt="zshield")
+    second = upsert_alerts(store.conn, alerts, fmt="zshield")
+    assert (first.inserted, first.updated, first.unchanged) == (10, 0, 0)
+    assert (second.inserted, second.updated, second.unchanged) == (0, 0, 10)
+    assert store.conn.execute("SELECT count(*) FROM alert").fetchone()[0] == 10
+
+
+def test_a_changed_record_updates_in_place_and_keeps_the_analysts_state(store):
+    upsert_alerts(store.conn, [make_alert(1)], fmt="zshield")
+    assert set_state(store, "ZS-000001", AlertState.ACKNOWLEDGED, actor="ana")
+    counts = upsert_alerts(store.conn, [make_alert(1, title="Renamed", raw={"v": 2})],
+                           fmt="zshield")
+    stored = get_alert(store.conn, "ZS-000001")
+    assert counts.updated == 1
+    assert stored.title == "Renamed"
+    assert stored.state is AlertState.ACKNOWLEDGED
+
+
+def test_duplicate_ids_within_one_batch_keep_the_last_record(store):
+    counts = upsert_alerts(store.conn, [make_alert(1), make_alert(1, title="Later")],
+                           fmt="zshield")
+    assert counts.inserted == 1
+    assert get_alert(store.conn, "ZS-000001").title == "Later"
+
+
+def test_state_changes_are_written_to_the_audit_trail(store):
+    upsert_alerts(store.conn, [make_alert(1)], fmt="zshield")
+    set_state(store, "ZS-000001", AlertState.IN_PROGRESS, actor="ana@yourorg.com")
+    assert not set_state(store, "ZS-000001", AlertState.IN_PROGRESS, actor="ana@yourorg.com")
+    [entry] = audit_trail(store, "ZS-000001")
+    assert (entry.actor, entry.action, entry.old_value, entry.new_value) == (
+        "ana@yourorg.com", "state", "new", "in_progress")
+
+
+def test_updates_keep_free_text_search_in_step(store):
+    from zshield_tui.store import AlertQuery, parse_filter
+
+    upsert_alerts(store.conn, [make_alert(1, title="Mimikatz on dc-01")], fmt="zshield")
+    upsert_alerts(store.conn, [make_alert(1, title="Cobalt beacon", raw={"v": 2})], fmt="zshield")
+
+    def ids(text):
+        return [r.id for r in AlertQuery(store.conn, parse_filter(text)).page(0, 10)]
+
+    assert ids("mimikatz") == []
+    assert ids("cobalt") == ["ZS-000001"]

@@ -1,0 +1,33 @@
+import pytest
+
+from zshield_tui.store import FilterError, parse_filter
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("sev:urgent", "unknown severity 'urgent'"),
+        ("sev:>=", "unknown severity ''"),
+        ("state:open", "unknown state 'open'"),
+        ("state:", "needs a value"),
+        ("colour:red", "unknown filter key 'colour'"),
+    ],
+)
+def test_bad_filters_explain_themselves(text, message):
+    with pytest.raises(FilterError, match=message):
+        parse_filter(text)
+
+
+def test_free_text_is_quoted_so_fts_syntax_cannot_break_the_query():
+    flt = parse_filter('power"shell OR NEAR( ab*')
+    assert flt.fts_terms == ['"power""shell"*', '"OR"*', '"NEAR("*', '"ab*"*']
+
+
+def test_single_letters_and_punctuation_do_not_search_yet():
+    assert parse_filter("p").is_empty
+    assert parse_filter("- ...").is_empty
+
+
+def test_quoted_values_keep_their_spaces():
+    flt = parse_filter('src:"AWS GuardDuty"')
+    assert flt.params == ["AWS GuardDuty", "AWS GuardDuty\U0010ffff"]

@@ -1,0 +1,3 @@
+from zshield_tui.cli import main
+
+raise SystemExit(main())

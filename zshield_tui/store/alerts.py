@@ -1,0 +1,159 @@
+"""Writing and reading whole alerts.
+
+Bulk ingest goes through the DB-API directly (executemany in large transactions): it is
+the hot path, and the ORM would cost several times the time per row.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import islice
+
+from zshield_tui.domain import IOC, Alert, AlertState, Asset, Evidence, Severity
+
+from .schema import FTS_INDEX_NEW
+
+BATCH = 5000
+
+_UPSERT = """
+INSERT INTO alert (id, title, description, severity, source, category, mitre_technique,
+                   assigned_analyst, state, created_at, parent_id, tags, assets, iocs,
+                   playbook, raw, format, ingested_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET
+    title = excluded.title, description = excluded.description,
+    severity = excluded.severity, source = excluded.source, category = excluded.category,
+    mitre_technique = excluded.mitre_technique,
+    -- the analyst's own work (state, assignment) survives a re-ingest of the same record
+    assigned_analyst = coalesce(alert.assigned_analyst, excluded.assigned_analyst),
+    created_at = excluded.created_at, parent_id = excluded.parent_id, tags = excluded.tags,
+    assets = excluded.assets, iocs = excluded.iocs, playbook = excluded.playbook,
+    raw = excluded.raw, format = excluded.format, updated_at = excluded.updated_at
+WHERE alert.raw IS NOT excluded.raw OR alert.assets IS NOT excluded.assets
+"""
+
+_COLUMNS = ("id, title, description, severity, source, category, mitre_technique, "
+            "assigned_analyst, state, created_at, parent_id, tags, assets, iocs, playbook, raw")
+
+
+@dataclass
+class UpsertCounts:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def iso(moment: datetime) -> str:
+    """The one stored time format: UTC, microseconds, `Z`; sorts as text."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def upsert_alerts(conn: sqlite3.Connection, alerts: Iterable[Alert], *, fmt: str) -> UpsertCounts:
+    """Stores alerts, updating those whose id is already present; never duplicates.
+
+    Commits every BATCH rows, so an interrupted ingest keeps what it stored and a re-run
+    picks up the rest without duplicates.
+    """
+    counts = UpsertCounts()
+    now = iso(datetime.now(UTC))
+    iterator = iter(alerts)
+    while chunk := list(islice(iterator, BATCH)):
+        # One row per id within a batch: rows inserted by this batch are not in the FTS
+        # index yet, so an in-batch update must not ask FTS to delete them.
+        batch = list({a.id: a for a in chunk}.values())
+        counts.unchanged += len(chunk) - len(batch)
+        before_seq = _max_seq(conn)
+        with _transaction(conn):
+            # rowcount sums the rows each execution inserted or updated, triggers excluded;
+            # the upsert's WHERE leaves identical records out.
+            changed = conn.executemany(_UPSERT, (_row(a, fmt, now) for a in batch)).rowcount
+            conn.execute(FTS_INDEX_NEW.format(after=int(before_seq)))
+            _replace_evidence(conn, [a for a in batch if a.evidence])
+        # New rows take seq values above the old maximum, one each.
+        inserted = _max_seq(conn) - before_seq
+        counts.inserted += inserted
+        counts.updated += changed - inserted
+        counts.unchanged += len(batch) - changed
+    return counts
+
+
+def get_alert(conn: sqlite3.Connection, alert_id: str) -> Alert | None:
+    row = conn.execute(f"SELECT {_COLUMNS} FROM alert WHERE id = ?", (alert_id,)).fetchone()
+    if row is None:
+        return None
+    evidence = conn.execute(
+        "SELECT name, path FROM evidence WHERE alert_id = ? ORDER BY id", (alert_id,)
+    ).fetchall()
+    return Alert(
+        id=row[0], title=row[1], description=row[2], severity=Severity.from_rank(row[3]),
+        source=row[4], category=row[5], mitre_technique=row[6], assigned_analyst=row[7],
+        state=AlertState(row[8]), created_at=parse_iso(row[9]), parent_id=row[10],
+        tags=json.loads(row[11]), assets=[Asset(**a) for a in json.loads(row[12])],
+        iocs=[IOC(**i) for i in json.loads(row[13])], playbook=json.loads(row[14]),
+        raw=json.loads(row[15]), evidence=[Evidence(name=n, path=p) for n, p in evidence],
+    )
+
+
+def child_ids(conn: sqlite3.Connection, parent_id: str) -> list[str]:
+    rows = conn.execute(
+        "SELECT id FROM alert WHERE parent_id = ? ORDER BY created_at, seq", (parent_id,)
+    )
+    return [r[0] for r in rows]
+
+
+def alert_count(conn: sqlite3.Connection) -> int:
+    return _row_count(conn)
+
+
+def _row(alert: Alert, fmt: str, now: str) -> tuple:
+    return (
+        alert.id, alert.title, alert.description, alert.severity.rank, alert.source,
+        alert.category, alert.mitre_technique, alert.assigned_analyst, alert.state.value,
+        iso(alert.created_at), alert.parent_id, _json(alert.tags),
+        _json([a.model_dump(exclude_none=True) for a in alert.assets]),
+        _json([i.model_dump() for i in alert.iocs]), _json(alert.playbook),
+        _json(alert.raw), fmt, now, now,
+    )
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _replace_evidence(conn: sqlite3.Connection, alerts: list[Alert]) -> None:
+    for alert in alerts:
+        conn.execute("DELETE FROM evidence WHERE alert_id = ?", (alert.id,))
+        conn.executemany(
+            "INSERT INTO evidence (alert_id, name, path) VALUES (?, ?, ?)",
+            [(alert.id, e.name, e.path) for e in alert.evidence],
+        )
+
+
+def _row_count(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM alert").fetchone()[0]
+
+
+def _max_seq(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT coalesce(max(seq), 0) FROM alert").fetchone()[0]
+
+
+class _transaction:
+    """BEGIN IMMEDIATE / COMMIT, rolling back on any error (autocommit connection)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type, *_: object) -> None:
+        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+

@@ -1,0 +1,76 @@
+"""Opening the SQLite database: location, file checks, pragmas and migration."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from .schema import SchemaError, migrate
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class StoreError(Exception):
+    """The database cannot be opened or used; the message names the file and the reason."""
+
+
+def database_path(url_or_path: str) -> Path:
+    """Turns the `--db` / `ZSHIELD_DB` / `database.url` value into a file path.
+
+    Accepts a plain path or a SQLAlchemy SQLite URL (`sqlite:///relative.db`,
+    `sqlite:////absolute.db`). Other databases are refused by name, not misread as paths.
+    """
+    if "://" not in url_or_path:
+        return Path(url_or_path).expanduser()
+    scheme, _, rest = url_or_path.partition("://")
+    if scheme.split("+")[0] != "sqlite":
+        raise StoreError(
+            f"database {scheme}://…: only SQLite is supported in this version; "
+            "use a file path or sqlite:///path"
+        )
+    if not rest.startswith("/") or rest == "/":
+        raise StoreError(f"database {url_or_path}: expected sqlite:///path/to/file.db")
+    return Path(rest[1:]).expanduser()
+
+
+def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
+    """Opens (and with `create`, creates) the database and migrates it to this schema.
+
+    Raises StoreError naming the file for anything that is not a usable zshield database.
+    """
+    _check_file(path, create=create)
+    try:
+        conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        # WAL lets the TUI read while `zshield sync` or an ingest writes.
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 5000")
+        # Index pages of a million-row table thrash the 2 MB default cache during ingest.
+        conn.execute("PRAGMA cache_size = -65536")
+        migrate(conn, label=str(path))
+    except SchemaError as exc:
+        raise StoreError(str(exc)) from None
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: cannot use this database: {exc}") from None
+    return conn
+
+
+def _check_file(path: Path, *, create: bool) -> None:
+    if path.is_dir():
+        raise StoreError(f"{path}: is a folder, not a database file")
+    if not path.exists():
+        if not create:
+            raise StoreError(f"{path}: no such database")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot create its folder: {exc.strerror}") from None
+        return
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(_SQLITE_MAGIC))
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read: {exc.strerror}") from None
+    if header and header != _SQLITE_MAGIC:
+        raise StoreError(f"{path}: not an SQLite database")

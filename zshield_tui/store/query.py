@@ -1,0 +1,122 @@
+"""The alert list's read path: counts and pages over a filter and a sort order.
+
+Plain sqlite3 on purpose: this module is imported before the first paint of the TUI, and
+the ORM alone costs more import time than an empty Textual app needs to draw.
+
+Two plans, picked per filter by a capped count (`estimate`):
+- sparse (fewer than CAP matches): find the matches through the filter's index or FTS and
+  sort them; there are few.
+- dense: walk the sort order's index and test each row; matches come quickly.
+Either way a page first selects only `seq` values (an index-only walk, cheap even at an
+offset of a million), then reads the full rows for those few.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .filters import AlertFilter
+
+CAP = 2000
+DEEP = 10 * CAP
+
+
+class Sort(StrEnum):
+    TIME = "time"          # newest first
+    SEVERITY = "severity"  # most severe first, newest first within a severity
+
+
+_ORDER = {
+    Sort.TIME: "a.created_at DESC, a.seq DESC",
+    Sort.SEVERITY: "a.severity DESC, a.created_at DESC, a.seq DESC",
+}
+
+_ROW = (
+    "SELECT a.seq, a.id, a.title, a.severity, a.source, a.category, a.mitre_technique,"
+    " a.state, a.created_at, a.parent_id,"
+    " (SELECT count(*) FROM alert c WHERE c.parent_id = a.id),"
+    " (SELECT t.key || ' ' || t.status FROM ticket t WHERE t.alert_id = a.id"
+    "  ORDER BY t.id LIMIT 1)"
+    " FROM alert a"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRow:
+    """What one line of the alert list shows."""
+
+    seq: int
+    id: str
+    title: str
+    severity: int
+    source: str
+    category: str
+    mitre_technique: str | None
+    state: str
+    created_at: str
+    parent_id: str | None
+    children: int
+    ticket: str | None
+
+
+class AlertQuery:
+    """One filter and sort over the alert table; `page()` fetches only the rows asked for."""
+
+    def __init__(self, conn: sqlite3.Connection, flt: AlertFilter, sort: Sort = Sort.TIME):
+        self.conn = conn
+        self.sort = sort
+        self._flt = flt
+        self._dense: bool | None = None
+
+    def estimate(self, cap: int = CAP) -> int:
+        """The number of matches, or `cap` when there are at least that many. Cheap either way."""
+        if self._flt.fts_terms:
+            # Stream FTS matches and check the other conditions row by row, so a common word
+            # stops at `cap` instead of materialising hundreds of thousands of rowids.
+            conditions = [c.format(p="+") for c in self._flt.conditions]
+            extra = "".join(f" AND {c}" for c in conditions)
+            sql = (
+                "SELECT count(*) FROM (SELECT 1 FROM alert_fts f JOIN alert a ON a.seq = f.rowid"
+                f" WHERE alert_fts MATCH ?{extra} LIMIT ?)"
+            )
+            params: tuple[object, ...] = (self._flt.fts_query, *self._flt.params)
+        else:
+            where, params = self._where(indexed=True)
+            sql = f"SELECT count(*) FROM (SELECT 1 FROM alert a {where} LIMIT ?)"
+        found = self.conn.execute(sql, (*params, cap)).fetchone()[0]
+        self._dense = found >= cap
+        return found
+
+    def count(self) -> int:
+        """The exact number of matches; may take a few hundred ms for a common word."""
+        where, params = self._where(indexed=True)
+        return self.conn.execute(f"SELECT count(*) FROM alert a {where}", params).fetchone()[0]
+
+    def page(self, offset: int, limit: int) -> list[AlertRow]:
+        if self._dense is None:
+            self.estimate()
+        # Deep in a dense result, walking the sort index would test too many rows; sorting
+        # every match through the filter's index is then the cheaper way.
+        walk = self._dense and offset < DEEP
+        where, params = self._where(indexed=not walk)
+        order = _ORDER[self.sort]
+        sql = (
+            f"{_ROW} WHERE a.seq IN (SELECT a.seq FROM alert a {where}"
+            f" ORDER BY {order} LIMIT ? OFFSET ?) ORDER BY {order}"
+        )
+        rows = self.conn.execute(sql, (*params, limit, offset)).fetchall()
+        return [AlertRow(*row) for row in rows]
+
+    def _where(self, *, indexed: bool) -> tuple[str, tuple[object, ...]]:
+        prefix = "" if indexed else "+"
+        conditions = [c.format(p=prefix) for c in self._flt.conditions]
+        params = list(self._flt.params)
+        if self._flt.fts_terms:
+            conditions.append(
+                f"{prefix}a.seq IN (SELECT rowid FROM alert_fts WHERE alert_fts MATCH ?)"
+            )
+            params.append(self._flt.fts_query)
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        return where, tuple(params)

@@ -1,0 +1,194 @@
+"""Schema versions and forward migrations.
+
+Each migration is the SQL that takes a database from version N-1 to N, kept forever so a
+database made by any earlier release upgrades in place. `PRAGMA user_version` holds the
+version. A database newer than this code is refused rather than guessed at.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+_V1 = """
+CREATE TABLE alert (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    severity INTEGER NOT NULL,
+    source TEXT NOT NULL DEFAULT '' COLLATE NOCASE,
+    category TEXT NOT NULL DEFAULT '' COLLATE NOCASE,
+    mitre_technique TEXT COLLATE NOCASE,
+    assigned_analyst TEXT,
+    state TEXT NOT NULL DEFAULT 'new',
+    created_at TEXT NOT NULL,
+    parent_id TEXT,
+    tags TEXT NOT NULL DEFAULT '[]',
+    assets TEXT NOT NULL DEFAULT '[]',
+    iocs TEXT NOT NULL DEFAULT '[]',
+    playbook TEXT NOT NULL DEFAULT '[]',
+    raw TEXT NOT NULL DEFAULT '{}',
+    format TEXT NOT NULL DEFAULT 'zshield',
+    ingested_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX ix_alert_created ON alert (created_at, seq);
+CREATE INDEX ix_alert_severity ON alert (severity, created_at, seq);
+CREATE INDEX ix_alert_parent ON alert (parent_id);
+
+CREATE TABLE evidence (
+    id INTEGER PRIMARY KEY,
+    alert_id TEXT NOT NULL REFERENCES alert (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    path TEXT NOT NULL,
+    UNIQUE (alert_id, name)
+);
+
+CREATE TABLE ticket (
+    id INTEGER PRIMARY KEY,
+    alert_id TEXT NOT NULL REFERENCES alert (id) ON DELETE CASCADE,
+    target TEXT NOT NULL,
+    key TEXT NOT NULL,
+    remote_id TEXT NOT NULL DEFAULT '',
+    url TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT '',
+    sla TEXT,
+    configuration_item TEXT,
+    last_synced_at TEXT,
+    error TEXT,
+    UNIQUE (target, key)
+);
+CREATE INDEX ix_ticket_alert ON ticket (alert_id);
+
+CREATE TABLE note (
+    id INTEGER PRIMARY KEY,
+    alert_id TEXT NOT NULL REFERENCES alert (id) ON DELETE CASCADE,
+    body TEXT NOT NULL,
+    author TEXT NOT NULL DEFAULT '',
+    origin TEXT NOT NULL DEFAULT 'local',
+    remote_id TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX ix_note_alert ON note (alert_id, created_at);
+
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    target TEXT NOT NULL,
+    alert_id TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    payload TEXT NOT NULL DEFAULT '{}',
+    status TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    next_attempt_at TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX ix_outbox_status ON outbox (status, target, id);
+
+CREATE TABLE sync_cursor (
+    target TEXT PRIMARY KEY,
+    watermark TEXT,
+    updated_at TEXT NOT NULL
+);
+
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY,
+    alert_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    old_value TEXT,
+    new_value TEXT,
+    detail TEXT
+);
+CREATE INDEX ix_audit_alert ON audit (alert_id, at);
+"""
+
+# Version 2: free-text search and the indices behind the list's filter tokens. The FTS
+# table is contentless: it indexes only the values inside the JSON columns (hostnames, IPs,
+# IOC values, tags), not their keys, so searching "ip" does not match every alert. The
+# triggers hand the same derived text to FTS5's 'delete' command that they indexed.
+# Prefix indices keep incremental typing of short prefixes cheap. New rows are indexed in
+# bulk by FTS_INDEX_NEW after each ingest batch, in the same transaction: a per-row insert
+# trigger made ingest five times slower.
+_FTS_VALUES = {
+    "assets": "(SELECT group_concat(value, ' ') FROM json_tree({row}.assets) WHERE type = 'text')",
+    "iocs": "(SELECT group_concat(json_extract(value, '$.value'), ' ') FROM json_each({row}.iocs))",
+    "tags": "(SELECT group_concat(value, ' ') FROM json_each({row}.tags))",
+}
+
+
+def _fts_row(row: str) -> str:
+    derived = ", ".join(expr.format(row=row) for expr in _FTS_VALUES.values())
+    return f"{row}.seq, {row}.title, {row}.description, {derived}"
+
+
+FTS_INDEX_NEW = (
+    "INSERT INTO alert_fts (rowid, title, description, assets, iocs, tags) "
+    f"SELECT {_fts_row('alert')} FROM alert WHERE alert.seq > {{after}}"
+)
+
+_V2 = f"""
+CREATE INDEX ix_alert_source ON alert (source, created_at);
+CREATE INDEX ix_alert_category ON alert (category, created_at);
+CREATE INDEX ix_alert_state ON alert (state, created_at);
+CREATE INDEX ix_alert_technique ON alert (mitre_technique, created_at);
+
+CREATE VIRTUAL TABLE alert_fts USING fts5 (
+    title, description, assets, iocs, tags, content='', prefix='2 3'
+);
+CREATE TRIGGER alert_fts_delete AFTER DELETE ON alert BEGIN
+    INSERT INTO alert_fts (alert_fts, rowid, title, description, assets, iocs, tags)
+    VALUES ('delete', {_fts_row("old")});
+END;
+CREATE TRIGGER alert_fts_update AFTER UPDATE OF title, description, assets, iocs, tags ON alert
+BEGIN
+    INSERT INTO alert_fts (alert_fts, rowid, title, description, assets, iocs, tags)
+    VALUES ('delete', {_fts_row("old")});
+    INSERT INTO alert_fts (rowid, title, description, assets, iocs, tags)
+    VALUES ({_fts_row("new")});
+END;
+{FTS_INDEX_NEW.format(after=0)};
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class SchemaError(Exception):
+    """The database cannot be used by this code (newer schema, not a zshield database)."""
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection, *, target: int = SCHEMA_VERSION, label: str = "") -> int:
+    """Brings the database up to `target`; returns the version it started at.
+
+    Each step runs in its own transaction with the version bump, so a crash mid-way leaves
+    the database at the last completed version, never half-migrated.
+    """
+    start = schema_version(conn)
+    if start > SCHEMA_VERSION:
+        raise SchemaError(
+            f"{label or 'database'}: schema version {start} is newer than this zshield "
+            f"(knows up to {SCHEMA_VERSION}); upgrade zshield"
+        )
+    if start == 0 and _has_foreign_tables(conn):
+        raise SchemaError(f"{label or 'database'}: not a zshield database (it has other tables)")
+    for version in range(start + 1, target + 1):
+        script = MIGRATIONS[version - 1]
+        # executescript commits any open transaction first, so BEGIN/COMMIT are explicit.
+        try:
+            conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;")
+        except sqlite3.Error:
+            if conn.in_transaction:
+                conn.rollback()
+            raise
+    return start
+
+
+def _has_foreign_tables(conn: sqlite3.Connection) -> bool:
+    row = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()
+    return row[0] > 0
