@@ -31,3 +31,11 @@ def test_single_letters_and_punctuation_do_not_search_yet():
 def test_quoted_values_keep_their_spaces():
     flt = parse_filter('src:"AWS GuardDuty"')
     assert flt.params == ["AWS GuardDuty", "AWS GuardDuty\U0010ffff"]
+
+
+def test_while_typing_a_word_that_may_become_a_key_is_held_back():
+    assert parse_filter("cat:malware se", typing=True).params == parse_filter("cat:malware").params
+    assert parse_filter("cat:malware se", typing=True).fts_terms == []
+    assert parse_filter("cat:malware se ", typing=True).fts_terms == ['"se"*']
+    assert parse_filter("cat:malware se").fts_terms == ['"se"*']
+    assert parse_filter("powershell", typing=True).fts_terms == ['"powershell"*']

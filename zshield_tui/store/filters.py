@@ -49,12 +49,18 @@ class AlertFilter:
         return not self.conditions and not self.fts_terms
 
 
-def parse_filter(text: str) -> AlertFilter:
-    """Parses the grammar above into an AlertFilter; raises FilterError on bad input."""
+def parse_filter(text: str, *, typing: bool = False) -> AlertFilter:
+    """Parses the grammar above into an AlertFilter; raises FilterError on bad input.
+
+    With `typing`, a bare word at the very end that could be the start of a key ("se" on
+    the way to "sev:") is held back, so the list does not flash empty mid-token.
+    """
     result = AlertFilter()
     for match in _TOKEN.finditer(text):
         key, value = match.group(1), match.group(3) if match.group(3) is not None else match.group(2)
         if key is None and not value:
+            continue
+        if typing and key is None and match.end() == len(text) and _starts_a_key(value):
             continue
         if key is None:
             _add_text(result, value, column=None)
@@ -73,6 +79,10 @@ def parse_filter(text: str) -> AlertFilter:
             raise FilterError(f"unknown filter key {key!r} in {match.group(0)!r}; "
                               f"keys: {', '.join(KEYS)}")
     return result
+
+
+def _starts_a_key(word: str) -> bool:
+    return any(k.startswith(word.lower()) for k in KEYS)
 
 
 def _add_severity(result: AlertFilter, value: str) -> None:

@@ -67,21 +67,21 @@ class AlertQuery:
     def __init__(self, conn: sqlite3.Connection, flt: AlertFilter, sort: Sort = Sort.TIME):
         self.conn = conn
         self.sort = sort
-        self._flt = flt
+        self.flt = flt
         self._dense: bool | None = None
 
     def estimate(self, cap: int = CAP) -> int:
         """The number of matches, or `cap` when there are at least that many. Cheap either way."""
-        if self._flt.fts_terms:
+        if self.flt.fts_terms:
             # Stream FTS matches and check the other conditions row by row, so a common word
             # stops at `cap` instead of materialising hundreds of thousands of rowids.
-            conditions = [c.format(p="+") for c in self._flt.conditions]
+            conditions = [c.format(p="+") for c in self.flt.conditions]
             extra = "".join(f" AND {c}" for c in conditions)
             sql = (
                 "SELECT count(*) FROM (SELECT 1 FROM alert_fts f JOIN alert a ON a.seq = f.rowid"
                 f" WHERE alert_fts MATCH ?{extra} LIMIT ?)"
             )
-            params: tuple[object, ...] = (self._flt.fts_query, *self._flt.params)
+            params: tuple[object, ...] = (self.flt.fts_query, *self.flt.params)
         else:
             where, params = self._where(indexed=True)
             sql = f"SELECT count(*) FROM (SELECT 1 FROM alert a {where} LIMIT ?)"
@@ -111,12 +111,12 @@ class AlertQuery:
 
     def _where(self, *, indexed: bool) -> tuple[str, tuple[object, ...]]:
         prefix = "" if indexed else "+"
-        conditions = [c.format(p=prefix) for c in self._flt.conditions]
-        params = list(self._flt.params)
-        if self._flt.fts_terms:
+        conditions = [c.format(p=prefix) for c in self.flt.conditions]
+        params = list(self.flt.params)
+        if self.flt.fts_terms:
             conditions.append(
                 f"{prefix}a.seq IN (SELECT rowid FROM alert_fts WHERE alert_fts MATCH ?)"
             )
-            params.append(self._flt.fts_query)
+            params.append(self.flt.fts_query)
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         return where, tuple(params)

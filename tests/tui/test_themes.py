@@ -1,0 +1,50 @@
+from pathlib import Path
+
+from zshield_tui.tui.themes import BUILTIN_DIR, load_themes, remembered_theme
+
+from tests.tui.conftest import SIZE
+
+
+def test_the_builtin_themes_load_with_severity_colours():
+    loaded = load_themes(BUILTIN_DIR)
+    names = {t.name for t in loaded.themes}
+    assert {"zshield-dark", "zshield-light", "zshield-high-contrast"} <= names
+    assert loaded.problems == []
+    for theme in loaded.themes:
+        assert theme.variables["sev-critical"].startswith("#")
+
+
+def test_a_bad_theme_file_is_reported_and_skipped(tmp_path: Path):
+    (tmp_path / "broken.toml").write_text('name = "x"\nprimary = "#fff"\n')
+    (tmp_path / "typo.toml").write_text('name = "y"\nprimray = "#fff"\n')
+    loaded = load_themes(tmp_path)
+    assert loaded.themes == []
+    assert any("broken.toml: [variables] lacks sev-critical" in p for p in loaded.problems)
+    assert any("typo.toml: unknown keys primray" in p for p in loaded.problems)
+
+
+async def test_a_theme_chosen_in_the_palette_is_remembered(make_app):
+    app = make_app(remember=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"theme: high contrast")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.theme == "zshield-high-contrast"
+    assert remembered_theme() == "zshield-high-contrast"
+    again = make_app(remember=True)
+    async with again.run_test(size=SIZE):
+        assert again.theme == "zshield-high-contrast"
+
+
+async def test_a_bad_user_theme_falls_back_with_a_toast(make_app, tmp_path):
+    themes = tmp_path / "themes"
+    themes.mkdir()
+    (themes / "mine.toml").write_text("not toml [")
+    app = make_app(theme_dirs=(BUILTIN_DIR, themes))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.theme == "zshield-dark"
+        assert any("mine.toml" in str(n.message) for n in app._notifications)

@@ -1,0 +1,173 @@
+"""The triage screen as an analyst uses it: move, mark, filter, sort, read the detail."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from zshield_tui.store import Store, upsert_alerts
+from zshield_tui.tui.screens.help import HelpScreen
+from zshield_tui.tui.widgets.alert_detail import AlertDetailPane
+from zshield_tui.tui.widgets.alert_list import AlertList
+from zshield_tui.tui.widgets.filter_bar import FilterBar
+from zshield_tui.tui.widgets.status_line import StatusLine
+
+from tests.factories import make_alert
+from tests.tui.conftest import SIZE
+
+
+async def settle(pilot, app):
+    """Waits until the workers have delivered (queries run in threads)."""
+    await pilot.pause(0.05)
+    await app.workers.wait_for_complete()
+    await pilot.pause(0.05)
+
+
+def detail_text(app) -> str:
+    pane = app.screen.query_one(AlertDetailPane)
+    return "" if pane.detail is None else pane.detail.alert.title
+
+
+async def test_the_list_opens_on_the_newest_alert_with_the_total(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        alerts = app.screen.query_one(AlertList)
+        status = app.screen.query_one(StatusLine)
+        assert status.total == 400 and alerts.total == 400
+        first = alerts.current
+        assert first is not None
+        assert all(first.created_at >= alerts.row_at(i).created_at for i in range(1, 50))
+        assert detail_text(app) == first.title
+
+
+async def test_moving_the_cursor_follows_with_the_detail(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        alerts = app.screen.query_one(AlertList)
+        await pilot.press("j", "j", "down", "k")
+        await settle(pilot, app)
+        assert alerts.cursor == 2
+        assert detail_text(app) == alerts.row_at(2).title
+        await pilot.press("G")
+        await settle(pilot, app)
+        assert alerts.cursor == 399
+        assert detail_text(app) == alerts.row_at(399).title
+        await pilot.press("g")
+        assert alerts.cursor == 0
+
+
+async def test_space_marks_rows_and_the_count_shows(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("space", "space", "k", "space")
+        alerts = app.screen.query_one(AlertList)
+        assert len(alerts.marked) == 1  # the first row was marked, then unmarked again
+        assert app.screen.query_one(StatusLine).marked == 1
+        assert "1 marked" in str(app.screen.query_one(StatusLine).render())
+
+
+async def test_typing_a_filter_narrows_the_list_as_you_type(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("slash", *"sev:critical")
+        await settle(pilot, app)
+        alerts = app.screen.query_one(AlertList)
+        assert 0 < alerts.total < 400
+        assert all(alerts.row_at(i).severity == 4 for i in range(alerts.total))
+        await pilot.press("escape")  # clears the filter
+        await settle(pilot, app)
+        assert alerts.total == 400
+        assert alerts.has_focus
+
+
+async def test_a_bad_filter_says_why_and_keeps_the_last_good_result(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("slash", *"cat:malware")
+        await settle(pilot, app)
+        shown = app.screen.query_one(AlertList).total
+        await pilot.press(*" sev:urgent")
+        await settle(pilot, app)
+        error = app.screen.query_one("#filter-error")
+        assert error.display
+        assert "unknown severity 'urgent'" in str(error.render())
+        assert app.screen.query_one(AlertList).total == shown
+
+
+async def test_sorting_by_severity_puts_critical_first(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("s")
+        await settle(pilot, app)
+        alerts = app.screen.query_one(AlertList)
+        ranks = [alerts.row_at(i).severity for i in range(60)]
+        assert ranks[0] == 4 and ranks == sorted(ranks, reverse=True)
+        assert app.screen.query_one(StatusLine).sort == "severity"
+
+
+async def test_alert_text_is_never_taken_as_markup(make_app, tmp_path):
+    db = tmp_path / "hostile.db"
+    title = "[/foo] [bold red]pwned[/] [link=https://example.invalid]x"
+    with Store(db) as store:
+        upsert_alerts(store.conn, [make_alert(1, title=title, description="[/]")],
+                      fmt="zshield")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        assert detail_text(app) == title
+        rendered = "".join(s.text for s in app.screen.query_one(AlertList).render_line(0))
+        assert "[/foo] [bold red]pwned" in rendered
+
+
+async def test_help_lists_the_keys_that_work_here(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        described = dict((d, k) for k, d in app.screen.keys)
+        assert described["Mark"] == "space"
+        assert described["Filter"] == "/"
+        assert "Scroll Left" not in described
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_the_raw_record_shows_on_demand(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        pane = app.screen.query_one(AlertDetailPane)
+        assert not pane.show_raw
+        await pilot.press("r")
+        assert pane.show_raw
+        console = Console(width=100, record=True, file=io.StringIO())
+        console.print(pane.render_detail())
+        assert '"generator": "zshield-demo"' in console.export_text()  # the raw record
+
+
+async def test_an_empty_database_shows_an_empty_list(make_app, tmp_path):
+    db = tmp_path / "empty.db"
+    Store(db).close()
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        assert app.screen.query_one(StatusLine).total == 0
+        await pilot.press("j", "G", "space")
+        assert app.screen.query_one(AlertList).marked == set()
+
+
+async def test_the_filter_bar_placeholder_teaches_the_grammar(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        assert "sev:>=high" in app.screen.query_one(FilterBar).input.placeholder

@@ -1,0 +1,94 @@
+"""`zshield`: the TUI with no subcommand; headless subcommands otherwise (DESIGN §2).
+
+Exit codes: 0 ok, 1 the work failed, 2 bad usage or bad config. Every error is one line
+naming what is wrong and where; no traceback reaches the user. Command modules are
+imported only when chosen, so starting the TUI pays for none of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+FORMATS = ("auto", "zshield", "suricata", "wazuh", "elastic", "ocsf", "guardduty", "zeek",
+           "falco")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="zshield", description="Security alerts to Jira and ServiceNow tickets.",
+    )
+    parser.add_argument("--config", metavar="PATH", help="config file (env ZSHIELD_CONFIG)")
+    parser.add_argument("--db", metavar="DB", help="SQLite file or sqlite:/// URL (env ZSHIELD_DB)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="the TUI on a fresh database of generated alerts")
+    demo.add_argument("--count", type=int, default=5000, help="alerts to generate (5000)")
+
+    ingest = sub.add_parser("ingest", help="load alert files; - reads stdin")
+    ingest.add_argument("paths", nargs="+", metavar="PATH")
+    ingest.add_argument("--format", choices=FORMATS, default="auto")
+
+    listing = sub.add_parser("list", help="alerts as lines or JSON lines")
+    listing.add_argument("--filter", default="", metavar="F", help="the TUI's filter grammar")
+    listing.add_argument("--limit", type=int, default=50, metavar="N")
+    listing.add_argument("--sort", choices=("time", "severity"), default="time")
+    listing.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    show = sub.add_parser("show", help="one alert with its tickets, notes and children")
+    show.add_argument("alert_id", metavar="ALERT_ID")
+    show.add_argument("--json", action="store_true", help="one JSON document")
+
+    config = sub.add_parser("config", help="config file: path | check")
+    config.add_argument("action", choices=("path", "check"))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from zshield_tui.commands.context import EXIT_USAGE, Context, UsageError
+    from zshield_tui.config import ConfigError
+    from zshield_tui.store.db import StoreError
+
+    ctx = Context(config_override=args.config, db_override=args.db)
+    try:
+        return _dispatch(ctx, args)
+    except (UsageError, ConfigError, StoreError) as exc:
+        print(f"zshield: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("zshield: interrupted; what was stored so far is kept", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()  # `zshield list | head` is not an error
+        return 0
+
+
+def _dispatch(ctx, args: argparse.Namespace) -> int:
+    if args.command is None:
+        from zshield_tui.commands import tui_cmd
+
+        return tui_cmd.run(ctx)
+    if args.command == "demo":
+        from zshield_tui.commands import demo_cmd
+
+        return demo_cmd.run(ctx, count=args.count)
+    if args.command == "ingest":
+        from zshield_tui.commands import ingest_cmd
+
+        return ingest_cmd.run(ctx, args.paths, args.format)
+    if args.command == "list":
+        from zshield_tui.commands import list_cmd
+
+        return list_cmd.run(ctx, args.filter, args.limit, args.sort, args.json)
+    if args.command == "show":
+        from zshield_tui.commands import show_cmd
+
+        return show_cmd.run(ctx, args.alert_id, args.json)
+    from zshield_tui.commands import config_cmd
+
+    return config_cmd.path(ctx) if args.action == "path" else config_cmd.check(ctx)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

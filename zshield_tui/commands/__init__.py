@@ -1,0 +1,1 @@
+"""The headless commands behind `zshield SUBCOMMAND`; cli.py parses and dispatches."""

@@ -1,0 +1,64 @@
+"""`zshield show ALERT_ID [--json]`: one alert with its tickets, notes and children."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from zshield_tui.store import get_alert
+from zshield_tui.store.alerts import child_ids
+from zshield_tui.store.records import audit_trail, linked_tickets, notes
+
+from .context import EXIT_FAILED, EXIT_OK, Context
+
+
+def run(ctx: Context, alert_id: str, as_json: bool) -> int:
+    with ctx.open_store(create=False) as store:
+        alert = get_alert(store.conn, alert_id)
+        if alert is None:
+            print(f"zshield: no alert with id {alert_id!r} in {store.path}", file=ctx.err)
+            return EXIT_FAILED
+        document: dict[str, Any] = alert.model_dump(mode="json")
+        document["tickets"] = [t.model_dump(mode="json") for t in linked_tickets(store, alert_id)]
+        document["notes"] = [n.model_dump(mode="json") for n in notes(store, alert_id)]
+        document["children"] = child_ids(store.conn, alert_id)
+        document["audit"] = [
+            {"at": e.at.isoformat(), "actor": e.actor, "action": e.action,
+             "old": e.old_value, "new": e.new_value, "detail": e.detail}
+            for e in audit_trail(store, alert_id)
+        ]
+    if as_json:
+        print(json.dumps(document, ensure_ascii=False, indent=2), file=ctx.out)
+    else:
+        _print_text(ctx, document)
+    return EXIT_OK
+
+
+def _print_text(ctx: Context, doc: dict[str, Any]) -> None:
+    def line(label: str, value: object) -> None:
+        if value not in (None, "", []):
+            print(f"{label:>16}  {value}", file=ctx.out)
+
+    print(f"{doc['id']}  {doc['title']}", file=ctx.out)
+    for key in ("severity", "state", "source", "category", "mitre_technique",
+                "assigned_analyst", "created_at", "parent_id"):
+        line(key.replace("_", " "), doc[key])
+    line("tags", ", ".join(doc["tags"]))
+    if doc["description"]:
+        print(f"\n{doc['description']}\n", file=ctx.out)
+    for asset in doc["assets"]:
+        line("asset", " / ".join(v for v in (asset.get("hostname"), asset.get("ip")) if v)
+             + (f" (owner {asset['owner']})" if asset.get("owner") else ""))
+    for ioc in doc["iocs"]:
+        line("ioc", f"{ioc['type']}: {ioc['value']}")
+    for evidence in doc["evidence"]:
+        line("evidence", f"{evidence['name']}  {evidence['path']}")
+    for n, step in enumerate(doc["playbook"], 1):
+        line("playbook" if n == 1 else "", f"{n}. {step}")
+    for ticket in doc["tickets"]:
+        line("ticket", f"{ticket['target']} {ticket['key']} {ticket['status']} {ticket['url']}")
+    if not doc["tickets"]:
+        line("tickets", "none linked")
+    for note in doc["notes"]:
+        line("note", f"{note['created_at']} {note['origin']} {note['author']}: {note['body']}")
+    line("children", ", ".join(doc["children"]))

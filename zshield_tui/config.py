@@ -1,0 +1,160 @@
+"""`config.toml`: pydantic models, file locations, and errors that name file and field.
+
+Unknown keys are refused (a typo must not silently disable a setting). Secrets are never
+values here: the config names the environment variable that holds each one.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+class ConfigError(Exception):
+    """The config cannot be used; the message names the file, the field and the problem."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+
+class DatabaseConfig(_Strict):
+    url: str | None = None
+    """A SQLite file path or `sqlite:///path` URL. Default: zshield.db in the user data dir."""
+
+
+class ApiTokenAuth(_Strict):
+    method: Literal["api_token"]
+    email: str
+    """The Atlassian account the API token belongs to."""
+    token_env: str
+    """Environment variable holding the API token."""
+
+
+class PatAuth(_Strict):
+    method: Literal["pat"]
+    token_env: str
+    """Environment variable holding the Data Center personal access token."""
+
+
+class OAuth2Auth(_Strict):
+    method: Literal["oauth2"]
+    client_id: str
+    client_secret_env: str
+    """Environment variable holding the OAuth client secret."""
+    username: str | None = None
+    """ServiceNow password grant: the integration user."""
+    password_env: str | None = None
+    """ServiceNow password grant: environment variable holding the user's password."""
+
+
+class BasicAuth(_Strict):
+    method: Literal["basic"]
+    username: str
+    password_env: str
+    """Environment variable holding the password."""
+
+
+Auth = Annotated[ApiTokenAuth | PatAuth | OAuth2Auth | BasicAuth, Field(discriminator="method")]
+
+
+class AutoCreate(_Strict):
+    enabled: bool = False
+    """Create tickets automatically for alerts at or above `min_severity`."""
+    min_severity: Literal["critical", "high", "medium", "low", "informational"] = "high"
+
+
+class Workflow(_Strict):
+    outbound: dict[str, str] = Field(default_factory=dict)
+    """Alert state -> remote transition name (Jira) or state (ServiceNow)."""
+    inbound: dict[str, str] = Field(default_factory=dict)
+    """Remote status -> alert state."""
+
+
+class TargetConfig(_Strict):
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    """How the CLI, the TUI and the rules refer to this target."""
+    kind: Literal["jira", "servicenow"]
+    url: str
+    """Base URL; https, except http on 127.0.0.1 / localhost (the simulators)."""
+    deployment: Literal["cloud", "datacenter"] | None = None
+    """Jira only: cloud (REST v3, ADF) or datacenter (REST v2, wiki markup)."""
+    auth: Auth
+    mapping: str | None = None
+    """Mapping file, relative to the config file."""
+    auto_create: AutoCreate = Field(default_factory=AutoCreate)
+    workflow: Workflow = Field(default_factory=Workflow)
+    close: dict[str, str] = Field(default_factory=dict)
+    """ServiceNow: fields sent with the closing state (close_code, close_notes)."""
+    staging: bool = False
+    """A staging twin: auto-create may be switched on here without a what-if run."""
+
+    @model_validator(mode="after")
+    def _check(self) -> TargetConfig:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(self.url)
+        local = parts.hostname in {"127.0.0.1", "localhost"}
+        if parts.scheme != "https" and not (parts.scheme == "http" and local):
+            raise ValueError(f"url {self.url!r} must be https (http only for 127.0.0.1)")
+        if self.kind == "jira" and self.deployment is None:
+            raise ValueError("deployment is required for Jira: cloud or datacenter")
+        return self
+
+
+class Config(_Strict):
+    database: DatabaseConfig = Field(default_factory=DatabaseConfig)
+    targets: list[TargetConfig] = Field(default_factory=list)
+    keymap: dict[str, str] = Field(default_factory=dict)
+    """Binding id -> key, e.g. `{"push" = "P"}`; see the help screen for the ids."""
+    # Validated in full by the automation layer; kept here so a config using them loads.
+    rules: list[dict[str, Any]] = Field(default_factory=list)
+    oncall: dict[str, Any] = Field(default_factory=dict)
+    escalation: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _unique_targets(self) -> Config:
+        names = [t.name for t in self.targets]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"target names must be unique: {', '.join(duplicates)}")
+        return self
+
+
+def load_config(path: Path, *, required: bool = False) -> Config:
+    """Reads and validates the config; a missing file is an empty config unless required."""
+    if not path.exists():
+        if required:
+            raise ConfigError(f"{path}: no such config file")
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: " + "; ".join(_describe(e, data) for e in exc.errors()))
+
+
+def _describe(error: dict[str, Any], data: dict[str, Any]) -> str:
+    """`targets[0] (jira-sec).url: ...`: the field path, with the target's name when known."""
+    parts: list[str] = []
+    node: Any = data
+    for loc in error["loc"]:
+        if isinstance(loc, int):
+            name = node[loc].get("name") if isinstance(node, list) and loc < len(node) and \
+                isinstance(node[loc], dict) else None
+            parts[-1] += f"[{loc}]" + (f" ({name})" if name else "")
+            node = node[loc] if isinstance(node, list) and loc < len(node) else None
+        elif loc in {"api_token", "pat", "oauth2", "basic"}:
+            continue  # the discriminator's tag, not a key the user wrote
+        else:
+            parts.append(str(loc))
+            node = node.get(loc) if isinstance(node, dict) else None
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{'.'.join(parts) or '(top level)'}: {message}"

@@ -1,0 +1,120 @@
+"""The Textual app: themes, keymap, the palette, and the triage screen.
+
+Start-up does only what the first paint needs (open the database, read the theme files);
+the config is validated in a worker afterwards, and a bad one is shown, not crashed on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from zshield_tui.paths import config_path
+from zshield_tui.store.query import Sort
+
+from .screens.help import HelpScreen
+from .screens.triage import TriageScreen
+from .source import AlertSource
+from .themes import (
+    DEFAULT_THEME,
+    SEVERITY_DEFAULTS,
+    load_themes,
+    remember_theme,
+    remembered_theme,
+)
+
+
+class ZShieldApp(App[None]):
+    TITLE = "zshield"
+    CSS_PATH = "app.tcss"
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", show=False, id="app.help"),
+    ]
+
+    def __init__(self, db_path: Path, *, config_file: Path | None = None,
+                 theme_dirs: tuple[Path, ...] = (), remember: bool = True,
+                 theme: str | None = None) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.config_file = config_file or config_path()
+        self._remember = remember
+        self.source = AlertSource(db_path)
+        loaded = load_themes(*theme_dirs)
+        self._theme_problems = loaded.problems
+        for found in loaded.themes:
+            self.register_theme(found)
+        wanted = theme or (remembered_theme() if remember else DEFAULT_THEME)
+        self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(SEVERITY_DEFAULTS)
+
+    def get_default_screen(self) -> Screen:
+        return TriageScreen(self.source)
+
+    def on_mount(self) -> None:
+        for problem in self._theme_problems:
+            self.notify(problem, title="Theme file skipped", severity="warning", markup=False)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.run_worker(self._check_config, thread=True, group="config", exit_on_error=False)
+
+    def _check_config(self) -> None:
+        from zshield_tui.config import ConfigError, load_config
+
+        try:
+            config = load_config(self.config_file)
+        except ConfigError as exc:
+            self.call_from_thread(
+                self.notify, str(exc), title="Config not loaded", severity="error",
+                timeout=30, markup=False,
+            )
+            return
+        if config.keymap:
+            self.call_from_thread(self.set_keymap, config.keymap)
+
+    def _theme_changed(self, theme) -> None:
+        if self._remember and (problem := remember_theme(theme.name)):
+            self.notify(f"theme not saved: {problem}", severity="warning", markup=False)
+
+    def on_unmount(self) -> None:
+        self.source.close()
+
+    # -- palette and help -----------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for name in sorted(self.available_themes):
+            if name.startswith("zshield-"):
+                label = name.removeprefix("zshield-").replace("-", " ")
+                yield SystemCommand(f"theme: {label}", f"Switch to the {label} theme",
+                                    partial(setattr, self, "theme", name))
+        if isinstance(screen, TriageScreen):
+            yield SystemCommand("alerts: sort by time", "Newest first",
+                                partial(screen.set_sort, Sort.TIME))
+            yield SystemCommand("alerts: sort by severity", "Most severe first",
+                                partial(screen.set_sort, Sort.SEVERITY))
+            yield SystemCommand("alerts: clear marks", "Unmark every marked alert",
+                                screen.alerts.clear_marks)
+            yield SystemCommand("alerts: show raw record", "Toggle the original record",
+                                screen.action_toggle_raw)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        # Only our own bindings (they all have ids); Textual's scroll and focus keys are noise.
+        keys: dict[str, list[str]] = {}
+        descriptions: dict[str, str] = {}
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if binding.id and binding.description:
+                keys.setdefault(binding.id, []).append(self.get_key_display(binding))
+                descriptions[binding.id] = binding.description
+        rows = [(" / ".join(keys[i]), descriptions[i]) for i in keys]
+        rows.append(("ctrl+p", "command palette: themes, sort, marks"))
+        self.push_screen(HelpScreen(rows))

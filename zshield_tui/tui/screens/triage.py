@@ -1,0 +1,179 @@
+"""The triage screen: the alert list, its filter, the detail of the alert under the cursor.
+
+Every query runs in a thread worker and reports back by message; the event loop only
+ever draws. Typing in the filter starts one query per keystroke, but a query whose
+keystroke has been overtaken is skipped before it touches the database.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from zshield_tui.store.filters import AlertFilter, FilterError, parse_filter
+from zshield_tui.store.query import Sort
+
+from ..source import AlertDetail, AlertSource, Snapshot
+from ..widgets.alert_detail import AlertDetailPane
+from ..widgets.alert_list import PAGE, AlertList
+from ..widgets.filter_bar import FilterBar
+from ..widgets.status_line import StatusLine
+from ..widgets.tickets_panel import TicketsPanel
+
+DETAIL_DELAY = 0.06  # s; holding j down should not load every alert it passes
+
+
+class TriageScreen(Screen):
+    BINDINGS = [
+        Binding("slash", "focus_filter", "Filter", id="triage.filter"),
+        Binding("escape", "leave_filter", "Back", show=False, id="triage.back"),
+        Binding("s", "toggle_sort", "Sort", id="triage.sort"),
+        Binding("r", "toggle_raw", "Raw", id="triage.raw"),
+        Binding("question_mark", "app.help", "Help", id="triage.help"),
+    ]
+
+    class _Snapshot(Message):
+        def __init__(self, snapshot: Snapshot) -> None:
+            self.snapshot = snapshot
+            super().__init__()
+
+    class _Count(Message):
+        def __init__(self, generation: int, count: int) -> None:
+            self.generation, self.count = generation, count
+            super().__init__()
+
+    class _Detail(Message):
+        def __init__(self, alert_id: str, detail: AlertDetail | None) -> None:
+            self.alert_id, self.detail = alert_id, detail
+            super().__init__()
+
+    def __init__(self, source: AlertSource) -> None:
+        super().__init__()
+        self.source = source
+        self.sort = Sort.TIME
+        self.filter = AlertFilter()
+        self._keystroke = 0
+        self._detail_timer = None
+
+    def compose(self) -> ComposeResult:
+        yield StatusLine(id="status")
+        yield FilterBar(id="filter-bar")
+        yield AlertList(self.source, id="alerts")
+        with Horizontal(id="lower"):
+            yield AlertDetailPane(id="detail")
+            with Vertical(id="side"):
+                yield Static("Tickets", classes="pane-title")
+                yield TicketsPanel(id="tickets")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(FilterBar).show_error(None)
+        self.alerts.focus()
+        self._reload()
+
+    @property
+    def alerts(self) -> AlertList:
+        return self.query_one(AlertList)
+
+    # -- filtering ------------------------------------------------------------------
+
+    @on(Input.Changed, "#filter-input")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        try:
+            self.filter = parse_filter(event.value, typing=True)
+        except FilterError as exc:
+            self.query_one(FilterBar).show_error(str(exc))
+            return
+        self.query_one(FilterBar).show_error(None)
+        self._reload()
+
+    @on(Input.Submitted, "#filter-input")
+    def _filter_submitted(self) -> None:
+        self.alerts.focus()
+
+    def _reload(self) -> None:
+        self._keystroke += 1
+        self.query_one(StatusLine).busy = True
+        self._query(self._keystroke, self.filter, self.sort)
+
+    @work(thread=True, group="filter", exit_on_error=False)
+    def _query(self, keystroke: int, flt: AlertFilter, sort: Sort) -> None:
+        if keystroke != self._keystroke:
+            return  # overtaken by a newer keystroke before it started
+        snapshot = self.source.open(flt, sort, PAGE)
+        if keystroke != self._keystroke:
+            return
+        self.post_message(self._Snapshot(snapshot))
+        if not snapshot.exact:
+            count = self.source.exact_count(snapshot)
+            if count is not None:
+                self.post_message(self._Count(snapshot.generation, count))
+
+    def on_triage_screen__snapshot(self, message: _Snapshot) -> None:
+        snapshot = message.snapshot
+        if snapshot.generation != self.source.generation:
+            return
+        self.alerts.show(snapshot)
+        status = self.query_one(StatusLine)
+        status.total, status.exact, status.sort = snapshot.estimate, snapshot.exact, self.sort
+        status.busy = False
+
+    def on_triage_screen__count(self, message: _Count) -> None:
+        if message.generation == self.source.generation:
+            self.alerts.set_total(message.count)
+            status = self.query_one(StatusLine)
+            status.total, status.exact = message.count, True
+
+    # -- detail ---------------------------------------------------------------------
+
+    def on_alert_list_cursor_moved(self, message: AlertList.CursorMoved) -> None:
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        if message.row is None:
+            self.query_one(AlertDetailPane).show(None)
+            self.query_one(TicketsPanel).show(None)
+            return
+        alert_id = message.row.id
+        self._detail_timer = self.set_timer(DETAIL_DELAY, lambda: self._load_detail(alert_id))
+
+    @work(thread=True, group="detail", exclusive=True, exit_on_error=False)
+    def _load_detail(self, alert_id: str) -> None:
+        self.post_message(self._Detail(alert_id, self.source.detail(alert_id)))
+
+    def on_triage_screen__detail(self, message: _Detail) -> None:
+        current = self.alerts.current
+        if current is None or current.id != message.alert_id:
+            return
+        self.query_one(AlertDetailPane).show(message.detail)
+        self.query_one(TicketsPanel).show(message.detail.tickets if message.detail else None)
+
+    def on_alert_list_marks_changed(self, message: AlertList.MarksChanged) -> None:
+        self.query_one(StatusLine).marked = message.count
+
+    # -- actions --------------------------------------------------------------------
+
+    def action_focus_filter(self) -> None:
+        self.query_one(FilterBar).input.focus()
+
+    def action_leave_filter(self) -> None:
+        bar = self.query_one(FilterBar)
+        if bar.input.has_focus and bar.input.value:
+            bar.input.value = ""
+        self.alerts.focus()
+
+    def action_toggle_sort(self) -> None:
+        self.sort = Sort.SEVERITY if self.sort is Sort.TIME else Sort.TIME
+        self._reload()
+
+    def set_sort(self, sort: Sort) -> None:
+        if sort is not self.sort:
+            self.action_toggle_sort()
+
+    def action_toggle_raw(self) -> None:
+        shown = self.query_one(AlertDetailPane).toggle_raw()
+        self.notify("raw record shown" if shown else "raw record hidden", timeout=2)

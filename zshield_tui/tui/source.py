@@ -1,0 +1,106 @@
+"""The alert list's data: filtered queries run off the UI thread, one at a time.
+
+Two connections: pages and estimates share one (short queries, serialised by a lock);
+exact counts, which can take a few hundred ms on a common word, get their own so that a
+newer keystroke can interrupt them without disturbing the page being shown.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from zshield_tui.store.db import connect
+from zshield_tui.store.filters import AlertFilter
+from zshield_tui.store.query import CAP, AlertQuery, AlertRow, Sort
+
+if TYPE_CHECKING:
+    from zshield_tui.domain import Alert, Ticket
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The first look at one filter: enough to draw the list at once."""
+
+    generation: int
+    query: AlertQuery
+    estimate: int      # exact when below the cap
+    exact: bool
+    first_page: list[AlertRow]
+
+
+@dataclass(frozen=True)
+class AlertDetail:
+    alert: Alert
+    children: list[AlertRow]
+    tickets: list[Ticket]
+
+
+class AlertSource:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._orm_store = None
+        self._conn = connect(path, create=False)
+        self._count_conn = connect(path, create=False)
+        self._lock = threading.Lock()
+        self._count_lock = threading.Lock()
+        self.generation = 0
+
+    def open(self, flt: AlertFilter, sort: Sort, page_size: int) -> Snapshot:
+        """Starts a new generation; any exact count still running for an old one stops."""
+        self.generation += 1
+        generation = self.generation
+        self._count_conn.interrupt()
+        query = AlertQuery(self._conn, flt, sort)
+        with self._lock:
+            estimate = query.estimate()
+            first = query.page(0, page_size)
+        return Snapshot(generation, query, estimate, estimate < CAP, first)
+
+    def page(self, query: AlertQuery, offset: int, limit: int) -> list[AlertRow]:
+        with self._lock:
+            return query.page(offset, limit)
+
+    def exact_count(self, snapshot: Snapshot) -> int | None:
+        """The exact count, or None when a newer filter interrupted it."""
+        if snapshot.generation != self.generation:
+            return None
+        counter = AlertQuery(self._count_conn, snapshot.query.flt, snapshot.query.sort)
+        with self._count_lock:
+            try:
+                return counter.count()
+            except sqlite3.OperationalError:
+                return None
+
+    def detail(self, alert_id: str) -> AlertDetail | None:
+        """Everything the detail pane shows for one alert, or None if it is gone."""
+        from zshield_tui.store import get_alert
+        from zshield_tui.store.filters import parse_filter
+        from zshield_tui.store.records import linked_tickets
+
+        with self._lock:
+            alert = get_alert(self._conn, alert_id)
+            if alert is None:
+                return None
+            children = AlertQuery(self._conn, parse_filter(f'parent:"{alert_id}"')).page(0, 200)
+            tickets = linked_tickets(self._store_for_orm(), alert_id)
+        return AlertDetail(alert, children, tickets)
+
+    def _store_for_orm(self):
+        from zshield_tui.store import Store
+
+        if self._orm_store is None:
+            self._orm_store = Store(self.path, create=False)
+        return self._orm_store
+
+    def close(self) -> None:
+        """Waits for queries in flight: closing a connection under a running one crashes."""
+        self._count_conn.interrupt()
+        with self._lock, self._count_lock:
+            if self._orm_store is not None:
+                self._orm_store.close()
+            self._conn.close()
+            self._count_conn.close()

@@ -1,0 +1,94 @@
+"""The detail pane: every field of the alert under the cursor, built as rich Text.
+
+Alert text comes from attackers as often as from tools, so none of it is ever parsed as
+markup: everything is appended to `Text` objects as plain strings.
+"""
+
+from __future__ import annotations
+
+import json
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from ..source import AlertDetail
+from .alert_list import SEVERITY_LABELS, SEVERITY_NAMES
+
+
+class AlertDetailPane(VerticalScroll, can_focus=False):
+    """Shows one AlertDetail; `show_raw` adds the original record."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.detail: AlertDetail | None = None
+        self.show_raw = False
+        self._body = Static(Text("No alert selected.", style="dim"), id="detail-body")
+
+    def compose(self):
+        yield self._body
+
+    def show(self, detail: AlertDetail | None) -> None:
+        self.detail = detail
+        self._body.update(self.render_detail() if detail else Text("No alert selected.",
+                                                                     style="dim"))
+        self.scroll_home(animate=False)
+
+    def toggle_raw(self) -> bool:
+        self.show_raw = not self.show_raw
+        if self.detail:
+            self._body.update(self.render_detail())
+        return self.show_raw
+
+    def render_detail(self) -> RenderableType:
+        assert self.detail is not None
+        alert, children = self.detail.alert, self.detail.children
+        sev_rank = alert.severity.rank
+        sev_style = self.app.theme_variables.get(f"sev-{SEVERITY_NAMES[sev_rank]}", "red")
+        head = Text()
+        head.append(f" {SEVERITY_LABELS[sev_rank]} ", style=f"bold reverse {sev_style}")
+        head.append(" ")
+        head.append(alert.title, style="bold")
+        head.append(f"\n{alert.id}", style="dim")
+
+        fields = Text()
+        for label, value in (
+            ("state", alert.state.value.replace("_", " ")), ("source", alert.source),
+            ("category", alert.category), ("technique", alert.mitre_technique),
+            ("analyst", alert.assigned_analyst),
+            ("created", alert.created_at.strftime("%Y-%m-%d %H:%M:%S UTC")),
+            ("parent", alert.parent_id), ("tags", ", ".join(alert.tags)),
+        ):
+            if value:
+                fields.append(f"{label:>10}  ", style="dim")
+                fields.append(f"{value}\n")
+
+        parts: list[RenderableType] = [head, Text(""), fields]
+        if alert.description:
+            parts += [Text(alert.description), Text("")]
+        parts += self._section("Assets", [
+            a.label() + (f"  owner {a.owner}" if a.owner else "") for a in alert.assets
+        ])
+        parts += self._section("IOCs", [f"{i.type:<8} {i.value}" for i in alert.iocs])
+        parts += self._section("Evidence", [f"{e.name}  {e.path}" for e in alert.evidence])
+        parts += self._section("Playbook", [f"{n}. {s}" for n, s in enumerate(alert.playbook, 1)])
+        parts += self._section("Children", [
+            f"{SEVERITY_LABELS[c.severity]:<5}{c.id}  {c.title}  [{c.state}]" for c in children
+        ])
+        if self.show_raw:
+            raw = json.dumps(alert.raw, indent=2, ensure_ascii=False, default=str)
+            parts += [Text("Raw record", style="bold underline"), Text(raw, style="dim")]
+        else:
+            parts.append(Text("r shows the raw record", style="dim italic"))
+        return Group(*parts)
+
+    @staticmethod
+    def _section(title: str, lines: list[str]) -> list[RenderableType]:
+        if not lines:
+            return []
+        body = Text()
+        body.append(f"{title} ({len(lines)})\n", style="bold underline")
+        for line in lines:
+            body.append(f"  {line}\n")
+        return [body]

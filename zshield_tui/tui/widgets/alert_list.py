@@ -1,0 +1,283 @@
+"""The alert list: a line-API view over the store that holds only the pages in view.
+
+Rows arrive in pages fetched by thread workers; a page not yet loaded draws as a dim
+placeholder for the frame or two it takes. Opening a million-alert database therefore
+reads one page, not a million rows, and scrolling never waits on SQLite.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import work
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from zshield_tui.store.query import AlertQuery, AlertRow
+
+from ..source import AlertSource, Snapshot
+
+PAGE = 100
+MAX_PAGES = 40  # at most 4,000 rows held, whatever the size of the database
+SEVERITY_LABELS = ("INFO", "LOW", "MED", "HIGH", "CRIT")
+SEVERITY_NAMES = ("informational", "low", "medium", "high", "critical")
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Column widths for one list width; narrow terminals drop the least useful first."""
+
+    title: int
+    source: int
+    technique: int
+    ticket: int
+    state: int
+
+    @classmethod
+    def fit(cls, width: int) -> _Columns:
+        fixed = 2 + 5 + 12  # marker, severity, time
+        source, technique, ticket, state = 14, 11, 20, 13
+        for drop in ("ticket", "technique", "state", "source"):
+            if width - fixed - source - technique - ticket - state >= 24:
+                break
+            if drop == "ticket":
+                ticket = 0
+            elif drop == "technique":
+                technique = 0
+            elif drop == "state":
+                state = 0
+            else:
+                source = 0
+        title = max(8, width - fixed - source - technique - ticket - state)
+        return cls(title, source, technique, ticket, state)
+
+
+def _cell(text: str, width: int) -> str:
+    if width <= 0:
+        return ""
+    if len(text) >= width:
+        return text[: width - 2] + "… " if width > 2 else text[:width]
+    return text.ljust(width)
+
+
+class AlertList(ScrollView, can_focus=True):
+    """Alerts for the current filter and sort; marks survive scrolling and refiltering."""
+
+    COMPONENT_CLASSES = {
+        "alert-list--cursor", "alert-list--marked", "alert-list--dim", "alert-list--ticket",
+        *(f"alert-list--sev-{name}" for name in SEVERITY_NAMES),
+    }
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("g,home", "first", "Top", show=False, id="list.top"),
+        Binding("G,end", "last", "Bottom", show=False, id="list.bottom"),
+        Binding("pagedown,ctrl+d", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding("space", "toggle_mark", "Mark", id="list.mark"),
+    ]
+
+    cursor: reactive[int] = reactive(0)
+
+    class CursorMoved(Message):
+        """The row under the cursor changed (None: the list is empty or still loading)."""
+
+        def __init__(self, row: AlertRow | None) -> None:
+            self.row = row
+            super().__init__()
+
+    class MarksChanged(Message):
+        def __init__(self, count: int) -> None:
+            self.count = count
+            super().__init__()
+
+    class PageLoaded(Message):
+        """A page of rows arrived and is on screen (the first one: the list has painted)."""
+
+    class _Rows(Message):
+        def __init__(self, generation: int, page: int, rows: list[AlertRow]) -> None:
+            self.generation, self.page, self.rows = generation, page, rows
+            super().__init__()
+
+    def __init__(self, source: AlertSource, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.source = source
+        self.total = 0
+        self.marked: set[str] = set()
+        self._generation = 0
+        self._query: AlertQuery | None = None
+        self._pages: OrderedDict[int, list[AlertRow]] = OrderedDict()
+        self._loading: set[int] = set()
+
+    # -- data -----------------------------------------------------------------------
+
+    def show(self, snapshot: Snapshot) -> None:
+        """Switches to a new filter or sort: the first page is already in the snapshot."""
+        self._generation = snapshot.generation
+        self._query = snapshot.query
+        self._pages.clear()
+        self._loading.clear()
+        self._pages[0] = snapshot.first_page
+        self.set_total(snapshot.estimate)
+        self.scroll_to(y=0, animate=False)
+        self.cursor = 0
+        self.refresh()
+        self._announce_cursor()
+        self.post_message(self.PageLoaded())
+
+    def set_total(self, total: int) -> None:
+        self.total = total
+        self.virtual_size = Size(self.size.width, total)
+        if total and self.cursor >= total:
+            self.cursor = total - 1
+
+    def row_at(self, index: int) -> AlertRow | None:
+        page = self._pages.get(index // PAGE)
+        if page is None:
+            self._request(index // PAGE)
+            return None
+        self._pages.move_to_end(index // PAGE)
+        offset = index % PAGE
+        return page[offset] if offset < len(page) else None
+
+    @property
+    def current(self) -> AlertRow | None:
+        return self.row_at(self.cursor) if self.total else None
+
+    def _request(self, page: int) -> None:
+        if page in self._loading or self._query is None or page * PAGE >= self.total:
+            return
+        self._loading.add(page)
+        self._fetch(self._generation, self._query, page)
+
+    @work(thread=True, group="alert-pages", exit_on_error=False)
+    def _fetch(self, generation: int, query: AlertQuery, page: int) -> None:
+        rows = self.source.page(query, page * PAGE, PAGE)
+        self.post_message(self._Rows(generation, page, rows))
+
+    def on_alert_list__rows(self, message: _Rows) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return  # the filter changed while this page was in flight
+        self._loading.discard(message.page)
+        self._pages[message.page] = message.rows
+        while len(self._pages) > MAX_PAGES:
+            self._pages.popitem(last=False)
+        self.refresh()
+        if message.page == self.cursor // PAGE:
+            self._announce_cursor()
+        self.post_message(self.PageLoaded())
+
+    # -- drawing --------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        width = self.size.width
+        if index >= self.total:
+            return Strip.blank(width, self.rich_style)
+        row = self.row_at(index)
+        if row is None:
+            style = self.get_component_rich_style("alert-list--dim")
+            return Strip([Segment(_cell("  …", width), style)], width)
+        return Strip(self._segments(row, width, index == self.cursor), width)
+
+    def _segments(self, row: AlertRow, width: int, at_cursor: bool) -> list[Segment]:
+        cols = _Columns.fit(width)
+        base = self.rich_style
+        if at_cursor:
+            base = base + self.get_component_rich_style("alert-list--cursor")
+        sev = self._colour(f"alert-list--sev-{SEVERITY_NAMES[row.severity]}") + Style(
+            bold=row.severity >= 3)
+        marked = row.id in self.marked
+        marker = "✔ " if marked else ("▸ " if row.children else "● ")
+        marker_style = self._colour("alert-list--marked") if marked else sev
+        title = row.title if not row.children else f"{row.title} ({row.children} children)"
+        if row.parent_id:
+            title = "└ " + title
+        ticket = (row.ticket or "—") if cols.ticket else ""
+        segments = [
+            Segment(marker, base + Style(color=marker_style.color, bold=True)),
+            Segment(_cell(SEVERITY_LABELS[row.severity], 5), base + sev),
+            Segment(_cell(row.created_at[5:16].replace("T", " "), 12), base),
+            Segment(_cell(" ".join(title.split()), cols.title), base),
+            Segment(_cell(row.source, cols.source), base),
+            Segment(_cell(row.mitre_technique or "", cols.technique), base),
+            Segment(_cell(ticket, cols.ticket), base + self._colour("alert-list--ticket")),
+            Segment(_cell(row.state.replace("_", " "), cols.state), base),
+        ]
+        return [s for s in segments if s.text]
+
+    def _colour(self, component: str) -> Style:
+        """Only the colour of a component style: its background would hide the cursor bar."""
+        return Style(color=self.get_component_rich_style(component).color)
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_line(old - self.scroll_offset.y)
+        self.refresh_line(new - self.scroll_offset.y)
+        self.scroll_to_region_of(new)
+        self._announce_cursor()
+
+    def refresh_line(self, y: int) -> None:
+        if 0 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    def scroll_to_region_of(self, index: int) -> None:
+        top, height = self.scroll_offset.y, self.size.height
+        if index < top:
+            self.scroll_to(y=index, animate=False)
+        elif height and index >= top + height:
+            self.scroll_to(y=index - height + 1, animate=False)
+
+    def _announce_cursor(self) -> None:
+        self.post_message(self.CursorMoved(self.current))
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, self.total)
+
+    # -- actions --------------------------------------------------------------------
+
+    def _move(self, to: int) -> None:
+        if self.total:
+            self.cursor = max(0, min(self.total - 1, to))
+
+    def action_cursor_down(self) -> None:
+        self._move(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self._move(self.cursor - 1)
+
+    def action_first(self) -> None:
+        self._move(0)
+
+    def action_last(self) -> None:
+        self._move(self.total - 1)
+
+    def action_page_down(self) -> None:
+        self._move(self.cursor + max(1, self.size.height - 1))
+
+    def action_page_up(self) -> None:
+        self._move(self.cursor - max(1, self.size.height - 1))
+
+    def action_toggle_mark(self) -> None:
+        row = self.current
+        if row is None:
+            return
+        self.marked.symmetric_difference_update({row.id})
+        self.post_message(self.MarksChanged(len(self.marked)))
+        self.action_cursor_down()
+        self.refresh()
+
+    def clear_marks(self) -> None:
+        self.marked.clear()
+        self.post_message(self.MarksChanged(0))
+        self.refresh()
+
+    def on_click(self, event) -> None:
+        self._move(self.scroll_offset.y + event.y)

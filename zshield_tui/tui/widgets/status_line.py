@@ -1,0 +1,32 @@
+"""The top line: how many alerts match, the sort, the marks, and target state."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+
+class StatusLine(Static):
+    total: reactive[int | None] = reactive(None)
+    exact: reactive[bool] = reactive(True)
+    sort: reactive[str] = reactive("time")
+    marked: reactive[int] = reactive(0)
+    busy: reactive[bool] = reactive(False)
+    targets: reactive[str] = reactive("no targets configured")
+
+    def render(self) -> Text:
+        text = Text()
+        text.append(" zshield ", style="bold reverse")
+        text.append("  alerts ")
+        if self.total is None:
+            text.append("…", style="dim")
+        else:
+            text.append(f"{self.total:,}{'' if self.exact else '+'}", style="bold")
+        text.append(f"  ·  sorted by {self.sort}")
+        if self.marked:
+            text.append(f"  ·  {self.marked:,} marked", style="bold")
+        if self.busy:
+            text.append("  ·  filtering…", style="italic")
+        text.append(f"  ·  {self.targets}", style="dim")
+        return text
