@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+
 class ConfigError(Exception):
     """The config cannot be used; the message names the file, the field and the problem."""
 
@@ -138,7 +139,8 @@ def load_config(path: Path, *, required: bool = False) -> Config:
     try:
         return Config.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(f"{path}: " + "; ".join(_describe(e, data) for e in exc.errors()))
+        problems = "; ".join(_describe(e, data) for e in exc.errors())
+        raise ConfigError(f"{path}: {problems}") from None
 
 
 def _describe(error: dict[str, Any], data: dict[str, Any]) -> str:

@@ -1,8 +1,7 @@
+from tests.factories import make_alert
 from zshield_tui.domain import AlertState, Evidence
 from zshield_tui.store import get_alert, upsert_alerts
 from zshield_tui.store.records import audit_trail, set_state
-
-from tests.factories import make_alert
 
 
 def test_alert_round_trips_through_the_store(store):

@@ -39,3 +39,16 @@ def test_while_typing_a_word_that_may_become_a_key_is_held_back():
     assert parse_filter("cat:malware se ", typing=True).fts_terms == ['"se"*']
     assert parse_filter("cat:malware se").fts_terms == ['"se"*']
     assert parse_filter("powershell", typing=True).fts_terms == ['"powershell"*']
+
+
+def test_while_typing_the_word_under_the_cursor_needs_three_characters():
+    assert parse_filter("po", typing=True).fts_terms == []
+    assert parse_filter("pow", typing=True).fts_terms == ['"pow"*']
+    assert parse_filter("db ", typing=True).fts_terms == ['"db"*']
+    assert parse_filter("db").fts_terms == ['"db"*']
+
+
+def test_a_last_piece_of_one_character_matches_exactly():
+    assert parse_filter("10.30.0.1").fts_terms == ['"10.30.0.1"']
+    assert parse_filter("10.30.0.12").fts_terms == ['"10.30.0.12"*']
+    assert parse_filter("lt-fin-0", typing=True).fts_terms == ['"lt-fin-0"']

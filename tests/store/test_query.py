@@ -1,9 +1,8 @@
 import pytest
 
+from tests.factories import make_alert
 from zshield_tui.store import AlertQuery, Sort, parse_filter, upsert_alerts
 from zshield_tui.store.query import CAP
-
-from tests.factories import make_alert
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ import pytest
 from sqlmodel import SQLModel
 
 import zshield_tui.store.tables  # noqa: F401  (registers the table classes)
+from tests.factories import make_alert
 from zshield_tui.store import SCHEMA_VERSION, AlertQuery, Store, StoreError, parse_filter
 from zshield_tui.store.schema import migrate, schema_version
-from tests.factories import make_alert
 
 
 def _first_schema_database(path):

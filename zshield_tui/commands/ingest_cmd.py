@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from zshield_tui.domain import Alert
 from zshield_tui.ingest import IngestError, RecordError, read
@@ -13,14 +14,18 @@ from .context import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Context
 _PROGRESS_EVERY = 5000
 
 
+ALERT_SUFFIXES = (".json", ".jsonl", ".ndjson", ".log")
+
+
 def run(ctx: Context, paths: list[str], fmt: str) -> int:
-    """Loads each file; bad records are listed and the rest still load.
+    """Loads each file (a folder: every alert file in it); bad records are listed and the
+    rest still load.
 
     Exit 2 when a whole file could not be read, 1 when some records were bad, else 0.
     """
     worst = EXIT_OK
     with ctx.open_store() as store:
-        for path in paths:
+        for path in _expand(paths):
             try:
                 stream = read(path, fmt)
             except IngestError as exc:
@@ -46,6 +51,16 @@ def run(ctx: Context, paths: list[str], fmt: str) -> int:
             if errors and worst == EXIT_OK:
                 worst = EXIT_FAILED
     return worst
+
+
+def _expand(paths: list[str]) -> Iterator[str]:
+    for path in paths:
+        folder = Path(path)
+        if path != "-" and folder.is_dir():
+            yield from sorted(str(p) for p in folder.rglob("*")
+                              if p.is_file() and p.suffix.lower() in ALERT_SUFFIXES)
+        else:
+            yield path
 
 
 def _alerts(ctx: Context, stream, errors: list[RecordError]) -> Iterator[Alert]:

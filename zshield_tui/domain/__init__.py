@@ -14,7 +14,18 @@ _EXPORTS = {
     "Alert": ".alert", "Asset": ".alert", "IOC": ".alert", "Evidence": ".alert",
     "Note": ".ticket", "NoteOrigin": ".ticket", "Ticket": ".ticket", "TicketDraft": ".ticket",
 }
-__all__ = list(_EXPORTS)
+__all__ = [
+    "Alert",
+    "AlertState",
+    "Asset",
+    "Evidence",
+    "IOC",
+    "Note",
+    "NoteOrigin",
+    "Severity",
+    "Ticket",
+    "TicketDraft",
+]
 
 if TYPE_CHECKING:
     from .alert import IOC, Alert, Asset, Evidence

@@ -17,7 +17,22 @@ _EXPORTS = {
     "SCHEMA_VERSION": ".schema", "SchemaError": ".schema",
     "Store": ".store",
 }
-__all__ = list(_EXPORTS)
+__all__ = [
+    "AlertFilter",
+    "AlertQuery",
+    "AlertRow",
+    "FilterError",
+    "SCHEMA_VERSION",
+    "SchemaError",
+    "Sort",
+    "Store",
+    "StoreError",
+    "UpsertCounts",
+    "database_path",
+    "get_alert",
+    "parse_filter",
+    "upsert_alerts",
+]
 
 if TYPE_CHECKING:
     from .alerts import UpsertCounts, get_alert, upsert_alerts

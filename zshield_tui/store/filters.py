@@ -3,10 +3,15 @@
     sev:>=high  sev:critical  src:wazuh  cat:malware  state:new,acknowledged  state:!closed
     tech:T1059  asset:web-01  ioc:203.0.113.7  tag:mitre  parent:ZS-1  powershell cradle
 
-Tokens are ANDed; a bare word shorter than two characters is ignored until it grows. Text tokens (`src`, `cat`, `tech`) match a case-insensitive prefix, so
+Tokens are ANDed. Text tokens (`src`, `cat`, `tech`) match a case-insensitive prefix, so
 the list narrows while the analyst is still typing. Bare words search title, description,
-assets, IOCs and tags (SQLite FTS5, prefix match). A bad token raises FilterError with a
-message meant for the analyst; it never reaches SQL.
+assets, IOCs and tags (SQLite FTS5) as a prefix, except that a last piece of one character
+(`10.30.0.1`) must match exactly: as a prefix it would match half the vocabulary. A bad
+token raises FilterError with a message meant for the analyst; it never reaches SQL.
+
+While typing (the TUI), words wait until they can narrow the list cheaply: the word under
+the cursor needs three characters, a finished word two, and a word that may become a key
+("se" on the way to "sev:") waits for its colon.
 """
 
 from __future__ import annotations
@@ -52,18 +57,19 @@ class AlertFilter:
 def parse_filter(text: str, *, typing: bool = False) -> AlertFilter:
     """Parses the grammar above into an AlertFilter; raises FilterError on bad input.
 
-    With `typing`, a bare word at the very end that could be the start of a key ("se" on
-    the way to "sev:") is held back, so the list does not flash empty mid-token.
+    `typing` applies the patience rules above to the word at the end of `text`.
     """
     result = AlertFilter()
     for match in _TOKEN.finditer(text):
-        key, value = match.group(1), match.group(3) if match.group(3) is not None else match.group(2)
+        key = match.group(1)
+        value = match.group(3) if match.group(3) is not None else match.group(2)
         if key is None and not value:
             continue
-        if typing and key is None and match.end() == len(text) and _starts_a_key(value):
+        at_end = typing and match.end() == len(text)
+        if at_end and key is None and _starts_a_key(value):
             continue
         if key is None:
-            _add_text(result, value, column=None)
+            _add_text(result, value, column=None, min_length=3 if at_end else 2)
         elif key == "sev":
             _add_severity(result, value)
         elif key == "state":
@@ -74,7 +80,7 @@ def parse_filter(text: str, *, typing: bool = False) -> AlertFilter:
         elif key in _PREFIX_KEYS:
             _add_prefix(result, _PREFIX_KEYS[key], value)
         elif key in _FTS_KEYS:
-            _add_text(result, value, column=_FTS_KEYS[key])
+            _add_text(result, value, column=_FTS_KEYS[key], min_length=3 if at_end else 2)
         else:
             raise FilterError(f"unknown filter key {key!r} in {match.group(0)!r}; "
                               f"keys: {', '.join(KEYS)}")
@@ -118,11 +124,11 @@ def _add_prefix(result: AlertFilter, column: str, value: str) -> None:
     result.params.extend([value, value + "\U0010ffff"])
 
 
-def _add_text(result: AlertFilter, value: str, *, column: str | None) -> None:
-    # Quoting makes every character literal to FTS5 (no operators, no syntax errors); the
-    # trailing * turns the last token into a prefix so results follow each keystroke.
-    # One letter matches most of the vocabulary and narrows nothing; wait for the second.
-    if len(value) < 2 or not re.search(r"\w", value):
+def _add_text(result: AlertFilter, value: str, *, column: str | None, min_length: int) -> None:
+    pieces = re.findall(r"\w+", value)
+    if not pieces or len(value) < min_length:
         return
-    phrase = '"' + value.replace('"', '""') + '"*'
+    # Quoting makes every character literal to FTS5 (no operators, no syntax errors); the
+    # trailing * makes the last piece a prefix so results follow each keystroke.
+    phrase = '"' + value.replace('"', '""') + '"' + ("*" if len(pieces[-1]) > 1 else "")
     result.fts_terms.append(f"{column} : {phrase}" if column else phrase)

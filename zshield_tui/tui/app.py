@@ -31,7 +31,7 @@ from .themes import (
 
 class ZShieldApp(App[None]):
     TITLE = "zshield"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", show=False, id="app.help"),
@@ -110,7 +110,7 @@ class ZShieldApp(App[None]):
         # Only our own bindings (they all have ids); Textual's scroll and focus keys are noise.
         keys: dict[str, list[str]] = {}
         descriptions: dict[str, str] = {}
-        for key, active in self.screen.active_bindings.items():
+        for active in self.screen.active_bindings.values():
             binding = active.binding
             if binding.id and binding.description:
                 keys.setdefault(binding.id, []).append(self.get_key_display(binding))

@@ -1,0 +1,82 @@
+"""Elastic Security alerts: wrappers, flat/nested keys, threat mappings, indicators."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from zshield_tui.domain import Severity
+
+from .conftest import FIXTURES, SAMPLES
+from .helpers import load
+
+ENDPOINT = SAMPLES / "elastic/kibana_alert_endpoint_query_rule_8.8.0.json"
+THREAT_MATCH = SAMPLES / "elastic/kibana_alert_threat_match_rule_8.1.0.json"
+THREAT = FIXTURES / "elastic_threat.json"
+
+
+def test_endpoint_alert_out_of_its_es_archive_wrapper():
+    (alert,) = load(ENDPOINT).alerts
+    assert alert.id == "elastic:eabbdefc23da981f2b74ab58b82622a97bb9878caa11bc914e2adfacc94780f1"
+    assert alert.title == "Endpoint Security"  # the override field `message` is absent
+    assert alert.severity is Severity.MEDIUM
+    assert alert.category == "malware"
+    assert alert.created_at == datetime(2023, 4, 27, 11, 3, 57, 906000, tzinfo=UTC)
+    assert alert.description.startswith("malware event with process malware writer")
+    # host.ip is an array here: every address is kept.
+    assert [(a.hostname, a.ip) for a in alert.assets] == [
+        ("Host-fwarau82er", "10.249.37.72"), ("Host-fwarau82er", "10.150.39.243"),
+        ("Host-fwarau82er", "10.186.17.170")]
+    # "fake file md5" is no hash: it is not passed off as one.
+    assert [(i.type, i.value) for i in alert.iocs] == [("file", "C:/fake_malware.exe")]
+    assert alert.mitre_technique is None
+    assert alert.raw["type"] == "doc"
+
+
+def test_threat_match_alert_with_a_string_host_ip():
+    (alert,) = load(THREAT_MATCH).alerts
+    assert alert.title == "threat-match-rule"
+    assert alert.severity is Severity.LOW
+    assert alert.category == "Indicator Match Rule"
+    assert [(a.hostname, a.ip) for a in alert.assets] == [("security-linux-1", "11.200.0.194")]
+    # The indicator matched on host.name: the matched value is the indicator.
+    assert [(i.type, i.value) for i in alert.iocs] == [("hostname", "security-linux-1")]
+
+
+def test_rule_threat_gives_techniques_most_specific_first():
+    loaded = load(THREAT)
+    assert loaded.errors == []
+    alert = loaded.by_title["Suspicious PowerShell Encoded Command"]
+    assert alert.mitre_technique == "T1059.001"
+    assert [t for t in alert.tags if t.startswith("mitre:")] == [
+        "mitre:T1059.001", "mitre:T1059", "mitre:T1027"]
+    assert {"Windows", "Execution"} <= set(alert.tags)
+    assert alert.severity is Severity.HIGH
+    assert alert.category == "process"
+    iocs = {(i.type, i.value) for i in alert.iocs}
+    assert iocs == {
+        ("ip", "185.220.101.4"),
+        ("hash", "de96a6e69944335375dc1ac238336066889d9ffc7d73628ef4fe1b1b160ab32c"),
+        ("url", "http://payload.example.net/stage2.ps1"),
+    }
+    assert alert.raw["_index"].startswith(".internal.alerts-security")
+
+
+def test_fully_nested_keys_and_severity_from_risk_score():
+    alert = load(THREAT).by_title["Nested Layout Rule"]
+    assert alert.id == "elastic:b2c3d4e5-0000-4000-8000-000000000001"
+    assert alert.severity is Severity.CRITICAL  # risk 99, no severity text
+    assert [(a.hostname, a.ip) for a in alert.assets] == [("db-01", "10.9.0.5"),
+                                                          ("db-01", "10.9.0.6")]
+    assert alert.mitre_technique is None
+
+
+def test_array_records_report_their_own_start_lines(tmp_path):
+    broken = THREAT.read_text().replace('"risk_score": 99', '"risk_score": 99,,')
+    path = tmp_path / "broken.json"
+    path.write_text(broken)
+    loaded = load(path)
+    assert len(loaded.alerts) == 1
+    (error,) = loaded.errors
+    second_start = broken.splitlines().index("  {", 2) + 1
+    assert error.line == second_start
+    assert "invalid JSON" in error.reason

@@ -1,0 +1,155 @@
+"""OCSF Security Finding (2001, 1.0 and older) and Detection Finding (2004, 1.1 and later).
+
+The two generations keep the finding in different objects (`finding` vs `finding_info`);
+both are read. Producers disagree on time units and severity, see `_severity`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zshield_tui.domain import Alert, Severity
+
+from .common import (
+    SEVERITY_UNKNOWN,
+    TIME_UNKNOWN,
+    Context,
+    Entities,
+    is_ip,
+    mitre_tags,
+    native_id,
+    record_id,
+    severity_from_text,
+    techniques,
+)
+from .errors import RecordProblem
+from .fields import as_dict, as_list, as_number, dig, first_text, first_time, text
+
+_CLASSES = frozenset({2001, 2004})
+# Okta writes "Detection Findings"; the Falco 0.1.0 mapping spells the key `classname`.
+_CLASS_NAMES = frozenset({"security finding", "detection finding", "detection findings"})
+
+_BY_ID = {
+    1: Severity.INFORMATIONAL, 2: Severity.LOW, 3: Severity.MEDIUM, 4: Severity.HIGH,
+    5: Severity.CRITICAL, 6: Severity.CRITICAL,  # 6 is Fatal
+}
+
+# Observable type_id -> IOC type; other types (user names, ports, ...) are no indicators.
+_OBSERVABLES = {1: "domain", 2: "ip", 5: "email", 6: "url", 7: "file", 8: "hash"}
+
+
+def detect(record: dict[str, Any]) -> bool:
+    """class_uid 2001/2004, or a finding class name with a finding object."""
+    if as_number(record.get("class_uid")) in _CLASSES:
+        return True
+    name = text(record.get("class_name")) or text(record.get("classname"))
+    has_finding = isinstance(record.get("finding_info"), dict) or isinstance(
+        record.get("finding"), dict)
+    return name.lower() in _CLASS_NAMES and has_finding
+
+
+def to_alert(record: dict[str, Any], ctx: Context) -> Alert:
+    """One finding; `raw` keeps the whole object."""
+    info = _finding(record)
+    class_name = first_text(record.get("class_name"), record.get("classname"))
+    title = first_text(info.get("title"), record.get("message"), record.get("type_name"),
+                       class_name)
+    if not title:
+        raise RecordProblem("finding_info.title: missing")
+
+    severity, tags = _severity(record)
+    mitre = _techniques(record, info)
+    tags += mitre_tags(mitre)
+
+    created = first_time(
+        info.get("created_time_dt"), info.get("created_time"),
+        record.get("time_dt"), record.get("time"),
+        info.get("first_seen_time_dt"), info.get("first_seen_time"),
+        dig(record, "metadata", "logged_time"),
+    )
+    if created is None:
+        created = ctx.ingested_at
+        tags.append(TIME_UNKNOWN)
+
+    uid = native_id("ocsf", info.get("uid")) or native_id("ocsf", dig(record, "metadata", "uid"))
+    found = _entities(record)
+    return Alert(
+        id=uid or record_id("ocsf", record),
+        title=title,
+        description=first_text(info.get("desc"), record.get("message")),
+        severity=severity,
+        source=_source(as_dict(dig(record, "metadata", "product"))),
+        category=first_text(*as_list(info.get("types")), class_name),
+        mitre_technique=mitre[0] if mitre else None,
+        created_at=created,
+        tags=tags,
+        assets=found.assets,
+        iocs=found.iocs,
+        raw=record,
+    )
+
+
+def _finding(record: dict[str, Any]) -> dict[str, Any]:
+    info = record.get("finding_info")
+    return info if isinstance(info, dict) else as_dict(record.get("finding"))
+
+
+def _severity(record: dict[str, Any]) -> tuple[Severity, list[str]]:
+    """severity_id, with the spec's escape hatches.
+
+    0 Unknown carries no information: default it and say so. 99 Other and a missing id
+    defer to the `severity` caption (QRadar sends no id at all).
+    """
+    number = as_number(record.get("severity_id"))
+    if number in _BY_ID:
+        return _BY_ID[int(number)], []
+    if number != 0:
+        from_caption = severity_from_text(record.get("severity"))
+        if from_caption is not None:
+            return from_caption, []
+    return Severity.MEDIUM, [SEVERITY_UNKNOWN]
+
+
+def _techniques(record: dict[str, Any], info: dict[str, Any]) -> list[str]:
+    ids: list[Any] = []
+    for attack in as_list(info.get("attacks")) + as_list(record.get("attacks")):
+        ids.append(dig(attack, "sub_technique", "uid"))
+        ids.append(dig(attack, "technique", "uid"))
+    return techniques(ids)
+
+
+def _source(product: dict[str, Any]) -> str:
+    name, vendor = text(product.get("name")), text(product.get("vendor_name"))
+    if not name:
+        return vendor or "OCSF"
+    if not vendor or vendor.lower() in name.lower():
+        return name
+    return f"{vendor} {name}"
+
+
+def _entities(record: dict[str, Any]) -> Entities:
+    found = Entities()
+    device = as_dict(record.get("device"))
+    found.host(first_text(device.get("hostname"), device.get("name")), device.get("ip"))
+    for item in as_list(record.get("resources")):
+        resource = as_dict(item)
+        uid = first_text(resource.get("uid"), resource.get("name"))
+        if is_ip(uid):
+            found.host(ip=uid, owner=resource.get("owner"))
+        else:
+            found.host(uid, owner=resource.get("owner"))
+    for evidence in as_list(record.get("evidences")):
+        found.remote(dig(evidence, "src_endpoint", "ip"))
+        found.host(dig(evidence, "dst_endpoint", "hostname"), dig(evidence, "dst_endpoint", "ip"))
+    found.remote(dig(record, "src_endpoint", "ip"))
+    found.host(dig(record, "dst_endpoint", "hostname"), dig(record, "dst_endpoint", "ip"))
+    for observable in as_list(record.get("observables")):
+        kind = _OBSERVABLES.get(as_number(dig(observable, "type_id")))
+        value = text(dig(observable, "value"))
+        # An observable that is one of our assets (a resource uid) is no indicator.
+        if kind and value and not (kind == "ip" and found.has_asset_ip(value)):
+            if kind == "hash":
+                found.file_hash(value)
+            else:
+                found.ioc(kind, value)
+    return found

@@ -1,0 +1,195 @@
+"""Reading JSON records from a file or stdin, with the line each record starts on.
+
+Two layouts are told apart from the first non-blank line:
+
+* JSON lines: one value per line, read line by line (the fast path for big files); a
+  line that is not JSON becomes a `BadJSON` item and reading goes on.
+* a JSON document: one object, an array of objects, or several documents one after the
+  other (`jq .` output). Read in chunks, never whole, so a huge array streams too. A
+  syntax error ends the file, because nothing says where the next record would start.
+
+A line holding an array yields each element with that line number.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from itertools import chain
+from typing import IO, Any
+
+CHUNK = 1 << 20
+
+Item = tuple[int, Any]  # (1-based line where the record starts, parsed value or BadJSON)
+
+
+class BadJSON:
+    """Stands in for a record that did not parse; `reason` says why and where."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+def read_items(stream: IO[bytes] | IO[str]) -> Iterator[Item]:
+    """Every record of the stream, in order, as (line, value) pairs."""
+    head: list[bytes | str] = []
+    for raw in stream:
+        head.append(raw)
+        if not raw.isspace():
+            break
+    if not head or head[-1].isspace():
+        return iter(())
+    first = head[-1]
+    if isinstance(first, bytes):
+        first_text = first.decode("utf-8-sig", "replace").strip()
+    else:
+        first_text = first.lstrip("\ufeff").strip()
+        head[-1] = first.lstrip("\ufeff")
+    if _looks_like_lines(first_text):
+        return _json_lines(chain(head, stream))
+    return _json_document(_Buffer(head, stream), start_line=len(head))
+
+
+def _looks_like_lines(first: str) -> bool:
+    # A document opens with "[" or with an object spread over lines ("{" alone, or
+    # `{"type": "doc",`). A complete one-line object means JSON lines, and so does junk:
+    # line-by-line reading reports it and carries on.
+    if first.startswith("["):
+        return False
+    return not first.startswith("{") or first.endswith("}")
+
+
+def _json_lines(lines: Iterable[bytes | str]) -> Iterator[Item]:
+    loads = json.loads
+    for number, raw in enumerate(lines, 1):
+        if raw.isspace():
+            continue
+        try:
+            value = loads(raw)
+        except json.JSONDecodeError as exc:
+            yield number, BadJSON(f"invalid JSON: {exc.msg} (column {exc.colno})")
+            continue
+        except (ValueError, RecursionError) as exc:  # bad UTF-8, absurd nesting
+            yield number, BadJSON(f"invalid JSON: {exc}")
+            continue
+        if type(value) is list:
+            for element in value:
+                yield number, element
+        else:
+            yield number, value
+
+
+class _Buffer:
+    """A sliding window of text over the stream that counts the newlines it passes."""
+
+    _SPACE = re.compile(r"[ \t\n\r]*")
+
+    def __init__(self, head: list[bytes | str], stream: IO[bytes] | IO[str]) -> None:
+        first = head[-1]
+        self.text = first.decode("utf-8-sig", "replace") if isinstance(first, bytes) else first
+        self.stream = stream
+        self.pos = 0
+        self.line = len(head)  # line number at self.pos
+        self.eof = False
+        self.decoder = json.JSONDecoder()
+
+    def fill(self) -> bool:
+        """Append the next chunk; False at end of input."""
+        if self.eof:
+            return False
+        chunk = self.stream.read(CHUNK)
+        if not chunk:
+            self.eof = True
+            return False
+        if isinstance(chunk, bytes):
+            chunk = self._decode_bytes(chunk)
+        self.text = self.text[self.pos:] + chunk
+        self.pos = 0
+        return True
+
+    def _decode_bytes(self, chunk: bytes) -> str:
+        # A chunk may end inside a multi-byte character: finish it before decoding.
+        while True:
+            try:
+                return chunk.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                if exc.start < len(chunk) - 3:
+                    return chunk.decode("utf-8", "replace")
+                more = self.stream.read(1)
+                if not more:
+                    return chunk.decode("utf-8", "replace")
+                chunk += more
+
+    def advance(self, end: int) -> None:
+        self.line += self.text.count("\n", self.pos, end)
+        self.pos = end
+
+    def peek(self) -> str:
+        """The next non-whitespace character ("" at end of input), consuming the space."""
+        while True:
+            end = self._SPACE.match(self.text, self.pos).end()
+            self.advance(end)
+            if end < len(self.text):
+                return self.text[end]
+            if not self.fill():
+                return ""
+
+    def decode(self) -> Any:
+        """The JSON value at the current position; raises JSONDecodeError when broken."""
+        while True:
+            try:
+                value, end = self.decoder.raw_decode(self.text, self.pos)
+            except json.JSONDecodeError as exc:
+                if self._maybe_cut(exc) and self.fill():
+                    continue  # the value runs past the window
+                raise
+            if end == len(self.text) and self.fill():
+                continue  # a number cut by the window edge would parse short
+            self.advance(end)
+            return value
+
+    def _maybe_cut(self, exc: json.JSONDecodeError) -> bool:
+        # A value cut by the window edge fails at the edge (a few characters before it for
+        # a cut `true` or number), or as a string that never ends. Anything earlier is a
+        # real syntax error: reading on to the end of a big file would not mend it.
+        return exc.pos >= len(self.text) - 16 or exc.msg.startswith("Unterminated string")
+
+    def where(self, exc: json.JSONDecodeError) -> str:
+        line = self.line + self.text.count("\n", self.pos, exc.pos)
+        column = exc.pos - self.text.rfind("\n", 0, exc.pos)
+        return f"invalid JSON: {exc.msg} (line {line}, column {column})"
+
+
+def _json_document(buf: _Buffer, start_line: int) -> Iterator[Item]:
+    line = start_line  # where the record being decoded starts
+    try:
+        while (char := buf.peek()) != "":
+            if char != "[":
+                line = buf.line
+                yield line, buf.decode()
+                continue
+            buf.advance(buf.pos + 1)
+            if buf.peek() == "]":
+                buf.advance(buf.pos + 1)
+                continue
+            while True:
+                line = buf.line
+                yield line, buf.decode()
+                char = buf.peek()
+                if char == ",":
+                    buf.advance(buf.pos + 1)
+                    buf.peek()
+                elif char == "]":
+                    buf.advance(buf.pos + 1)
+                    break
+                else:
+                    found = repr(char) if char else "end of input"
+                    yield buf.line, BadJSON(f"invalid JSON: expected ',' or ']', found {found}")
+                    return
+    except json.JSONDecodeError as exc:
+        yield line, BadJSON(buf.where(exc))
+    except RecursionError:
+        yield buf.line, BadJSON("invalid JSON: nested too deeply")

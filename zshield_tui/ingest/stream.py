@@ -1,0 +1,190 @@
+"""`read()`: a file or stdin in, a lazy stream of alerts and record errors out."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, datetime
+from itertools import chain
+from types import TracebackType
+from typing import IO, Any, TextIO
+
+from pydantic import ValidationError
+
+from zshield_tui.domain import Alert, Severity
+
+from . import zeek
+from .common import Context
+from .detect import FORMATS, MODULES, detect_format
+from .errors import IngestError, RecordError, RecordProblem, describe_validation_error
+from .source import BadJSON, Item, read_items
+
+STDIN_NAME = "<stdin>"
+# How far to read ahead for a first object to detect the format from, past bad lines.
+_PEEK_LIMIT = 1000
+# Shapes no converter anticipated: they must cost one record, never the whole file.
+_DATA_ERRORS = (TypeError, ValueError, KeyError, AttributeError, IndexError, OverflowError,
+                RecursionError)
+
+Result = Alert | RecordError
+
+
+class AlertStream:
+    """The alerts of one file, converted while iterating. Iterate it once.
+
+    `format` is the detected or given format ("auto" only for an empty file, where
+    there is nothing to detect). `skipped` counts records deliberately left out (such
+    as Suricata's non-alert events) and grows while iterating.
+    """
+
+    def __init__(self, path: str, fmt: str, items: Iterator[Item], ctx: Context,
+                 close: Callable[[], None]) -> None:
+        self.path = path
+        self.format = fmt
+        self.skipped = 0
+        self._items = items
+        self._ctx = ctx
+        self._close = close
+        self._started = False
+
+    def __iter__(self) -> Iterator[Result]:
+        if self._started:
+            raise RuntimeError("an AlertStream can be iterated only once")
+        self._started = True
+        return self._run()
+
+    def _run(self) -> Iterator[Result]:
+        try:
+            module = MODULES.get(self.format)
+            if module is None:  # empty input
+                return
+            to_alert = module.to_alert
+            expand = getattr(module, "expand", None)
+            ctx = self._ctx
+            for line, value in self._items:
+                records = expand(value) if expand and type(value) is dict else (value,)
+                for record in records:
+                    result = _convert(to_alert, record, ctx, line)
+                    if result is None:
+                        self.skipped += 1
+                    else:
+                        yield result
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Releases the file; done automatically when iteration ends."""
+        self._close()
+
+    def __enter__(self) -> AlertStream:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.close()
+
+
+def read(path: str, fmt: str = "auto", *, stdin: TextIO | None = None,
+         zeek_severity: Mapping[str, Severity | str] | None = None) -> AlertStream:
+    """Opens PATH ("-" for stdin) and returns its alerts as a stream.
+
+    Raises IngestError at once for a missing or unreadable file, an unknown `fmt`, or
+    (with fmt="auto") a file whose first record matches no format. Problems with single
+    records come out of the stream as RecordError items instead.
+    `zeek_severity` maps Zeek notes to severities, over `zeek.DEFAULT_SEVERITY`; an
+    unknown severity name there is a ValueError (a configuration mistake, not a file's).
+    """
+    shown = STDIN_NAME if path == "-" else path
+    if fmt != "auto" and fmt not in MODULES:
+        raise IngestError(
+            f"{shown}: unknown format {fmt!r}; expected auto, {', '.join(FORMATS)}")
+    notes = _zeek_notes(zeek_severity)
+    handle, base_dir, close = _open(path, stdin)
+    ctx = Context(path=shown, base_dir=base_dir, ingested_at=datetime.now(UTC),
+                  zeek_severity=notes)
+    try:
+        items = read_items(handle)
+        head, first = _peek(items)
+    except OSError as exc:
+        close()
+        raise IngestError(f"cannot read {shown}: {exc.strerror or exc}") from None
+    if fmt == "auto" and head:
+        detected = detect_format(first)
+        if detected is None:
+            close()
+            raise IngestError(f"cannot tell the format of {shown}; pass --format")
+        fmt = detected
+    return AlertStream(shown, fmt, chain(head, items), ctx, close)
+
+
+def convert_record(record: Any, fmt: str = "auto", *, ctx: Context | None = None,
+                   line: int = 1) -> list[Result | None]:
+    """Converts one parsed record outside any file: one entry per alert it holds.
+
+    None marks a record the format skips. Never raises for bad data; an unknown `fmt`
+    is an IngestError.
+    """
+    if fmt != "auto" and fmt not in MODULES:
+        raise IngestError(f"unknown format {fmt!r}; expected auto, {', '.join(FORMATS)}")
+    ctx = ctx or Context(path="<record>", base_dir=os.getcwd(),
+                         ingested_at=datetime.now(UTC), zeek_severity=_zeek_notes(None))
+    name = detect_format(record) if fmt == "auto" else fmt
+    if name is None:
+        return [RecordError(ctx.path, line, "cannot tell the format of this record")]
+    module = MODULES[name]
+    expand = getattr(module, "expand", None)
+    records = expand(record) if expand and type(record) is dict else [record]
+    return [_convert(module.to_alert, item, ctx, line) for item in records]
+
+
+def _convert(to_alert: Callable[[dict, Context], Alert | None], record: Any, ctx: Context,
+             line: int) -> Result | None:
+    if type(record) is not dict:
+        return RecordError(ctx.path, line, _not_an_object(record))
+    try:
+        return to_alert(record, ctx)
+    except ValidationError as exc:
+        return RecordError(ctx.path, line, describe_validation_error(exc))
+    except RecordProblem as exc:
+        return RecordError(ctx.path, line, str(exc))
+    except _DATA_ERRORS as exc:
+        return RecordError(ctx.path, line, f"cannot read record: {type(exc).__name__}: {exc}")
+
+
+def _not_an_object(value: Any) -> str:
+    if isinstance(value, BadJSON):
+        return value.reason
+    kinds = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+    return f"expected a JSON object, got {kinds.get(type(value), 'a number')}"
+
+
+def _open(path: str, stdin: TextIO | None) -> tuple[IO[Any], str, Callable[[], None]]:
+    if path == "-":
+        # Bytes are faster to parse than text; a caller's own stream is used as given.
+        stream: IO[Any] = sys.stdin.buffer if stdin is None else stdin
+        return stream, os.getcwd(), lambda: None  # stdin is not ours to close
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - the stream closes it when done
+    except OSError as exc:
+        raise IngestError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return handle, os.path.dirname(os.path.abspath(path)), handle.close
+
+
+def _zeek_notes(overrides: Mapping[str, Severity | str] | None) -> dict[str, Severity]:
+    notes = dict(zeek.DEFAULT_SEVERITY)
+    for note, value in (overrides or {}).items():
+        notes[note] = value if isinstance(value, Severity) else Severity.parse(value)
+    return notes
+
+
+def _peek(items: Iterator[Item]) -> tuple[list[Item], Any]:
+    """Items up to and including the first JSON object, which detection looks at."""
+    head: list[Item] = []
+    for item in items:
+        head.append(item)
+        if type(item[1]) is dict:
+            return head, item[1]
+        if len(head) >= _PEEK_LIMIT:
+            break
+    return head, None
