@@ -13,7 +13,8 @@ from importlib import import_module
 from .report import Result, print_table, write_json
 
 # name -> module with `run(quick, profile) -> list[Result]`; imported only when selected.
-BENCHMARKS = {"ingest": "bench.ingest", "filter": "bench.filter"}
+BENCHMARKS = {"ingest": "bench.ingest", "filter": "bench.filter",
+              "paint": "bench.first_paint", "memory": "bench.memory"}
 
 
 def main(argv: list[str] | None = None) -> int:

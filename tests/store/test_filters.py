@@ -48,7 +48,6 @@ def test_while_typing_the_word_under_the_cursor_needs_three_characters():
     assert parse_filter("db").fts_terms == ['"db"*']
 
 
-def test_a_last_piece_of_one_character_matches_exactly():
-    assert parse_filter("10.30.0.1").fts_terms == ['"10.30.0.1"']
-    assert parse_filter("10.30.0.12").fts_terms == ['"10.30.0.12"*']
-    assert parse_filter("lt-fin-0", typing=True).fts_terms == ['"lt-fin-0"']
+def test_addresses_and_hostnames_search_as_one_prefix():
+    assert parse_filter("10.30.0.1").fts_terms == ['"10.30.0.1"*']
+    assert parse_filter("lt-fin-0", typing=True).fts_terms == ['"lt-fin-0"*']

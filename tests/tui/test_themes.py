@@ -1,8 +1,7 @@
 from pathlib import Path
 
-from zshield_tui.tui.themes import BUILTIN_DIR, load_themes, remembered_theme
-
 from tests.tui.conftest import SIZE
+from zshield_tui.tui.themes import BUILTIN_DIR, load_themes, remembered_theme
 
 
 def test_the_builtin_themes_load_with_severity_colours():

@@ -6,15 +6,14 @@ import io
 
 from rich.console import Console
 
+from tests.factories import make_alert
+from tests.tui.conftest import SIZE
 from zshield_tui.store import Store, upsert_alerts
 from zshield_tui.tui.screens.help import HelpScreen
 from zshield_tui.tui.widgets.alert_detail import AlertDetailPane
 from zshield_tui.tui.widgets.alert_list import AlertList
 from zshield_tui.tui.widgets.filter_bar import FilterBar
 from zshield_tui.tui.widgets.status_line import StatusLine
-
-from tests.factories import make_alert
-from tests.tui.conftest import SIZE
 
 
 async def settle(pilot, app):

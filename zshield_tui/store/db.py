@@ -33,8 +33,12 @@ def database_path(url_or_path: str) -> Path:
     return Path(rest[1:]).expanduser()
 
 
-def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
+def connect(path: Path, *, create: bool = True, cache_mb: int = 64) -> sqlite3.Connection:
     """Opens (and with `create`, creates) the database and migrates it to this schema.
+
+    `cache_mb` is SQLite's page cache for this connection: large for ingest, where index
+    pages of a million-row table thrash the 2 MB default; small for the TUI's readers,
+    whose memory the analyst pays for all day.
 
     Raises StoreError naming the file for anything that is not a usable zshield database.
     """
@@ -46,8 +50,7 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 5000")
-        # Index pages of a million-row table thrash the 2 MB default cache during ingest.
-        conn.execute("PRAGMA cache_size = -65536")
+        conn.execute(f"PRAGMA cache_size = -{cache_mb * 1024}")
         migrate(conn, label=str(path))
     except SchemaError as exc:
         raise StoreError(str(exc)) from None

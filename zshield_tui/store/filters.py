@@ -5,9 +5,9 @@
 
 Tokens are ANDed. Text tokens (`src`, `cat`, `tech`) match a case-insensitive prefix, so
 the list narrows while the analyst is still typing. Bare words search title, description,
-assets, IOCs and tags (SQLite FTS5) as a prefix, except that a last piece of one character
-(`10.30.0.1`) must match exactly: as a prefix it would match half the vocabulary. A bad
-token raises FilterError with a message meant for the analyst; it never reaches SQL.
+assets, IOCs and tags (SQLite FTS5) as a prefix; hostnames, IPs, domains and emails are
+single tokens there, so `10.30.0.1` finds 10.30.0.1 and 10.30.0.12. A bad token raises
+FilterError with a message meant for the analyst; it never reaches SQL.
 
 While typing (the TUI), words wait until they can narrow the list cheaply: the word under
 the cursor needs three characters, a finished word two, and a word that may become a key
@@ -125,10 +125,9 @@ def _add_prefix(result: AlertFilter, column: str, value: str) -> None:
 
 
 def _add_text(result: AlertFilter, value: str, *, column: str | None, min_length: int) -> None:
-    pieces = re.findall(r"\w+", value)
-    if not pieces or len(value) < min_length:
+    if len(value) < min_length or not re.search(r"\w", value):
         return
     # Quoting makes every character literal to FTS5 (no operators, no syntax errors); the
-    # trailing * makes the last piece a prefix so results follow each keystroke.
-    phrase = '"' + value.replace('"', '""') + '"' + ("*" if len(pieces[-1]) > 1 else "")
+    # trailing * makes it a prefix so results follow each keystroke.
+    phrase = '"' + value.replace('"', '""') + '"*'
     result.fts_terms.append(f"{column} : {phrase}" if column else phrase)

@@ -19,9 +19,9 @@ class Store:
     them (and other processes) read while one writes.
     """
 
-    def __init__(self, path: Path, *, create: bool = True) -> None:
+    def __init__(self, path: Path, *, create: bool = True, cache_mb: int = 64) -> None:
         self.path = path
-        self.conn: sqlite3.Connection = connect(path, create=create)
+        self.conn: sqlite3.Connection = connect(path, create=create, cache_mb=cache_mb)
 
     @cached_property
     def engine(self) -> Engine:

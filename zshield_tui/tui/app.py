@@ -62,6 +62,9 @@ class ZShieldApp(App[None]):
         for problem in self._theme_problems:
             self.notify(problem, title="Theme file skipped", severity="warning", markup=False)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def on_triage_screen_ready(self) -> None:
+        # Validating the config loads pydantic (~0.15 s): only once the alerts are on screen.
         self.run_worker(self._check_config, thread=True, group="config", exit_on_error=False)
 
     def _check_config(self) -> None:

@@ -43,8 +43,8 @@ class AlertSource:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._orm_store = None
-        self._conn = connect(path, create=False)
-        self._count_conn = connect(path, create=False)
+        self._conn = connect(path, create=False, cache_mb=16)
+        self._count_conn = connect(path, create=False, cache_mb=8)
         self._lock = threading.Lock()
         self._count_lock = threading.Lock()
         self.generation = 0
@@ -93,7 +93,7 @@ class AlertSource:
         from zshield_tui.store import Store
 
         if self._orm_store is None:
-            self._orm_store = Store(self.path, create=False)
+            self._orm_store = Store(self.path, create=False, cache_mb=4)
         return self._orm_store
 
     def close(self) -> None:

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from zshield_tui.store.filters import AlertFilter, FilterError, parse_filter
 from zshield_tui.store.query import Sort
@@ -22,6 +22,7 @@ from ..source import AlertDetail, AlertSource, Snapshot
 from ..widgets.alert_detail import AlertDetailPane
 from ..widgets.alert_list import PAGE, AlertList
 from ..widgets.filter_bar import FilterBar
+from ..widgets.key_bar import KeyBar
 from ..widgets.status_line import StatusLine
 from ..widgets.tickets_panel import TicketsPanel
 
@@ -36,6 +37,9 @@ class TriageScreen(Screen):
         Binding("r", "toggle_raw", "Raw", id="triage.raw"),
         Binding("question_mark", "app.help", "Help", id="triage.help"),
     ]
+
+    class Ready(Message):
+        """The first page of alerts is on screen; deferred start-up work may begin."""
 
     class _Snapshot(Message):
         def __init__(self, snapshot: Snapshot) -> None:
@@ -59,22 +63,34 @@ class TriageScreen(Screen):
         self.filter = AlertFilter()
         self._keystroke = 0
         self._detail_timer = None
+        self._ready = False
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="status")
         yield FilterBar(id="filter-bar")
         yield AlertList(self.source, id="alerts")
-        with Horizontal(id="lower"):
-            yield AlertDetailPane(id="detail")
-            with Vertical(id="side"):
-                yield Static("Tickets", classes="pane-title")
-                yield TicketsPanel(id="tickets")
-        yield Footer()
+        yield KeyBar()
+
+    def _mount_lower(self) -> None:
+        """The detail and ticket panes join one frame after the list: the first frame then
+        costs only what it takes to show the alerts (see bench/first_paint.py)."""
+        if not self.is_mounted:
+            return  # the app is already closing
+        side = Vertical(Static("Tickets", classes="pane-title"), TicketsPanel(id="tickets"),
+                        id="side")
+        self.mount(Horizontal(AlertDetailPane(id="detail"), side, id="lower"),
+                   after=self.alerts)
+        self.post_message(AlertList.CursorMoved(self.alerts.current))
 
     def on_mount(self) -> None:
         self.query_one(FilterBar).show_error(None)
         self.alerts.focus()
-        self._reload()
+        # The unfiltered first page is an index walk of a millisecond even on a million
+        # alerts; reading it here puts rows in the very first frame instead of the second.
+        self._keystroke += 1
+        self.on_triage_screen__snapshot(self._Snapshot(self.source.open(self.filter, self.sort,
+                                                                        PAGE)))
+        self.call_after_refresh(self._mount_lower)
 
     @property
     def alerts(self) -> AlertList:
@@ -109,10 +125,12 @@ class TriageScreen(Screen):
         if keystroke != self._keystroke:
             return
         self.post_message(self._Snapshot(snapshot))
-        if not snapshot.exact:
-            count = self.source.exact_count(snapshot)
-            if count is not None:
-                self.post_message(self._Count(snapshot.generation, count))
+
+    @work(thread=True, group="count", exclusive=True, exit_on_error=False)
+    def _count(self, snapshot: Snapshot) -> None:
+        count = self.source.exact_count(snapshot)
+        if count is not None:
+            self.post_message(self._Count(snapshot.generation, count))
 
     def on_triage_screen__snapshot(self, message: _Snapshot) -> None:
         snapshot = message.snapshot
@@ -122,6 +140,11 @@ class TriageScreen(Screen):
         status = self.query_one(StatusLine)
         status.total, status.exact, status.sort = snapshot.estimate, snapshot.exact, self.sort
         status.busy = False
+        if not snapshot.exact:
+            self._count(snapshot)
+        if not self._ready:
+            self._ready = True
+            self.call_after_refresh(self.post_message, self.Ready())
 
     def on_triage_screen__count(self, message: _Count) -> None:
         if message.generation == self.source.generation:
@@ -135,8 +158,7 @@ class TriageScreen(Screen):
         if self._detail_timer is not None:
             self._detail_timer.stop()
         if message.row is None:
-            self.query_one(AlertDetailPane).show(None)
-            self.query_one(TicketsPanel).show(None)
+            self._show_detail(None)
             return
         alert_id = message.row.id
         self._detail_timer = self.set_timer(DETAIL_DELAY, lambda: self._load_detail(alert_id))
@@ -147,10 +169,14 @@ class TriageScreen(Screen):
 
     def on_triage_screen__detail(self, message: _Detail) -> None:
         current = self.alerts.current
-        if current is None or current.id != message.alert_id:
-            return
-        self.query_one(AlertDetailPane).show(message.detail)
-        self.query_one(TicketsPanel).show(message.detail.tickets if message.detail else None)
+        if current is not None and current.id == message.alert_id:
+            self._show_detail(message.detail)
+
+    def _show_detail(self, detail: AlertDetail | None) -> None:
+        if not self.query(AlertDetailPane):
+            return  # the panes mount one frame after the list; they ask again then
+        self.query_one(AlertDetailPane).show(detail)
+        self.query_one(TicketsPanel).show(detail.tickets if detail else None)
 
     def on_alert_list_marks_changed(self, message: AlertList.MarksChanged) -> None:
         self.query_one(StatusLine).marked = message.count
@@ -175,5 +201,7 @@ class TriageScreen(Screen):
             self.action_toggle_sort()
 
     def action_toggle_raw(self) -> None:
+        if not self.query(AlertDetailPane):
+            return
         shown = self.query_one(AlertDetailPane).toggle_raw()
         self.notify("raw record shown" if shown else "raw record hidden", timeout=2)

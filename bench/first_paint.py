@@ -1,0 +1,58 @@
+"""Time to first paint of `zshield` on 1,000,000 alerts vs an empty Textual app.
+
+Each is a fresh child process (`bench.probe`), run alternately several times; the median
+of each counts. Target: at most 1.5x the empty app.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+from .data import million_db
+from .report import Result
+
+ROUNDS = 7
+TARGET = 1.5
+
+
+def _probe(*args: str, env: dict[str, str]) -> dict:
+    out = subprocess.run([sys.executable, "-m", "bench.probe", *args], capture_output=True,
+                         text=True, check=True, env=env, timeout=120)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def isolated_env(scratch: str) -> dict[str, str]:
+    """No user config, theme or state: the first run of a new user."""
+    env = dict(os.environ)
+    for var in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME"):
+        env[var] = os.path.join(scratch, var.lower())
+    env.pop("ZSHIELD_CONFIG", None)
+    env.pop("ZSHIELD_DB", None)
+    return env
+
+
+def run(quick: bool = False, profile: bool = False) -> list[Result]:
+    db = str(million_db(quick))
+    empty, zshield, no_alerts = [], [], []
+    with tempfile.TemporaryDirectory() as scratch:
+        env = isolated_env(scratch)
+        blank = os.path.join(scratch, "blank.db")
+        _probe("paint", db, env=env)  # warm the OS page cache as a second start would
+        for _ in range(ROUNDS):
+            empty.append(_probe("paint-empty", env=env)["seconds"])
+            zshield.append(_probe("paint", db, env=env)["seconds"])
+            # the same app on a database with no alerts: what the million rows add
+            no_alerts.append(_probe("paint", blank, env=env)["seconds"])
+    e, z, n = (statistics.median(v) for v in (empty, zshield, no_alerts))
+    ratio = z / e
+    print(f"  empty app {e * 1000:.0f} ms, zshield {z * 1000:.0f} ms on 1M alerts, "
+          f"{n * 1000:.0f} ms on none (medians of {ROUNDS})")
+    return [Result("first paint", f"{z * 1000:.0f} ms", f"{e * 1000:.0f} ms (empty app)",
+                   ratio, f"<= {TARGET}x", ratio <= TARGET,
+                   {"empty_s": empty, "zshield_s": zshield, "zshield_no_alerts_s": no_alerts,
+                    "db": db})]
