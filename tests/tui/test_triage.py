@@ -17,8 +17,9 @@ from zshield_tui.tui.widgets.status_line import StatusLine
 
 
 async def settle(pilot, app):
-    """Waits until the workers have delivered (queries run in threads)."""
-    await pilot.pause(0.05)
+    """Waits until the workers have delivered (queries run in threads, the detail pane
+    after a short delay)."""
+    await pilot.pause(0.15)
     await app.workers.wait_for_complete()
     await pilot.pause(0.05)
 
@@ -170,3 +171,18 @@ async def test_the_filter_bar_placeholder_teaches_the_grammar(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
         assert "sev:>=high" in app.screen.query_one(FilterBar).input.placeholder
+
+
+async def test_a_failing_query_is_shown_not_crashed_on(make_app, monkeypatch):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+
+        def broken(*_args, **_kwargs):
+            raise RuntimeError("disk I/O error")
+
+        monkeypatch.setattr(app.source, "open", broken)
+        await pilot.press("s")
+        await settle(pilot, app)
+        assert app.is_running
+        assert any("disk I/O error" in str(n.message) for n in app._notifications)

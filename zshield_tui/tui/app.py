@@ -13,6 +13,7 @@ from pathlib import Path
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import Worker
 
 from zshield_tui.paths import config_path
 from zshield_tui.store.query import Sort
@@ -20,6 +21,7 @@ from zshield_tui.store.query import Sort
 from .screens.help import HelpScreen
 from .screens.triage import TriageScreen
 from .source import AlertSource
+from .failures import report_worker_failure
 from .themes import (
     DEFAULT_THEME,
     SEVERITY_DEFAULTS,
@@ -84,6 +86,9 @@ class ZShieldApp(App[None]):
     def _theme_changed(self, theme) -> None:
         if self._remember and (problem := remember_theme(theme.name)):
             self.notify(f"theme not saved: {problem}", severity="warning", markup=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        report_worker_failure(self, event)
 
     def on_unmount(self) -> None:
         self.source.close()

@@ -14,10 +14,12 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Static
+from textual.worker import Worker
 
 from zshield_tui.store.filters import AlertFilter, FilterError, parse_filter
 from zshield_tui.store.query import Sort
 
+from ..failures import report_worker_failure
 from ..source import AlertDetail, AlertSource, Snapshot
 from ..widgets.alert_detail import AlertDetailPane
 from ..widgets.alert_list import PAGE, AlertList
@@ -151,6 +153,9 @@ class TriageScreen(Screen):
             self.alerts.set_total(message.count)
             status = self.query_one(StatusLine)
             status.total, status.exact = message.count, True
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        report_worker_failure(self, event)
 
     # -- detail ---------------------------------------------------------------------
 

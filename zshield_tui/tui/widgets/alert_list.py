@@ -20,9 +20,11 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.worker import Worker, WorkerState
 
 from zshield_tui.store.query import AlertQuery, AlertRow
 
+from ..failures import report_worker_failure
 from ..source import AlertSource, Snapshot
 
 PAGE = 100
@@ -176,6 +178,11 @@ class AlertList(ScrollView, can_focus=True):
         if message.page == self.cursor // PAGE:
             self._announce_cursor()
         self.post_message(self.PageLoaded())
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self._loading.clear()  # let the page be asked for again on the next draw
+        report_worker_failure(self, event)
 
     # -- drawing --------------------------------------------------------------------
 
