@@ -186,3 +186,25 @@ async def test_a_failing_query_is_shown_not_crashed_on(make_app, monkeypatch):
         await settle(pilot, app)
         assert app.is_running
         assert any("disk I/O error" in str(n.message) for n in app._notifications)
+
+
+async def test_keys_can_be_rebound_in_the_config(make_app, tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text('[keymap]\n"triage.sort" = "o"\n')
+    app = make_app(config_file=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("o")
+        await settle(pilot, app)
+        assert app.screen.query_one(StatusLine).sort == "severity"
+
+
+async def test_a_bad_config_is_reported_in_the_app_without_stopping_it(make_app, tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text("[[targets]]\nname = 'x'\n")
+    app = make_app(config_file=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        assert app.is_running
+        messages = [str(n.message) for n in app._notifications]
+        assert any(f"{config}: targets[0] (x).kind" in m for m in messages)

@@ -18,10 +18,10 @@ from textual.worker import Worker
 from zshield_tui.paths import config_path
 from zshield_tui.store.query import Sort
 
+from .failures import report_worker_failure
 from .screens.help import HelpScreen
 from .screens.triage import TriageScreen
 from .source import AlertSource
-from .failures import report_worker_failure
 from .themes import (
     DEFAULT_THEME,
     SEVERITY_DEFAULTS,
