@@ -12,9 +12,12 @@ from typing import TYPE_CHECKING
 _EXPORTS = {
     "Severity": ".severity", "AlertState": ".state",
     "Alert": ".alert", "Asset": ".alert", "IOC": ".alert", "Evidence": ".alert",
+    "CreateMetadata": ".metadata", "FieldSpec": ".metadata",
     "Note": ".ticket", "NoteOrigin": ".ticket", "Ticket": ".ticket", "TicketDraft": ".ticket",
 }
 __all__ = [
+    "CreateMetadata",
+    "FieldSpec",
     "Alert",
     "AlertState",
     "Asset",
@@ -29,6 +32,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from .alert import IOC, Alert, Asset, Evidence
+    from .metadata import CreateMetadata, FieldSpec
     from .severity import Severity
     from .state import AlertState
     from .ticket import Note, NoteOrigin, Ticket, TicketDraft

@@ -1,0 +1,133 @@
+"""The interface shared by the Jira and ServiceNow connectors.
+
+Everything is async (httpx.AsyncClient) and returns typed results; failures raise the
+ConnectorError family from errors.py. Shapes here are the common denominator: a Jira
+issue and a ServiceNow incident both become a RemoteTicket.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from zshield_tui.domain.metadata import CreateMetadata, FieldSpec
+
+__all__ = [
+    "Connector", "CreateMetadata", "CreateResult", "FieldSpec", "RemoteComment",
+    "RemoteTicket", "Transition",
+]
+
+
+@dataclass(frozen=True)
+class RemoteTicket:
+    """A ticket as the remote system reports it."""
+
+    key: str                 # SEC-412, INC0010042, SIR0010042
+    remote_id: str           # Jira issue id, ServiceNow sys_id
+    url: str                 # the page a person opens in a browser
+    status: str              # the status / state name as shown remotely
+    status_category: str = ""  # Jira statusCategory.key (new/indeterminate/done); SN: state value
+    updated_at: datetime | None = None
+    correlation_key: str | None = None  # the alert id the ticket was created for, if known
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Transition:
+    id: str
+    name: str
+    to_status: str
+    to_category: str = ""
+
+
+@dataclass(frozen=True)
+class RemoteComment:
+    """A comment (Jira) or work note / additional comment (ServiceNow)."""
+
+    id: str
+    author: str
+    body: str                # plain text (ADF and journal markup flattened)
+    created_at: datetime
+    kind: str = "comment"    # comment | work_note
+
+
+@dataclass(frozen=True)
+class CreateResult:
+    ticket: RemoteTicket
+    created: bool            # False: an existing ticket for this correlation key was found
+
+
+class Connector(ABC):
+    """One configured target. Instances hold an httpx.AsyncClient: use `async with`."""
+
+    name: str
+    kind: str  # "jira" | "servicenow"
+
+    async def __aenter__(self) -> Connector:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.aclose()
+
+    @abstractmethod
+    async def aclose(self) -> None: ...
+
+    @abstractmethod
+    async def test_connection(self) -> str:
+        """Who we are authenticated as (for the settings view); raises AuthError etc."""
+
+    @abstractmethod
+    async def create(self, payload: dict[str, Any], *, correlation_key: str) -> CreateResult:
+        """Creates the ticket, or returns the one already made for `correlation_key`."""
+
+    @abstractmethod
+    async def create_many(
+        self, items: Sequence[tuple[dict[str, Any], str]]
+    ) -> list[CreateResult | Exception]:
+        """Bulk create (payload, correlation key); one result or error per item, in order."""
+
+    @abstractmethod
+    async def get(self, key: str) -> RemoteTicket: ...
+
+    @abstractmethod
+    async def update(self, key: str, fields: dict[str, Any]) -> None: ...
+
+    @abstractmethod
+    async def transitions(self, key: str) -> list[Transition]:
+        """Jira: the transitions available now; ServiceNow: the states the table allows."""
+
+    @abstractmethod
+    async def transition(self, key: str, name: str, fields: dict[str, Any] | None = None
+                         ) -> RemoteTicket:
+        """Moves the ticket by transition / state name; a missing name is a NotFoundError
+        listing what is available."""
+
+    @abstractmethod
+    async def add_comment(self, key: str, body: str, *, internal: bool = True) -> RemoteComment:
+        """Jira comment; ServiceNow work note (internal) or additional comment."""
+
+    @abstractmethod
+    async def comments(self, key: str, *, since: datetime | None = None) -> list[RemoteComment]:
+        ...
+
+    @abstractmethod
+    async def attach(self, key: str, path: Path, *, name: str | None = None) -> str:
+        """Uploads a file; returns the remote attachment id. Size is checked first."""
+
+    @abstractmethod
+    async def updated_since(self, since: datetime) -> list[RemoteTicket]:
+        """Tickets created by zshield and updated at or after `since` (all pages)."""
+
+    @abstractmethod
+    async def find_by_correlation(self, correlation_key: str) -> RemoteTicket | None: ...
+
+    @abstractmethod
+    async def create_metadata(self, scope: str | None = None) -> CreateMetadata: ...
+
+    @abstractmethod
+    async def resolve_user(self, who: str) -> str:
+        """Email or name -> the id the remote wants (accountId, username, sys_id)."""

@@ -1,0 +1,1 @@
+"""Local Jira and ServiceNow simulators (ASGI apps) that speak the real wire format."""
