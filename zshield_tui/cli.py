@@ -14,6 +14,9 @@ FORMATS = ("auto", "zshield", "suricata", "wazuh", "elastic", "ocsf", "guardduty
            "falco")
 
 
+_SIM_PORTS = {"jira": 8081, "servicenow": 8082}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zshield", description="Security alerts to Jira and ServiceNow tickets.",
@@ -38,6 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
     show = sub.add_parser("show", help="one alert with its tickets, notes and children")
     show.add_argument("alert_id", metavar="ALERT_ID")
     show.add_argument("--json", action="store_true", help="one JSON document")
+
+    sim = sub.add_parser("sim", help="serve a Jira or ServiceNow simulator on 127.0.0.1")
+    sim.add_argument("kind", choices=("jira", "servicenow"))
+    sim.add_argument("--port", type=int, default=0, help="default: 8081 jira, 8082 servicenow")
 
     config = sub.add_parser("config", help="config file: path | check")
     config.add_argument("action", choices=("path", "check"))
@@ -85,6 +92,12 @@ def _dispatch(ctx, args: argparse.Namespace) -> int:
         from zshield_tui.commands import show_cmd
 
         return show_cmd.run(ctx, args.alert_id, args.json)
+    if args.command == "sim":
+        from zshield_tui.sim.server import serve
+
+        print(f"zshield sim {args.kind}: http://127.0.0.1:{args.port or _SIM_PORTS[args.kind]}")
+        serve(args.kind, args.port or _SIM_PORTS[args.kind])
+        return 0
     from zshield_tui.commands import config_cmd
 
     return config_cmd.path(ctx) if args.action == "path" else config_cmd.check(ctx)
