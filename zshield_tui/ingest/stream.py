@@ -64,6 +64,8 @@ class AlertStream:
             ctx = self._ctx
             for line, value in self._items:
                 records = expand(value) if expand and type(value) is dict else (value,)
+                if not records:
+                    self.skipped += 1  # a batch envelope holding no findings
                 for record in records:
                     result = _convert(to_alert, record, ctx, line)
                     if result is None:
@@ -135,7 +137,8 @@ def convert_record(record: Any, fmt: str = "auto", *, ctx: Context | None = None
     module = MODULES[name]
     expand = getattr(module, "expand", None)
     records = expand(record) if expand and type(record) is dict else [record]
-    return [_convert(module.to_alert, item, ctx, line) for item in records]
+    # An empty batch envelope is a skipped record, like any record the format skips.
+    return [_convert(module.to_alert, item, ctx, line) for item in records] or [None]
 
 
 def _convert(to_alert: Callable[[dict, Context], Alert | None], record: Any, ctx: Context,

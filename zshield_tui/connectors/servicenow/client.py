@@ -1,0 +1,332 @@
+"""ServiceNowConnector: the Connector interface over the Table API of `incident` or
+`sn_si_incident`, plus CMDB, SLA, runbook and bulk operations the sync layer calls."""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from zshield_tui.config import TargetConfig
+from zshield_tui.connectors.base import (
+    Connector,
+    CreateMetadata,
+    CreateResult,
+    FieldSpec,
+    RemoteComment,
+    RemoteTicket,
+    Transition,
+)
+from zshield_tui.connectors.errors import (
+    AuthError,
+    ConnectorError,
+    NotFoundError,
+    UnavailableError,
+    ValidationError,
+)
+from zshield_tui.connectors.servicenow import states
+from zshield_tui.connectors.servicenow.api import ServiceNowApi
+from zshield_tui.connectors.servicenow.auth import make_credentials
+from zshield_tui.connectors.servicenow.batch import bulk_patch
+from zshield_tui.connectors.servicenow.cmdb import CmdbResult, lookup_assets
+from zshield_tui.connectors.servicenow.journal import Journal, parse_time, query_value, sn_time
+from zshield_tui.connectors.servicenow.payload import References, is_sys_id, map_severity
+from zshield_tui.connectors.servicenow.retry import RetryPolicy
+from zshield_tui.connectors.servicenow.sla import SlaStatus, read_slas
+
+CORRELATION_DISPLAY = "zshield"
+RUNBOOK_HEADER = "[zshield runbook]"
+TABLES = ("incident", "sn_si_incident")
+RECORD_FIELDS = ["sys_id", "number", "state", "short_description", "priority", "impact",
+                 "urgency", "severity", "correlation_id", "correlation_display",
+                 "assignment_group", "caller_id", "cmdb_ci", "close_code", "close_notes",
+                 "hold_reason", "active", "sys_updated_on", "sys_mod_count"]
+DEFAULT_CLOSE_CODE = {"incident": "Solution provided", "sn_si_incident": "Investigation completed"}
+DEFAULT_CLOSE_NOTES = "Closed from zshield"
+DEFAULT_MAX_ATTACHMENT = 1024 * 1024 * 1024   # com.glide.attachment.max_size default
+
+
+class ServiceNowConnector(Connector):
+    """One ServiceNow target, writing to `table` (incident or sn_si_incident)."""
+
+    kind = "servicenow"
+
+    def __init__(self, target: TargetConfig, env: Mapping[str, str] | None = None, *,
+                 table: str = "incident", transport: httpx.AsyncBaseTransport | None = None,
+                 timeout: float = 30.0, retry: RetryPolicy | None = None,
+                 token_file: Path | None = None, clock: Callable[[], float] = time.time,
+                 max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT,
+                 create_attempts: int = 3, event_hooks: Mapping[str, list] | None = None
+                 ) -> None:
+        if table not in TABLES:
+            raise ValidationError(f"table {table!r} is not supported: use {' or '.join(TABLES)}",
+                                  fields={"table": "incident or sn_si_incident"},
+                                  target=target.name)
+        self.name = target.name
+        self.target = target
+        self.table = table
+        credentials = make_credentials(target, os.environ if env is None else env,
+                                       token_file=token_file, clock=clock)
+        self.api = ServiceNowApi(target.url, credentials, target=target.name,
+                                 transport=transport, timeout=timeout, retry=retry,
+                                 event_hooks=event_hooks)
+        self.references = References(self.api)
+        self.journal = Journal(self.api, table)
+        self.max_attachment_bytes = max_attachment_bytes
+        self.create_attempts = max(1, create_attempts)
+        self._ids: dict[str, str] = {}   # number -> sys_id
+
+    async def aclose(self) -> None:
+        await self.api.aclose()
+
+    # -- identity ----------------------------------------------------------------------------
+    async def test_connection(self) -> str:
+        """The user we act as; client-credential tokens act as the OAuth application user."""
+        user = self.api.credentials.user
+        if user:
+            rows = await self.api.list("sys_user", f"user_name={query_value(user)}",
+                                       fields=["user_name", "name"], limit=1)
+            if rows and rows[0].get("user_name") == user:
+                return f"{rows[0].get('name') or user} ({user})"
+            return user
+        await self.api.list(self.table, "ORDERBYnumber", fields=["sys_id"], limit=1)
+        return f"OAuth client {getattr(self.target.auth, 'client_id', '')}"
+
+    async def resolve_user(self, who: str) -> str:
+        return await self.references.user(who)
+
+    async def resolve_group(self, name: str) -> str:
+        """sys_user_group name -> sys_id."""
+        return await self.references.group(name)
+
+    # -- records -----------------------------------------------------------------------------
+    def _ticket(self, record: Mapping[str, Any]) -> RemoteTicket:
+        sys_id, table = str(record.get("sys_id", "")), self.table
+        if record.get("number"):
+            self._ids[str(record["number"])] = sys_id
+        updated = str(record.get("sys_updated_on") or "")
+        state = str(record.get("state", ""))
+        uri = quote(f"{table}.do?sys_id={sys_id}", safe="")
+        return RemoteTicket(
+            key=str(record.get("number", "")), remote_id=sys_id,
+            url=f"{self.api.base_url}/nav_to.do?uri={uri}",
+            status=states.label_of(table, state), status_category=state,
+            updated_at=parse_time(updated) if updated else None,
+            correlation_key=str(record.get("correlation_id") or "") or None,
+            fields=dict(record))
+
+    async def _sys_id(self, key: str) -> str:
+        if is_sys_id(key):
+            return key
+        if key not in self._ids:
+            rows = await self.api.list(self.table, f"number={query_value(key)}",
+                                       fields=["sys_id", "number"], limit=1)
+            rows = [r for r in rows if r.get("number") == key]
+            if not rows:
+                raise NotFoundError(f"no {self.table} record {key}", target=self.name)
+            self._ids[key] = rows[0]["sys_id"]
+        return self._ids[key]
+
+    async def _prepare(self, fields: Mapping[str, Any]) -> dict[str, Any]:
+        return await self.references.resolve(map_severity(self.table, dict(fields)))
+
+    async def get(self, key: str) -> RemoteTicket:
+        record = await self.api.get(self.table, await self._sys_id(key), fields=RECORD_FIELDS)
+        return self._ticket(record)
+
+    async def find_by_correlation(self, correlation_key: str) -> RemoteTicket | None:
+        query = (f"correlation_id={query_value(correlation_key)}"
+                 f"^correlation_display={CORRELATION_DISPLAY}^ORDERBYsys_created_on")
+        rows = await self.api.list(self.table, query, fields=RECORD_FIELDS, limit=5)
+        # Only an exact match counts: an ignored clause would return unrelated records.
+        rows = [r for r in rows if r.get("correlation_id") == correlation_key
+                and r.get("correlation_display") == CORRELATION_DISPLAY]
+        return self._ticket(rows[0]) if rows else None
+
+    async def create(self, payload: dict[str, Any], *, correlation_key: str) -> CreateResult:
+        existing = await self.find_by_correlation(correlation_key)
+        if existing is not None:
+            return CreateResult(existing, created=False)
+        body = await self._prepare(payload)
+        body.update(correlation_id=correlation_key, correlation_display=CORRELATION_DISPLAY)
+        failure: UnavailableError | None = None
+        for _ in range(self.create_attempts):
+            try:
+                record = await self.api.write("POST", self.table, body, fields=RECORD_FIELDS)
+                return CreateResult(self._ticket(record), created=True)
+            except UnavailableError as exc:
+                # Sent but unanswered, or failing: look before creating again (DESIGN §6).
+                failure = exc
+                found = await self.find_by_correlation(correlation_key)
+                if found is not None:
+                    return CreateResult(found, created=True)
+        assert failure is not None
+        raise failure
+
+    async def create_many(self, items: Sequence[tuple[dict[str, Any], str]]
+                          ) -> list[CreateResult | Exception]:
+        # One by one: each create must look for its correlation key first.
+        results: list[CreateResult | Exception] = []
+        for payload, key in items:
+            try:
+                results.append(await self.create(payload, correlation_key=key))
+            except ConnectorError as exc:
+                results.append(exc)
+        return results
+
+    async def update(self, key: str, fields: dict[str, Any]) -> None:
+        await self.api.write("PATCH", self.table, await self._prepare(fields),
+                             sys_id=await self._sys_id(key), fields=["sys_id"])
+
+    async def updated_since(self, since: datetime) -> list[RemoteTicket]:
+        query = (f"correlation_display={CORRELATION_DISPLAY}^sys_updated_on>={sn_time(since)}"
+                 "^ORDERBYsys_updated_on")
+        rows = await self.api.list(self.table, query, fields=RECORD_FIELDS)
+        return [self._ticket(r) for r in rows
+                if r.get("correlation_display") == CORRELATION_DISPLAY]
+
+    # -- state -------------------------------------------------------------------------------
+    async def transitions(self, key: str) -> list[Transition]:
+        current = (await self.get(key)).status_category
+        return [Transition(id=s.value, name=s.label, to_status=s.label, to_category=s.category)
+                for s in states.states_of(self.table) if s.value != current]
+
+    def state_body(self, name: str, fields: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The PATCH body for a move: the state plus close or hold fields when required."""
+        state = states.find_state(self.table, name)
+        if state is None:
+            names = ", ".join(s.label for s in states.states_of(self.table))
+            raise NotFoundError(f"no state {name!r} on {self.table}; available: {names}",
+                                target=self.name)
+        body = {**dict(fields or {}), "state": state.value}
+        if state.closing:
+            configured = self.target.close
+            notes = configured.get("close_notes", "")
+            # An unrendered template must never reach the ticket; the sync layer renders it.
+            notes = notes if notes and "{{" not in notes and "{%" not in notes \
+                else DEFAULT_CLOSE_NOTES
+            body.setdefault("close_code", configured.get("close_code")
+                            or DEFAULT_CLOSE_CODE[self.table])
+            body.setdefault("close_notes", notes)
+        if state.needs_hold_reason and not body.get("hold_reason"):
+            reasons = ", ".join(f"{v} {label}" for v, label in states.HOLD_REASONS.items())
+            raise ValidationError(f"On Hold needs a hold_reason ({reasons})",
+                                  fields={"hold_reason": "required"}, target=self.name)
+        return body
+
+    async def transition(self, key: str, name: str, fields: dict[str, Any] | None = None
+                         ) -> RemoteTicket:
+        body = await self._prepare(self.state_body(name, fields))
+        record = await self.api.write("PATCH", self.table, body,
+                                      sys_id=await self._sys_id(key), fields=RECORD_FIELDS)
+        return self._ticket(record)
+
+    async def bulk_update(self, changes: Sequence[tuple[str, dict[str, Any]]]
+                          ) -> list[RemoteTicket | ConnectorError]:
+        """Many PATCHes through the Batch API (or one by one); a result per item."""
+        prepared = [(await self._sys_id(key), await self._prepare(body))
+                    for key, body in changes]
+        results = await bulk_patch(self.api, self.table, prepared)
+        return [r if isinstance(r, ConnectorError) else self._ticket(r) for r in results]
+
+    async def bulk_close(self, keys: Iterable[str], fields: Mapping[str, Any] | None = None,
+                         *, state: str = "resolve") -> list[RemoteTicket | ConnectorError]:
+        """Resolves (or closes) many tickets, close code and notes in each item."""
+        return await self.bulk_update([(key, self.state_body(state, fields)) for key in keys])
+
+    # -- journal and files -------------------------------------------------------------------
+    async def add_comment(self, key: str, body: str, *, internal: bool = True) -> RemoteComment:
+        return await self.journal.write(await self._sys_id(key), body, internal=internal)
+
+    async def comments(self, key: str, *, since: datetime | None = None) -> list[RemoteComment]:
+        return await self.journal.read(await self._sys_id(key), since)
+
+    async def add_runbook(self, key: str, steps: Sequence[str], *,
+                          alert_id: str = "") -> RemoteComment:
+        """The playbook as one work note whose first line marks it as zshield's runbook."""
+        title = f"{RUNBOOK_HEADER} Playbook" + (f" for alert {alert_id}" if alert_id else "")
+        lines = [title, *(f"{n}. {step}" for n, step in enumerate(steps, 1))]
+        return await self.add_comment(key, "\n".join(lines), internal=True)
+
+    async def has_runbook(self, key: str) -> bool:
+        """Whether a runbook note is on the ticket already (seen remotely, not from memory)."""
+        sys_id = await self._sys_id(key)
+        rows = await self.api.list(
+            "sys_journal_field", f"element_id={sys_id}^element=work_notes"
+            f"^valueLIKE{RUNBOOK_HEADER}", fields=["sys_id", "value", "element_id"], limit=5)
+        if any(str(r.get("value", "")).startswith(RUNBOOK_HEADER) for r in rows):
+            return True
+        record = await self.api.get(self.table, sys_id, fields=["work_notes"], display="true")
+        return f"\n{RUNBOOK_HEADER}" in "\n" + str(record.get("work_notes") or "")
+
+    async def attach(self, key: str, path: Path, *, name: str | None = None) -> str:
+        file_name = name or path.name
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise ValidationError(f"cannot read evidence file {path}: {exc.strerror}",
+                                  fields={"path": str(path)}, target=self.name) from None
+        if size > self.max_attachment_bytes:
+            raise ValidationError(
+                f"{file_name} is {size} bytes; the instance accepts at most "
+                f"{self.max_attachment_bytes} (com.glide.attachment.max_size)",
+                fields={"file": "too large"}, target=self.name)
+        content_type = mimetypes.guess_type(file_name)[0] or "application/octet-stream"
+        response = await self.api.request(
+            "POST", "/api/now/attachment/file", content=path.read_bytes(),
+            headers={"Content-Type": content_type},
+            params={"table_name": self.table, "table_sys_id": await self._sys_id(key),
+                    "file_name": file_name})
+        return response.json()["result"]["sys_id"]
+
+    # -- enrichment --------------------------------------------------------------------------
+    async def link_assets(self, key: str, assets: Iterable[tuple[str | None, str | None]],
+                          *, set_ci: bool = True) -> CmdbResult:
+        """Looks up (hostname, ip) pairs in the CMDB; sets cmdb_ci to the first one found."""
+        result = await lookup_assets(self.api, assets)
+        if set_ci and result.primary is not None:
+            await self.api.write("PATCH", self.table, {"cmdb_ci": result.primary.sys_id},
+                                 sys_id=await self._sys_id(key), fields=["sys_id"])
+        return result
+
+    async def slas(self, key: str) -> list[SlaStatus]:
+        """The ticket's task_sla rows."""
+        return await read_slas(self.api, await self._sys_id(key))
+
+    async def create_metadata(self, scope: str | None = None) -> CreateMetadata:
+        table = scope or self.table
+        try:
+            rows = await self.api.list(
+                "sys_choice", f"name={table}^elementINstate,impact,urgency,severity,"
+                "close_code,hold_reason,category,subcategory^inactive=false^ORDERBYsequence",
+                fields=["element", "value", "label"])
+        except (AuthError, ValidationError):
+            rows = []   # sys_choice unreadable: the documented values below still hold
+        allowed: dict[str, list[str]] = {
+            "state": [s.value for s in states.states_of(table)],
+            "impact": ["1", "2", "3"], "urgency": ["1", "2", "3"], "severity": ["1", "2", "3"]}
+        read: dict[str, list[str]] = {}
+        for row in rows:
+            if row.get("name", table) == table:
+                read.setdefault(str(row.get("element")), []).append(str(row.get("value")))
+        allowed.update(read)
+        specs = {"short_description": FieldSpec("short_description", True, max_length=160),
+                 "description": FieldSpec("description", max_length=4000),
+                 "assignment_group": FieldSpec("assignment_group", type="reference"),
+                 "caller_id": FieldSpec("caller_id", type="user"),
+                 "cmdb_ci": FieldSpec("cmdb_ci", type="reference"),
+                 "category": FieldSpec("category"), "subcategory": FieldSpec("subcategory"),
+                 "work_notes": FieldSpec("work_notes")}
+        levels = ("impact", "urgency") if table == "incident" else ("severity",)
+        for name in (*levels, "state"):
+            specs[name] = FieldSpec(name, type="option", allowed=tuple(allowed.get(name, ())))
+        if table == "sn_si_incident":
+            specs["affected_user"] = FieldSpec("affected_user", type="user")
+        return CreateMetadata(scope=table, fields=specs)

@@ -1,0 +1,62 @@
+"""`create_app()`: the ServiceNow simulator as a Starlette app (zshield sim servicenow)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from . import routes
+from .auth import TokenStore, oauth_token
+from .faults import FaultMiddleware, Faults
+from .state import SimClock, SimState
+from .state import seed as seed_data
+
+DEFAULT_MAX_ATTACHMENT = 1024 * 1024 * 1024   # com.glide.attachment.max_size default
+
+
+@dataclass
+class Sim:
+    """Everything a test may reach into: `app.state.sim`."""
+
+    state: SimState
+    faults: Faults
+    tokens: TokenStore = field(default_factory=TokenStore)
+    max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT
+
+
+def create_app(*, seed: bool = True, faults: Faults | dict[str, Any] | None = None,
+               clock: SimClock | None = None, start: datetime | None = None,
+               max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT) -> Starlette:
+    """A fresh in-memory instance. `faults` may be a Faults or a dict of its settings;
+    `clock`/`start` fix the time the SLA clocks and timestamps use."""
+    if isinstance(faults, dict):
+        settings, faults = faults, Faults()
+        faults.update(settings)
+    state = SimState(clock=clock or SimClock(start))
+    if seed:
+        seed_data(state)
+    sim = Sim(state=state, faults=faults or Faults(), max_attachment_bytes=max_attachment_bytes)
+    methods = ["GET", "POST", "PATCH", "PUT", "DELETE"]
+    table_routes = [Route(path, routes.table, methods=methods) for path in (
+        "/api/now/table/{table}", "/api/now/table/{table}/{sys_id}",
+        "/api/now/{version:str}/table/{table}", "/api/now/{version:str}/table/{table}/{sys_id}")]
+    app = Starlette(routes=[
+        *table_routes,
+        Route("/api/now/attachment/file", routes.attachment_file, methods=["POST"]),
+        Route("/api/now/attachment", routes.attachment_list, methods=["GET"]),
+        Route("/api/now/attachment/{sys_id}", routes.attachment_one, methods=["GET", "DELETE"]),
+        Route("/api/now/attachment/{sys_id}/file", routes.attachment_one, methods=["GET"]),
+        Route("/api/now/v1/batch", routes.batch, methods=["POST"]),
+        Route("/api/now/batch", routes.batch, methods=["POST"]),
+        Route("/oauth_token.do", oauth_token, methods=["POST"]),
+        Route("/_sim/faults", routes.sim_faults, methods=["GET", "POST"]),
+        Route("/_sim/clock", routes.sim_clock, methods=["GET", "POST"]),
+        Route("/_sim/journal", routes.sim_journal, methods=["POST"]),
+    ])
+    app.state.sim = sim
+    app.add_middleware(FaultMiddleware, sim=sim)
+    return app
