@@ -1,0 +1,397 @@
+"""JiraConnector: the Connector interface over Jira Cloud REST v3 or Data Center REST v2."""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import httpx
+
+from zshield_tui import paths
+from zshield_tui.config import TargetConfig
+from zshield_tui.connectors.base import (
+    Connector,
+    CreateMetadata,
+    CreateResult,
+    RemoteComment,
+    RemoteTicket,
+    Transition,
+)
+from zshield_tui.connectors.errors import (
+    AuthError,
+    ConnectorError,
+    NotFoundError,
+    UncertainError,
+    ValidationError,
+)
+from zshield_tui.connectors.jira.adf import text_to_adf
+from zshield_tui.connectors.jira.auth import OAuthHosts, build_auth
+from zshield_tui.connectors.jira.bulk import bulk_create
+from zshield_tui.connectors.jira.http import JiraHttp, RetryPolicy
+from zshield_tui.connectors.jira.shapes import (
+    comment_from,
+    correlation_label,
+    metadata_from,
+    ticket_from_issue,
+)
+
+PROPERTY = "zshield"
+MARKER = "zshield"   # on every issue zshield creates: bounds the update poll
+SEARCH_FIELDS = ["summary", "status", "updated", "created", "labels", "priority", "assignee",
+                 "issuetype", "project"]
+RICH_FIELDS = {"description", "environment"}
+
+
+class JiraConnector(Connector):
+    """One Jira target. `env` supplies secrets (default: os.environ); `transport` lets tests
+    use the simulator."""
+
+    kind = "jira"
+    page_size = 100   # per search / comment page; the server may return fewer
+
+    def __init__(self, target: TargetConfig, env: Mapping[str, str] | None = None, *,
+                 transport: httpx.AsyncBaseTransport | None = None,
+                 retry: RetryPolicy | None = None, projects: Sequence[str] = (),
+                 attachment_limit: int = 10 * 1024 * 1024, oauth_hosts: OAuthHosts | None = None,
+                 token_file: Path | None = None, uncertain_looks: int = 3) -> None:
+        if target.kind != "jira":
+            raise ConnectorError(f"target kind is {target.kind!r}, not jira", target=target.name)
+        self.name = target.name
+        self.target = target
+        self.cloud = target.deployment == "cloud"
+        self.site = target.url.rstrip("/")
+        self.projects = [p.upper() for p in projects]
+        self.attachment_limit = attachment_limit
+        self.uncertain_looks = max(1, uncertain_looks)
+        self.policy = retry or RetryPolicy()
+        self._tz: ZoneInfo | None = None
+        self._site_upload_limit: int | None = None
+        http_auth, hint, self.oauth = build_auth(
+            target, env if env is not None else os.environ, transport=transport,
+            hosts=oauth_hosts,
+            token_file=token_file or paths.data_dir() / "oauth" / f"jira-{self.name}.json")
+        self.client = httpx.AsyncClient(transport=transport, auth=http_auth,
+                                        timeout=self.policy.timeout(),
+                                        headers={"Accept": "application/json"})
+        self.http = JiraHttp(self.client, self.policy, target=self.name, auth_hint=hint)
+        self._base: str | None = None if self.oauth else self.site
+
+    def __repr__(self) -> str:
+        return f"JiraConnector(name={self.name!r}, deployment={self.target.deployment!r})"
+
+    async def aclose(self) -> None:
+        """Closes the HTTP client."""
+        await self.client.aclose()
+
+    # -- plumbing -------------------------------------------------------------------------
+    async def _url(self, path: str) -> str:
+        if self._base is None:
+            assert self.oauth is not None
+            self._base = await self.oauth.api_base()
+        version = "3" if self.cloud else "2"
+        return f"{self._base}/rest/api/{version}{path}"
+
+    async def _call(self, method: str, path: str, *, what: str, **kwargs: Any
+                    ) -> httpx.Response:
+        return await self.http.request(method, await self._url(path), what=what, **kwargs)
+
+    def _rich(self, text: Any) -> Any:
+        return text_to_adf(text) if self.cloud and isinstance(text, str) else text
+
+    def _ticket(self, issue: dict[str, Any]) -> RemoteTicket:
+        return ticket_from_issue(issue, self.site, PROPERTY)
+
+    async def _prepare(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """ADF for rich text on v3; an assignee given as an email resolved to an id."""
+        out = dict(fields)
+        for name in RICH_FIELDS & out.keys():
+            out[name] = self._rich(out[name])
+        if isinstance(out.get("assignee"), str):
+            who = await self.resolve_user(out["assignee"])
+            out["assignee"] = {"accountId": who} if self.cloud else {"name": who}
+        return out
+
+    # -- Connector ------------------------------------------------------------------------
+    async def test_connection(self) -> str:
+        """`Display Name <email>` of the authenticated account."""
+        me = (await self._call("GET", "/myself", what="test connection")).json()
+        try:
+            self._tz = ZoneInfo(me.get("timeZone") or "UTC")
+        except (ZoneInfoNotFoundError, ValueError):
+            self._tz = ZoneInfo("UTC")
+        who = me.get("emailAddress") or me.get("name") or me.get("accountId", "?")
+        return f"{me.get('displayName', who)} <{who}>"
+
+    def _create_body(self, payload: dict[str, Any], correlation_key: str,
+                     fields: dict[str, Any]) -> dict[str, Any]:
+        labels = list(fields.get("labels") or [])
+        for label in (MARKER, correlation_label(correlation_key)):
+            if label not in labels:
+                labels.append(label)
+        body = {k: v for k, v in payload.items() if k != "fields"}
+        body["fields"] = {**fields, "labels": labels}
+        properties = [p for p in body.get("properties") or [] if p.get("key") != PROPERTY]
+        body["properties"] = [*properties,
+                              {"key": PROPERTY, "value": {"alert_id": correlation_key}}]
+        return body
+
+    async def create(self, payload: dict[str, Any], *, correlation_key: str) -> CreateResult:
+        """Finds the issue already made for the alert, else creates it; after an uncertain
+        answer it looks again before a second (and last) attempt."""
+        existing = await self.find_by_correlation(correlation_key, payload)
+        if existing:
+            return CreateResult(existing, created=False)
+        body = self._create_body(payload, correlation_key,
+                                 await self._prepare(payload.get("fields") or {}))
+        for attempt in (1, 2):
+            try:
+                made = (await self._call("POST", "/issue", json=body, what="create issue")).json()
+            except UncertainError:
+                found = await self.look_after_uncertain(correlation_key, payload)
+                if found:
+                    return CreateResult(found, created=True)
+                if attempt == 2:
+                    raise
+                continue
+            return CreateResult(await self._made(made["key"], correlation_key), created=True)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def look_after_uncertain(self, correlation_key: str,
+                                   payload: dict[str, Any] | None = None) -> RemoteTicket | None:
+        """Searches a few times, waiting between looks: Cloud search may lag fresh writes."""
+        for look in range(1, self.uncertain_looks + 1):
+            found = await self.find_by_correlation(correlation_key, payload)
+            if found or look == self.uncertain_looks:
+                return found
+            await self.policy.sleep(self.policy.backoff(look))
+        return None
+
+    async def create_many(self, items: Sequence[tuple[dict[str, Any], str]]
+                          ) -> list[CreateResult | Exception]:
+        """Bulk create through /issue/bulk, at most 50 per call; one result per item."""
+        return await bulk_create(self, items)
+
+    async def get(self, key: str) -> RemoteTicket:
+        """The issue with status, labels and the zshield property."""
+        issue = (await self._call("GET", f"/issue/{key}", what=f"get {key}",
+                                  params={"fields": ",".join(SEARCH_FIELDS),
+                                          "properties": PROPERTY})).json()
+        return self._ticket(issue)
+
+    async def update(self, key: str, fields: dict[str, Any]) -> None:
+        """Edits fields (rich text as ADF on Cloud); status changes go through transition()."""
+        await self._call("PUT", f"/issue/{key}", json={"fields": await self._prepare(fields)},
+                         what=f"update {key}")
+
+    async def transitions(self, key: str) -> list[Transition]:
+        """The transitions available from the issue's current status."""
+        data = (await self._call("GET", f"/issue/{key}/transitions",
+                                 what=f"transitions of {key}")).json()
+        return [Transition(id=str(t["id"]), name=t["name"], to_status=t["to"]["name"],
+                           to_category=(t["to"].get("statusCategory") or {}).get("key", ""))
+                for t in data.get("transitions") or []]
+
+    async def transition(self, key: str, name: str, fields: dict[str, Any] | None = None
+                         ) -> RemoteTicket:
+        """By transition name (or, failing that, target status name), case-insensitive."""
+        available = await self.transitions(key)
+        wanted = name.casefold()
+        match = next((t for t in available if t.name.casefold() == wanted), None) or \
+            next((t for t in available if t.to_status.casefold() == wanted), None)
+        if match is None:
+            names = ", ".join(f"{t.name} (-> {t.to_status})" for t in available) or "none"
+            raise NotFoundError(f"{key} has no transition {name!r} from its current status; "
+                                f"available: {names}", target=self.name)
+        body: dict[str, Any] = {"transition": {"id": match.id}}
+        if fields:
+            body["fields"] = fields
+        await self._call("POST", f"/issue/{key}/transitions", json=body,
+                         what=f"transition {key} to {match.to_status}", idempotent=False)
+        return await self.get(key)
+
+    def _comment(self, raw: dict[str, Any]) -> RemoteComment:
+        return comment_from(raw)
+
+    async def add_comment(self, key: str, body: str, *, internal: bool = True) -> RemoteComment:
+        """A Jira comment (Jira has no internal note; `internal` does not apply)."""
+        raw = (await self._call("POST", f"/issue/{key}/comment", json={"body": self._rich(body)},
+                                what=f"comment on {key}")).json()
+        return self._comment(raw)
+
+    async def comments(self, key: str, *, since: datetime | None = None) -> list[RemoteComment]:
+        """All pages: never trust maxResults, stop at total or an empty page."""
+        out: list[RemoteComment] = []
+        start = 0
+        while True:
+            page = (await self._call("GET", f"/issue/{key}/comment", what=f"comments of {key}",
+                                     params={"startAt": start, "maxResults": self.page_size,
+                                             "orderBy": "created"})).json()
+            items = page.get("comments") or []
+            out += [self._comment(c) for c in items]
+            start += len(items)
+            if not items or start >= int(page.get("total", 0)):
+                break
+        return [c for c in out if since is None or c.created_at >= since]
+
+    async def attach(self, key: str, path: Path, *, name: str | None = None) -> str:
+        """Checks the size against the configured limit and the site's upload limit
+        (attachment/meta) before sending anything."""
+        size = path.stat().st_size
+        limit = self.attachment_limit
+        if size <= limit:
+            limit = min(limit, await self._upload_limit())
+        if size > limit:
+            raise ValidationError(f"{path.name} is {size} bytes, over the attachment limit of "
+                                  f"{limit} bytes", fields={"file": "too large"},
+                                  target=self.name)
+        filename = name or path.name
+        mime = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        # Read once into memory (bounded by the limit) so a retry resends the whole file.
+        content = path.read_bytes()
+        data = (await self._call("POST", f"/issue/{key}/attachments",
+                                 files={"file": (filename, content, mime)},
+                                 headers={"X-Atlassian-Token": "no-check"},
+                                 what=f"attach {filename} to {key}")).json()
+        return str(data[0]["id"])
+
+    async def _upload_limit(self) -> int:
+        if self._site_upload_limit is None:
+            try:
+                meta = (await self._call("GET", "/attachment/meta",
+                                         what="attachment settings")).json()
+            except AuthError:
+                raise
+            except ConnectorError:
+                meta = {}  # settings unreadable: the configured limit still applies
+            if not meta.get("enabled", True):
+                raise ValidationError("attachments are disabled on this Jira site",
+                                      fields={"file": "attachments disabled"}, target=self.name)
+            self._site_upload_limit = int(meta.get("uploadLimit") or self.attachment_limit)
+        return self._site_upload_limit
+
+    async def _search(self, jql: str, *, with_property: bool = True) -> list[RemoteTicket]:
+        tickets: list[RemoteTicket] = []
+        if self.cloud:
+            token: str | None = None
+            while True:
+                body: dict[str, Any] = {"jql": jql, "fields": SEARCH_FIELDS,
+                                        "maxResults": self.page_size}
+                if with_property:
+                    body["properties"] = [PROPERTY]
+                if token:
+                    body["nextPageToken"] = token
+                page = (await self._call("POST", "/search/jql", json=body, what="search",
+                                         idempotent=True)).json()
+                tickets += [self._ticket(i) for i in page.get("issues") or []]
+                token = page.get("nextPageToken")
+                if page.get("isLast") is True or not token:
+                    return tickets
+        start = 0
+        while True:
+            page = (await self._call("POST", "/search", what="search", idempotent=True, json={
+                "jql": jql, "startAt": start, "maxResults": self.page_size,
+                "fields": SEARCH_FIELDS})).json()
+            issues = page.get("issues") or []
+            tickets += [self._ticket(i) for i in issues]
+            start += len(issues)
+            if not issues or start >= int(page.get("total", 0)):
+                return tickets
+
+    def _project_clause(self, payload: dict[str, Any] | None = None) -> str:
+        projects = list(self.projects)
+        ref = ((payload or {}).get("fields") or {}).get("project") or {}
+        if isinstance(ref, dict) and ref.get("key") and ref["key"].upper() not in projects:
+            projects.append(ref["key"].upper())
+        if not projects:
+            return ""
+        if len(projects) == 1:
+            return f"project = {projects[0]} AND "
+        return f"project in ({', '.join(projects)}) AND "
+
+    async def find_by_correlation(self, correlation_key: str,
+                                  payload: dict[str, Any] | None = None) -> RemoteTicket | None:
+        """The issue labelled for this alert (bounded by project when known)."""
+        label = correlation_label(correlation_key)
+        found = await self._search(f'{self._project_clause(payload)}labels = "{label}"')
+        # Data Center search returns no properties; the label already proves the key.
+        return replace(found[0], correlation_key=correlation_key) if found else None
+
+    async def _made(self, key: str, correlation_key: str) -> RemoteTicket:
+        """The new issue; its `zshield` property is written now if the create skipped it
+        (whether Data Center honours `properties` on create is not documented)."""
+        ticket = await self.get(key)
+        if ticket.correlation_key is None:
+            await self._call("PUT", f"/issue/{key}/properties/{PROPERTY}",
+                             json={"alert_id": correlation_key}, what=f"tag {key}")
+            ticket = replace(ticket, correlation_key=correlation_key)
+        return ticket
+
+    async def updated_since(self, since: datetime) -> list[RemoteTicket]:
+        """JQL has minute precision in the API user's time zone: ask from the minute before
+        and filter exactly here."""
+        if self._tz is None:
+            await self.test_connection()
+        local = (since - timedelta(minutes=1)).astimezone(self._tz)
+        jql = (f'{self._project_clause()}labels = "{MARKER}" AND updated >= '
+               f'"{local:%Y/%m/%d %H:%M}" ORDER BY updated ASC')
+        return [t for t in await self._search(jql)
+                if t.updated_at is None or t.updated_at >= since]
+
+    async def create_metadata(self, scope: str | None = None) -> CreateMetadata:
+        """`PROJECT/IssueType` (name or id); without an issue type, the first one."""
+        project, _, wanted = (scope or (self.projects[0] if self.projects else "")).partition("/")
+        if not project:
+            raise ValidationError("create metadata needs a project: pass 'PROJECT/IssueType'",
+                                  fields={"project": "missing"}, target=self.name)
+        types = await self._pages(f"/issue/createmeta/{project}/issuetypes", "issueTypes")
+        match = next((t for t in types if wanted and wanted.casefold() in
+                      {str(t.get("name", "")).casefold(), str(t.get("id"))}), None)
+        if match is None and not wanted:
+            match = next((t for t in types if not t.get("subtask")), None)
+        if match is None:
+            names = ", ".join(t.get("name", "?") for t in types) or "none"
+            raise NotFoundError(f"project {project} has no issue type {wanted!r}; "
+                                f"available: {names}", target=self.name)
+        metas = await self._pages(f"/issue/createmeta/{project}/issuetypes/{match['id']}",
+                                  "fields")
+        return metadata_from(f"{project}/{match.get('name')}", metas)
+
+    async def _pages(self, path: str, cloud_key: str) -> list[dict[str, Any]]:
+        """Cloud wraps createmeta pages in issueTypes / fields, Data Center in values."""
+        out: list[dict[str, Any]] = []
+        start = 0
+        while True:
+            page = (await self._call("GET", path, what="create metadata",
+                                     params={"startAt": start, "maxResults": 50})).json()
+            items = page.get(cloud_key if self.cloud else "values") or []
+            out += items
+            start += len(items)
+            if not items or start >= int(page.get("total", start)) or page.get("isLast"):
+                return out
+
+    async def resolve_user(self, who: str) -> str:
+        """Email or name -> accountId (Cloud) or username (Data Center)."""
+        if self.cloud:
+            users = (await self._call("GET", "/user/search", params={"query": who},
+                                      what=f"find user {who}")).json()
+            exact = [u for u in users if (u.get("emailAddress") or "").casefold() ==
+                     who.casefold()] or (users if len(users) == 1 else [])
+            if exact:
+                return exact[0]["accountId"]
+        else:
+            users = (await self._call("GET", "/user/search", params={"username": who},
+                                      what=f"find user {who}")).json()
+            exact = [u for u in users if who.casefold() in
+                     {(u.get("emailAddress") or "").casefold(), u.get("name", "").casefold()}] \
+                or (users if len(users) == 1 else [])
+            if exact:
+                return exact[0]["name"]
+        raise NotFoundError(f"no Jira user matches {who!r}"
+                            + (f" ({len(users)} partial matches)" if users else ""),
+                            target=self.name)

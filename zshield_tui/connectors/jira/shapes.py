@@ -1,0 +1,66 @@
+"""Jira JSON -> the connector's result types, and the correlation label."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from zshield_tui.connectors.base import (
+    CreateMetadata,
+    FieldSpec,
+    RemoteComment,
+    RemoteTicket,
+)
+from zshield_tui.connectors.jira.adf import adf_to_text
+
+
+def correlation_label(alert_id: str) -> str:
+    """`zshield-<alert id>`, lower-cased, characters outside a-z 0-9 - _ . replaced by -."""
+    return "zshield-" + re.sub(r"[^a-z0-9_.-]", "-", alert_id.lower())
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """Jira's `2021-01-17T12:34:00.000+0000`."""
+    if not value:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%f%z")
+    except ValueError:
+        return datetime.fromisoformat(value)
+
+
+def ticket_from_issue(issue: dict[str, Any], site: str, prop: str) -> RemoteTicket:
+    """An IssueBean (from GET issue or a search) as a RemoteTicket."""
+    fields = issue.get("fields") or {}
+    status = fields.get("status") or {}
+    props = (issue.get("properties") or {}).get(prop) or {}
+    return RemoteTicket(
+        key=issue["key"], remote_id=str(issue["id"]), url=f"{site}/browse/{issue['key']}",
+        status=status.get("name", ""),
+        status_category=(status.get("statusCategory") or {}).get("key", ""),
+        updated_at=parse_time(fields.get("updated")),
+        correlation_key=props.get("alert_id") if isinstance(props, dict) else None,
+        fields=fields)
+
+
+def comment_from(raw: dict[str, Any]) -> RemoteComment:
+    """A comment (ADF on v3, a string on v2) with its body as plain text."""
+    author = raw.get("author") or {}
+    return RemoteComment(id=str(raw["id"]), body=adf_to_text(raw.get("body")),
+                         author=author.get("displayName") or author.get("name") or "",
+                         created_at=parse_time(raw.get("created")) or datetime.now(UTC))
+
+
+def metadata_from(scope: str, metas: list[dict[str, Any]]) -> CreateMetadata:
+    """Create-screen fields (createmeta .../issuetypes/{id}) as FieldSpecs."""
+    specs = {}
+    for meta in metas:
+        fid = meta.get("fieldId") or meta.get("key")
+        allowed = tuple(str(v.get("name") or v.get("value") or v.get("id"))
+                        for v in meta.get("allowedValues") or [] if isinstance(v, dict))
+        specs[fid] = FieldSpec(name=fid, required=bool(meta.get("required")),
+                               type=(meta.get("schema") or {}).get("type", "string"),
+                               allowed=allowed if fid not in {"project", "issuetype"} else (),
+                               max_length=255 if fid == "summary" else None)
+    return CreateMetadata(scope=scope, fields=specs, fetched_at=datetime.now(UTC))

@@ -1,0 +1,1 @@
+"""The Jira simulator (`zshield sim jira`)."""
