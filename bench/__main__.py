@@ -14,7 +14,8 @@ from .report import Result, print_table, write_json
 
 # name -> module with `run(quick, profile) -> list[Result]`; imported only when selected.
 BENCHMARKS = {"ingest": "bench.ingest", "filter": "bench.filter",
-              "paint": "bench.first_paint", "memory": "bench.memory"}
+              "paint": "bench.first_paint", "memory": "bench.memory",
+              "mapping": "bench.mapping"}
 
 
 def main(argv: list[str] | None = None) -> int:

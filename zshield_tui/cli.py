@@ -42,12 +42,20 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("alert_id", metavar="ALERT_ID")
     show.add_argument("--json", action="store_true", help="one JSON document")
 
+    preview = sub.add_parser("preview", help="the mapping rendered for one alert, and the request")
+    preview.add_argument("alert_id", metavar="ALERT_ID")
+    preview.add_argument("--target", required=True, metavar="NAME",
+                         help="a configured target, or example-jira / example-snow")
+    preview.add_argument("--json", action="store_true", help="one JSON document")
+
     sim = sub.add_parser("sim", help="serve a Jira or ServiceNow simulator on 127.0.0.1")
     sim.add_argument("kind", choices=("jira", "servicenow"))
     sim.add_argument("--port", type=int, default=0, help="default: 8081 jira, 8082 servicenow")
 
-    config = sub.add_parser("config", help="config file: path | check")
-    config.add_argument("action", choices=("path", "check"))
+    config = sub.add_parser("config", help="config file: path | check | init | login TARGET")
+    config.add_argument("action", choices=("path", "check", "init", "login"))
+    config.add_argument("target", nargs="?", metavar="TARGET",
+                        help="with login: the Jira Cloud target using OAuth 2.0")
     return parser
 
 
@@ -92,12 +100,24 @@ def _dispatch(ctx, args: argparse.Namespace) -> int:
         from zshield_tui.commands import show_cmd
 
         return show_cmd.run(ctx, args.alert_id, args.json)
+    if args.command == "preview":
+        from zshield_tui.commands import preview_cmd
+
+        return preview_cmd.run(ctx, args.alert_id, args.target, args.json)
     if args.command == "sim":
         from zshield_tui.sim.server import serve
 
         print(f"zshield sim {args.kind}: http://127.0.0.1:{args.port or _SIM_PORTS[args.kind]}")
         serve(args.kind, args.port or _SIM_PORTS[args.kind])
         return 0
+    if args.action == "login":
+        from zshield_tui.commands import login_cmd
+
+        return login_cmd.run(ctx, args.target)
+    if args.action == "init":
+        from zshield_tui.commands import config_init
+
+        return config_init.init(ctx)
     from zshield_tui.commands import config_cmd
 
     return config_cmd.path(ctx) if args.action == "path" else config_cmd.check(ctx)

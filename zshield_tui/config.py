@@ -105,8 +105,15 @@ class TargetConfig(_Strict):
         return self
 
 
+class MappingConfig(_Strict):
+    filters: dict[str, dict[str, str]] = Field(default_factory=dict)
+    """Overrides of the mapping filters' tables, e.g. `[mapping.filters.jira_priority]`
+    `critical = "P1"`; tables: jira_priority, snow_severity, snow_impact, snow_urgency."""
+
+
 class Config(_Strict):
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
+    mapping: MappingConfig = Field(default_factory=MappingConfig)
     targets: list[TargetConfig] = Field(default_factory=list)
     keymap: dict[str, str] = Field(default_factory=dict)
     """Binding id -> key, e.g. `{"push" = "P"}`; see the help screen for the ids."""

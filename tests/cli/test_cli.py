@@ -154,3 +154,37 @@ def test_stdin_is_read_with_a_dash(env):
     )
     assert result.returncode == 0, result.stderr
     assert "1 alerts (zshield): 1 new" in result.stdout
+
+
+def test_config_check_names_a_broken_mapping_file(env, capsys):
+    config = env / "config.toml"
+    (env / "mappings").mkdir()
+    (env / "mappings" / "jira.json").write_text(
+        '{"project": "SEC", "field_mapping": {"summary": 5}}')
+    config.write_text('[[targets]]\nname = "jira-sec"\nkind = "jira"\n'
+                      'url = "https://yourorg.atlassian.net"\ndeployment = "cloud"\n'
+                      'auth = { method = "pat", token_env = "T" }\n'
+                      'mapping = "mappings/jira.json"\n')
+    code, _, err = run(capsys, "--config", str(config), "config", "check")
+    assert code == 2
+    assert "target jira-sec:" in err and "jira.json" in err
+
+
+def test_config_check_names_an_unknown_filter_table(env, capsys):
+    config = env / "config.toml"
+    config.write_text('[mapping.filters.jira_prio]\ncritical = "P1"\n')
+    code, _, err = run(capsys, "--config", str(config), "config", "check")
+    assert code == 2
+    assert "mapping.filters.jira_prio: unknown table" in err
+
+
+def test_config_login_refuses_a_target_that_does_not_use_oauth(env, capsys):
+    config = env / "config.toml"
+    config.write_text('[[targets]]\nname = "jira-dc"\nkind = "jira"\n'
+                      'url = "https://jira.yourorg.test"\ndeployment = "datacenter"\n'
+                      'auth = { method = "pat", token_env = "T" }\n')
+    code, _, err = run(capsys, "--config", str(config), "config", "login", "jira-dc")
+    assert code == 2
+    assert "target 'jira-dc' does not use OAuth 2.0" in err
+    code, _, err = run(capsys, "--config", str(config), "config", "login")
+    assert code == 2 and "none configured" in err

@@ -37,6 +37,7 @@ class TriageScreen(Screen):
         Binding("escape", "leave_filter", "Back", show=False, id="triage.back"),
         Binding("s", "toggle_sort", "Sort", id="triage.sort"),
         Binding("r", "toggle_raw", "Raw", id="triage.raw"),
+        Binding("m", "mapping", "Mapping", id="triage.mapping"),
         Binding("question_mark", "app.help", "Help", id="triage.help"),
     ]
 
@@ -210,3 +211,14 @@ class TriageScreen(Screen):
             return
         shown = self.query_one(AlertDetailPane).toggle_raw()
         self.notify("raw record shown" if shown else "raw record hidden", timeout=2)
+
+    def action_mapping(self) -> None:
+        """The mapping preview for the alert under the cursor; `[`/`]` move this list."""
+        from .mapping_preview import MappingPreviewScreen, list_stepper
+
+        row = self.alerts.current
+        if row is None:
+            return
+        self.app.push_screen(MappingPreviewScreen(
+            self.source, row.id, config_file=self.app.config_file,
+            step=list_stepper(self.alerts)))
