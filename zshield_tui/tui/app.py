@@ -19,7 +19,6 @@ from zshield_tui.paths import config_path
 from zshield_tui.store.query import Sort
 
 from .failures import report_worker_failure
-from .screens.help import HelpScreen
 from .screens.triage import TriageScreen
 from .source import AlertSource
 from .themes import (
@@ -113,6 +112,8 @@ class ZShieldApp(App[None]):
                                 screen.action_toggle_raw)
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen  # not needed for the first frame
+
         if isinstance(self.screen, HelpScreen):
             return
         # Only our own bindings (they all have ids); Textual's scroll and focus keys are noise.
