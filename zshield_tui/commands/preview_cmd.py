@@ -58,16 +58,61 @@ def run(ctx: Context, alert_id: str, target_name: str, as_json: bool) -> int:
         if alert is None:
             print(f"zshield: no alert with id {alert_id!r} in {store.path}", file=ctx.err)
             return EXIT_FAILED
-    # The connectors fetch metadata live; until one has, the last cached copy is used.
-    metadata = MetadataCache(data_dir() / "metadata").load(target.name)
+    cache = MetadataCache(data_dir() / "metadata")
+    metadata, unreachable = _live_metadata(ctx, target_name, mapping)
+    if metadata is not None:
+        cache.save(target.name, metadata)
+    else:
+        metadata = cache.load(target.name)
     preview = preview_alert(alert, mapping, target, metadata=metadata,
-                            cached=metadata is not None, env=env)
+                            cached=unreachable is not None and metadata is not None, env=env)
     document = _document(preview, target.name)
+    if unreachable:
+        document["unreachable"] = unreachable
     if as_json:
         print(json.dumps(document, ensure_ascii=False, indent=2), file=ctx.out)
     else:
         _print_text(ctx, document)
     return EXIT_OK if preview.valid else EXIT_FAILED
+
+
+def _live_metadata(ctx: Context, target_name: str, mapping) -> tuple[Any, str | None]:
+    """Create metadata fetched from the target now: (metadata, None), or (None, why not)
+    when the target cannot be reached, so the caller validates against the cache and says
+    so. The built-in examples name no real target: (None, None)."""
+    import asyncio
+
+    from zshield_tui.connectors.errors import ConnectorError
+    from zshield_tui.mapping.files import ServiceNowMapping
+
+    config = next((t for t in ctx.config.targets if t.name == target_name), None)
+    if config is None:
+        return None, None
+
+    # A preview must answer in seconds: one retry, short timeouts, then the cache.
+    async def fetch():
+        if config.kind == "jira":
+            from zshield_tui.connectors.jira.client import JiraConnector
+            from zshield_tui.connectors.jira.http import RetryPolicy
+
+            connector = JiraConnector(config, projects=[mapping.project], retry=RetryPolicy(
+                max_attempts=2, connect_timeout=3.0, read_timeout=10.0))
+            scope = f"{mapping.project}/{mapping.issue_type}"
+        else:
+            from zshield_tui.connectors.servicenow.client import ServiceNowConnector
+            from zshield_tui.connectors.servicenow.retry import RetryPolicy as SnRetry
+
+            table = mapping.table if isinstance(mapping, ServiceNowMapping) else "incident"
+            connector = ServiceNowConnector(config, table=table, timeout=10.0,
+                                            retry=SnRetry(attempts=2))
+            scope = table
+        async with connector:
+            return await connector.create_metadata(scope)
+
+    try:
+        return asyncio.run(fetch()), None
+    except ConnectorError as exc:
+        return None, str(exc)
 
 
 def _document(preview, target: str) -> dict[str, Any]:
@@ -86,6 +131,8 @@ def _print_text(ctx: Context, doc: dict[str, Any]) -> None:
     verdict = "valid" if doc["valid"] else f"INVALID ({len(doc['errors'])} fields)"
     print(f"{doc['alert_id']} -> {doc['target']}: {verdict}; checked against "
           f"{doc['checked_against']}", file=ctx.out)
+    if doc.get("unreachable"):
+        print(f"  target not reached: {doc['unreachable']}", file=ctx.out)
     for name, problems in doc["errors"].items():
         for problem in problems:
             print(f"  error  {name}: {problem}", file=ctx.out)
