@@ -46,7 +46,7 @@ def configured(tmp_path):
     mapping.write_text(EXAMPLE_JIRA)
     config = folder / "config.toml"
     config.write_text(
-        '[[targets]]\nname = "jira-sec"\nkind = "jira"\nurl = "https://x.atlassian.net"\n'
+        '[[targets]]\nname = "jira-sec"\nkind = "jira"\nurl = "http://127.0.0.1:9"\n'
         'deployment = "cloud"\n'
         'auth = { method = "api_token", email = "bot@x.com", token_env = "T" }\n'
         'mapping = "mappings/jira-sec.json"\n')
@@ -72,7 +72,7 @@ async def test_m_opens_the_preview_on_the_alert_under_the_cursor(make_app, confi
         assert screen.preview is not None and screen.preview.alert_id == current.id
         assert screen.preview.draft.payload["fields"]["summary"] == current.title
         shown = output(app)
-        assert "POST https://x.atlassian.net/rest/api/3/issue" in shown
+        assert "POST http://127.0.0.1:9/rest/api/3/issue" in shown
         assert "summary" in shown and "request" in shown
         await pilot.press("escape", "escape")  # leave the editor, then the screen
         assert not isinstance(app.screen, MappingPreviewScreen)
@@ -218,3 +218,44 @@ async def test_cached_metadata_is_used_and_the_preview_says_so(make_app, configu
         assert errors["labels"] == ["unknown field: not on the create screen of SEC/Bug"]
         assert errors["priority"][0].endswith("is not allowed; choose from P1, P2")
         assert "checked against cached metadata from 2026-11-20" in output(app)
+
+
+async def test_a_reachable_target_is_checked_against_its_live_metadata(
+        make_app, tmp_path, monkeypatch, data_home):
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from zshield_tui.sim.jira.app import create_app
+    from zshield_tui.sim.jira.state import CLOUD_EMAIL, CLOUD_TOKEN
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(create_app(), log_level="warning"))
+    threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True).start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    try:
+        monkeypatch.setenv("ZSHIELD_JIRA_TOKEN", CLOUD_TOKEN)
+        folder = tmp_path / "live"
+        folder.mkdir()
+        (folder / "jira.json").write_text(EXAMPLE_JIRA)
+        config = folder / "config.toml"
+        config.write_text(
+            f'[[targets]]\nname = "jira-live"\nkind = "jira"\n'
+            f'url = "http://127.0.0.1:{sock.getsockname()[1]}"\ndeployment = "cloud"\n'
+            f'auth = {{ method = "api_token", email = "{CLOUD_EMAIL}", '
+            f'token_env = "ZSHIELD_JIRA_TOKEN" }}\nmapping = "jira.json"\n')
+        app = make_app(config_file=config)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_preview(pilot, app)
+            await settle(pilot, app, 0.5)
+            assert screen.choice.live
+            assert "cached" not in screen.preview.basis
+        assert (data_home / "zshield" / "metadata" / "jira-live.json").exists()
+    finally:
+        server.should_exit = True

@@ -83,34 +83,19 @@ def _live_metadata(ctx: Context, target_name: str, mapping) -> tuple[Any, str | 
     import asyncio
 
     from zshield_tui.connectors.errors import ConnectorError
+    from zshield_tui.connectors.factory import fetch_create_metadata
     from zshield_tui.mapping.files import ServiceNowMapping
 
     config = next((t for t in ctx.config.targets if t.name == target_name), None)
     if config is None:
         return None, None
-
-    # A preview must answer in seconds: one retry, short timeouts, then the cache.
-    async def fetch():
-        if config.kind == "jira":
-            from zshield_tui.connectors.jira.client import JiraConnector
-            from zshield_tui.connectors.jira.http import RetryPolicy
-
-            connector = JiraConnector(config, projects=[mapping.project], retry=RetryPolicy(
-                max_attempts=2, connect_timeout=3.0, read_timeout=10.0))
-            scope = f"{mapping.project}/{mapping.issue_type}"
-        else:
-            from zshield_tui.connectors.servicenow.client import ServiceNowConnector
-            from zshield_tui.connectors.servicenow.retry import RetryPolicy as SnRetry
-
-            table = mapping.table if isinstance(mapping, ServiceNowMapping) else "incident"
-            connector = ServiceNowConnector(config, table=table, timeout=10.0,
-                                            retry=SnRetry(attempts=2))
-            scope = table
-        async with connector:
-            return await connector.create_metadata(scope)
-
+    if isinstance(mapping, ServiceNowMapping):
+        fetch = fetch_create_metadata(config, table=mapping.table)
+    else:
+        fetch = fetch_create_metadata(config, project=mapping.project,
+                                      issue_type=mapping.issue_type)
     try:
-        return asyncio.run(fetch()), None
+        return asyncio.run(fetch), None
     except ConnectorError as exc:
         return None, str(exc)
 

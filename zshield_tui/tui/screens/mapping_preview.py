@@ -42,6 +42,8 @@ class TargetChoice:
     text: str                  # the mapping file's text as loaded
     problem: str | None = None
     metadata: object | None = None  # the last cached create metadata, if any
+    config: object | None = None    # config.TargetConfig; None for the built-in examples
+    live: bool = False              # metadata fetched from the target in this session
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,48 @@ class MappingPreviewScreen(Screen):
         editor = self.query_one("#mapping-editor", TextArea)
         editor.load_text(self.choice.text)
         self._render_now()
+        if self.choice.config is not None:
+            self._refresh_metadata(event.value, self.choice)
+
+    @work(thread=True, group="mapping-metadata", exclusive=True, exit_on_error=False)
+    def _refresh_metadata(self, index: int, choice: TargetChoice) -> None:
+        """Fetches the target's create metadata now; on failure the cached copy stays in use
+        and the analyst is told why the target was not reached."""
+        import asyncio
+        from dataclasses import replace
+
+        from zshield_tui.connectors.errors import ConnectorError
+        from zshield_tui.connectors.factory import fetch_create_metadata
+        from zshield_tui.mapping.files import MappingError, ServiceNowMapping, parse_mapping
+        from zshield_tui.mapping.validate import MetadataCache
+        from zshield_tui.paths import data_dir
+
+        try:
+            mapping = parse_mapping(choice.text, str(choice.mapping_path))
+        except MappingError:
+            return  # the rendered pane already shows why the mapping does not load
+        if isinstance(mapping, ServiceNowMapping):
+            fetch = fetch_create_metadata(choice.config, table=mapping.table)
+        else:
+            fetch = fetch_create_metadata(choice.config, project=mapping.project,
+                                          issue_type=mapping.issue_type)
+        try:
+            metadata = asyncio.run(fetch)
+        except ConnectorError as exc:
+            self.app.call_from_thread(
+                self.notify, f"{exc}; validating against cached metadata", markup=False,
+                title="Target not reached", severity="warning", timeout=10)
+            return
+        MetadataCache(data_dir() / "metadata").save(choice.config.name, metadata)
+        self.app.call_from_thread(self._metadata_arrived, index, replace(choice,
+                                                                          metadata=metadata,
+                                                                          live=True))
+
+    def _metadata_arrived(self, index: int, choice: TargetChoice) -> None:
+        self.choices[index] = choice
+        if self.choice is not None and self.choice.label == choice.label:
+            self.choice = choice
+            self._render_now()
 
     # -- rendering -------------------------------------------------------------------
 
@@ -210,7 +254,8 @@ class MappingPreviewScreen(Screen):
                 if alert is not None:
                     preview = preview_alert(alert, mapping, choice.target, env=env,
                                             metadata=choice.metadata,
-                                            cached=choice.metadata is not None)
+                                            cached=choice.metadata is not None
+                                            and not choice.live)
         shown = preview_text(preview, problem, alert_found=alert is not None)
         self.post_message(self.Rendered(generation, preview, problem, shown))
 
@@ -368,7 +413,7 @@ def load_setup(config_file: Path) -> Setup:
         except (OSError, UnicodeDecodeError) as exc:
             text, unreadable = "", f"{path}: cannot read: {getattr(exc, 'strerror', exc)}"
         choices.append(TargetChoice(label, target_spec(target), path, text, unreadable,
-                                    cache.load(target.name)))
+                                    cache.load(target.name), target))
     if not choices:
         choices = [
             TargetChoice("example: jira (cloud)", EXAMPLE_TARGETS["example-jira"], None,
