@@ -48,9 +48,41 @@ def build_parser() -> argparse.ArgumentParser:
                          help="a configured target, or example-jira / example-snow")
     preview.add_argument("--json", action="store_true", help="one JSON document")
 
+    push = sub.add_parser("push", help="create (or find, never duplicate) the alerts' tickets")
+    push.add_argument("alert_ids", nargs="+", metavar="ALERT_ID")
+    push.add_argument("--target", required=True, metavar="NAME", help="a configured target")
+    push.add_argument("--dry-run", action="store_true", help="render and check; send nothing")
+    push.add_argument("--json", action="store_true", help="one JSON document")
+
+    comment = sub.add_parser("comment", help="add a note that syncs to the alert's tickets")
+    comment.add_argument("alert_id", metavar="ALERT_ID")
+    comment.add_argument("text", metavar="TEXT")
+    comment.add_argument("--json", action="store_true", help="one JSON document")
+
+    close = sub.add_parser("close", help="resolve an alert and move its tickets")
+    close.add_argument("alert_id", metavar="ALERT_ID")
+    close.add_argument("--children", action="store_true", help="also every child's ticket")
+    close.add_argument("--json", action="store_true", help="one JSON document")
+
+    sync = sub.add_parser("sync", help="drain the outbox and poll remote changes")
+    sync.add_argument("--once", action="store_true", help="exit when done")
+    sync.add_argument("--interval", type=float, default=60.0, metavar="S",
+                      help="seconds between passes without --once (60)")
+    sync.add_argument("--json", action="store_true", help="one JSON document per pass")
+
     sim = sub.add_parser("sim", help="serve a Jira or ServiceNow simulator on 127.0.0.1")
     sim.add_argument("kind", choices=("jira", "servicenow"))
     sim.add_argument("--port", type=int, default=0, help="default: 8081 jira, 8082 servicenow")
+
+    rules = sub.add_parser("rules", help="automation rules: whatif | show [ALERT_ID]")
+    rules.add_argument("action", choices=("whatif", "show"))
+    rules.add_argument("alert_id", nargs="?", metavar="ALERT_ID",
+                       help="with show: which rule matches this alert and why")
+    rules.add_argument("--days", type=int, default=7, metavar="N", help="whatif: days (7)")
+    rules.add_argument("--target", metavar="NAME", help="whatif: only this target")
+    rules.add_argument("--dry-run", action="store_true",
+                       help="whatif: check the target's staging twin's mapping too")
+    rules.add_argument("--json", action="store_true", help="one JSON document")
 
     config = sub.add_parser("config", help="config file: path | check | init | login TARGET")
     config.add_argument("action", choices=("path", "check", "init", "login"))
@@ -104,6 +136,22 @@ def _dispatch(ctx, args: argparse.Namespace) -> int:
         from zshield_tui.commands import preview_cmd
 
         return preview_cmd.run(ctx, args.alert_id, args.target, args.json)
+    if args.command == "rules":
+        from zshield_tui.commands import rules_cmd
+
+        if args.action == "whatif":
+            return rules_cmd.whatif(ctx, args.days, args.target, args.dry_run, args.json)
+        return rules_cmd.show(ctx, args.alert_id, args.json)
+    if args.command in {"push", "comment", "close", "sync"}:
+        from zshield_tui.commands import sync_cmd
+
+        if args.command == "push":
+            return sync_cmd.push(ctx, args.alert_ids, args.target, args.dry_run, args.json)
+        if args.command == "comment":
+            return sync_cmd.comment(ctx, args.alert_id, args.text, args.json)
+        if args.command == "close":
+            return sync_cmd.close(ctx, args.alert_id, args.children, args.json)
+        return sync_cmd.sync(ctx, args.once, args.interval, args.json)
     if args.command == "sim":
         from zshield_tui.sim.server import serve
 

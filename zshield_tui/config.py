@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from .rules_config import Escalation, OnCall, Rule, oncall_references
+
 
 class ConfigError(Exception):
     """The config cannot be used; the message names the file, the field and the problem."""
@@ -91,6 +93,9 @@ class TargetConfig(_Strict):
     """ServiceNow: fields sent with the closing state (close_code, close_notes)."""
     staging: bool = False
     """A staging twin: auto-create may be switched on here without a what-if run."""
+    staging_twin: str | None = None
+    """Production targets: the staging target a dry run must pass on before auto-create
+    can be switched on here."""
 
     @model_validator(mode="after")
     def _check(self) -> TargetConfig:
@@ -117,10 +122,12 @@ class Config(_Strict):
     targets: list[TargetConfig] = Field(default_factory=list)
     keymap: dict[str, str] = Field(default_factory=dict)
     """Binding id -> key, e.g. `{"push" = "P"}`; see the help screen for the ids."""
-    # Validated in full by the automation layer; kept here so a config using them loads.
-    rules: list[dict[str, Any]] = Field(default_factory=list)
-    oncall: dict[str, Any] = Field(default_factory=dict)
-    escalation: dict[str, Any] = Field(default_factory=dict)
+    rules: list[Rule] = Field(default_factory=list)
+    """Routing rules, evaluated in order; the first match routes the alert."""
+    oncall: dict[str, OnCall] = Field(default_factory=dict)
+    """On-call rotations by name, used as `assign = "oncall:NAME"`."""
+    escalation: Escalation | None = None
+    """Escalation of tickets left in the remote "new" state; none when absent."""
 
     @model_validator(mode="after")
     def _unique_targets(self) -> Config:
@@ -128,6 +135,21 @@ class Config(_Strict):
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise ValueError(f"target names must be unique: {', '.join(duplicates)}")
+        problems = []
+        for i, rule in enumerate(self.rules):
+            if rule.then.target not in names:
+                problems.append(f"rules[{i}] ({rule.name}).then.target: no target "
+                                f"{rule.then.target!r}; known: {', '.join(names) or 'none'}")
+        for where, rotation in oncall_references(self.rules, self.escalation):
+            if rotation not in self.oncall:
+                problems.append(f"{where}: no on-call rotation {rotation!r} "
+                                f"(add [oncall.{rotation}])")
+        for i, target in enumerate(self.targets):
+            if target.staging_twin is not None and target.staging_twin not in names:
+                problems.append(f"targets[{i}] ({target.name}).staging_twin: no target "
+                                f"{target.staging_twin!r}")
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
 
@@ -166,4 +188,5 @@ def _describe(error: dict[str, Any], data: dict[str, Any]) -> str:
             parts.append(str(loc))
             node = node.get(loc) if isinstance(node, dict) else None
     message = error["msg"].removeprefix("Value error, ")
-    return f"{'.'.join(parts) or '(top level)'}: {message}"
+    # Whole-config checks (cross-references) already name their field in the message.
+    return f"{'.'.join(parts)}: {message}" if parts else message

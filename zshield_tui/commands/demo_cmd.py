@@ -1,7 +1,11 @@
-"""`zshield demo`: the TUI on a fresh database of generated alerts."""
+"""`zshield demo`: the TUI on a fresh database of generated alerts, with the Jira and
+ServiceNow simulators running in this process and two targets configured on them, so
+`p` pushes at once. The simulators' test secrets go into this process's environment only.
+"""
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -10,15 +14,57 @@ from zshield_tui.store import Store, database_path, upsert_alerts
 
 from .context import EXIT_OK, Context
 
+JIRA_TOKEN_ENV = "ZSHIELD_DEMO_JIRA_TOKEN"
+SNOW_PASSWORD_ENV = "ZSHIELD_DEMO_SNOW_PASSWORD"
+
 
 def run(ctx: Context, *, count: int) -> int:
-    with tempfile.TemporaryDirectory(prefix="zshield-demo-") as scratch:
-        path = database_path(ctx.db_override) if ctx.db_override else Path(scratch) / "demo.db"
-        seed(path, count=count, evidence_dir=Path(scratch) / "evidence")
-        from zshield_tui.tui.app import ZShieldApp
+    from zshield_tui.sim.background import serving
 
-        ZShieldApp(path, config_file=ctx.config_file).run()
+    with tempfile.TemporaryDirectory(prefix="zshield-demo-") as scratch:
+        folder = Path(scratch)
+        path = database_path(ctx.db_override) if ctx.db_override else folder / "demo.db"
+        seed(path, count=count, evidence_dir=folder / "evidence")
+        with serving("jira") as jira_url, serving("servicenow") as snow_url:
+            config = write_demo_config(folder, jira_url, snow_url)
+            print(f"zshield demo: Jira simulator {jira_url}, ServiceNow simulator {snow_url}",
+                  flush=True)
+            from zshield_tui.tui.app import ZShieldApp
+
+            ZShieldApp(path, config_file=config).run()
     return EXIT_OK
+
+
+def write_demo_config(folder: Path, jira_url: str, snow_url: str) -> Path:
+    """Targets `jira-sec` (Cloud, API token) and `snow-sir` (sn_si_incident, basic auth)
+    on the simulators, with the documented example mappings."""
+    from zshield_tui.mapping.files import EXAMPLE_JIRA, EXAMPLE_SNOW
+    from zshield_tui.sim.jira.state import CLOUD_EMAIL, CLOUD_TOKEN
+
+    os.environ[JIRA_TOKEN_ENV] = CLOUD_TOKEN
+    os.environ[SNOW_PASSWORD_ENV] = "zshield"   # the simulator's integration user
+    (folder / "jira-sec.json").write_text(EXAMPLE_JIRA, encoding="utf-8")
+    (folder / "snow-sir.json").write_text(EXAMPLE_SNOW, encoding="utf-8")
+    config = folder / "config.toml"
+    snow_env = SNOW_PASSWORD_ENV
+    config.write_text(f"""# zshield demo: targets on the in-process simulators
+[[targets]]
+name = "jira-sec"
+kind = "jira"
+url = "{jira_url}"
+deployment = "cloud"
+auth = {{ method = "api_token", email = "{CLOUD_EMAIL}", token_env = "{JIRA_TOKEN_ENV}" }}
+mapping = "jira-sec.json"
+
+[[targets]]
+name = "snow-sir"
+kind = "servicenow"
+url = "{snow_url}"
+auth = {{ method = "basic", username = "zshield.integration", password_env = "{snow_env}" }}
+mapping = "snow-sir.json"
+close = {{ close_code = "Resolved", close_notes = "Closed from zshield" }}
+""", encoding="utf-8")
+    return config
 
 
 def seed(path: Path, *, count: int, evidence_dir: Path) -> None:

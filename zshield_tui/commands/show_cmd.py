@@ -7,7 +7,8 @@ from typing import Any
 
 from zshield_tui.store import get_alert
 from zshield_tui.store.alerts import child_ids
-from zshield_tui.store.records import audit_trail, linked_tickets, notes
+from zshield_tui.store.records import audit_trail, linked_tickets
+from zshield_tui.store.syncrepo import conflicts, note_rows
 
 from .context import EXIT_FAILED, EXIT_OK, Context
 
@@ -20,7 +21,13 @@ def run(ctx: Context, alert_id: str, as_json: bool) -> int:
             return EXIT_FAILED
         document: dict[str, Any] = alert.model_dump(mode="json")
         document["tickets"] = [t.model_dump(mode="json") for t in linked_tickets(store, alert_id)]
-        document["notes"] = [n.model_dump(mode="json") for n in notes(store, alert_id)]
+        document["notes"] = [
+            {"body": n["body"], "author": n["author"], "origin": n["origin"],
+             "created_at": n["created_at"],
+             "sync_state": n["sync_state"] or ("remote" if n["origin"] == "remote" else "local")}
+            for n in note_rows(store.conn, alert_id)
+        ]
+        document["conflicts"] = conflicts(store.conn, alert_id)
         document["children"] = child_ids(store.conn, alert_id)
         document["audit"] = [
             {"at": e.at.isoformat(), "actor": e.actor, "action": e.action,
@@ -57,8 +64,18 @@ def _print_text(ctx: Context, doc: dict[str, Any]) -> None:
         line("playbook" if n == 1 else "", f"{n}. {step}")
     for ticket in doc["tickets"]:
         line("ticket", f"{ticket['target']} {ticket['key']} {ticket['status']} {ticket['url']}")
+        if ticket.get("configuration_item"):
+            line("", f"CI {ticket['configuration_item']}")
+        if ticket.get("sla"):
+            sla = ticket["sla"]
+            line("", f"SLA {sla.get('name')}: {sla.get('stage')} {sla.get('percentage')}%")
+        if ticket.get("error"):
+            line("", f"error: {ticket['error']}")
     if not doc["tickets"]:
         line("tickets", "none linked")
     for note in doc["notes"]:
-        line("note", f"{note['created_at']} {note['origin']} {note['author']}: {note['body']}")
+        line("note", f"{note['created_at']} {note['origin']} ({note['sync_state']}) "
+             f"{note['author']}: {note['body']}")
+    for conflict in doc["conflicts"]:
+        line("conflict", conflict["detail"])
     line("children", ", ".join(doc["children"]))

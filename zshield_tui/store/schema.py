@@ -155,7 +155,29 @@ END;
 {FTS_INDEX_NEW.format(after=0)};
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+# Version 3: sync state. One ticket per alert and target (what makes a push idempotent
+# locally); `synced_state` is the alert state both sides last agreed on, so a poll can tell
+# a remote change from a local one and spot a conflict. A local note's `sync_state` is
+# pending / synced / failed; `note_link` keeps every remote comment id a note is known by,
+# per target, which is what stops an echo. The outbox lease lets a crashed worker's claims
+# be taken over.
+_V3 = """
+CREATE UNIQUE INDEX ux_ticket_alert_target ON ticket (alert_id, target);
+ALTER TABLE ticket ADD COLUMN synced_state TEXT;
+ALTER TABLE note ADD COLUMN sync_state TEXT;
+CREATE TABLE note_link (
+    id INTEGER PRIMARY KEY,
+    note_id INTEGER NOT NULL REFERENCES note (id) ON DELETE CASCADE,
+    target TEXT NOT NULL,
+    remote_id TEXT NOT NULL,
+    UNIQUE (target, remote_id)
+);
+ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+ALTER TABLE outbox ADD COLUMN claimed_until TEXT;
+ALTER TABLE outbox ADD COLUMN done_at TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -59,6 +59,7 @@ class TicketRecord(SQLModel, table=True):
     configuration_item: str | None = None
     last_synced_at: str | None = None
     error: str | None = None
+    synced_state: str | None = None  # the alert state both sides last agreed on
 
 
 class NoteRecord(SQLModel, table=True):
@@ -71,6 +72,18 @@ class NoteRecord(SQLModel, table=True):
     origin: str = "local"
     remote_id: str | None = None  # the comment / journal id; prevents echo on sync
     created_at: str
+    sync_state: str | None = None  # local notes: pending | synced | failed
+
+
+class NoteLinkRecord(SQLModel, table=True):
+    """A remote comment id a note is known by on one target (stops echo loops)."""
+
+    __tablename__ = "note_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    note_id: int = Field(foreign_key="note.id")
+    target: str
+    remote_id: str
 
 
 class OutboxRecord(SQLModel, table=True):
@@ -86,6 +99,9 @@ class OutboxRecord(SQLModel, table=True):
     last_error: str | None = None
     next_attempt_at: str | None = None
     created_at: str
+    claimed_by: str | None = None     # host:pid of the worker holding the op
+    claimed_until: str | None = None  # its lease; an expired lease may be taken over
+    done_at: str | None = None
 
 
 class SyncCursorRecord(SQLModel, table=True):

@@ -36,6 +36,7 @@ class ZShieldApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", show=False, id="app.help"),
+        Binding("4", "rules", "Rules", show=False, id="app.rules"),
     ]
 
     def __init__(self, db_path: Path, *, config_file: Path | None = None,
@@ -110,6 +111,16 @@ class ZShieldApp(App[None]):
                                 screen.alerts.clear_marks)
             yield SystemCommand("alerts: show raw record", "Toggle the original record",
                                 screen.action_toggle_raw)
+
+    def action_rules(self) -> None:
+        """The rules screen, explaining the alert under the triage cursor."""
+        from .screens.rules import RulesScreen  # not needed for the first frame
+
+        if isinstance(self.screen, RulesScreen):
+            return
+        row = self.screen.alerts.current if isinstance(self.screen, TriageScreen) else None
+        self.push_screen(RulesScreen(self.db_path, self.config_file,
+                                     row.id if row is not None else None))
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen  # not needed for the first frame

@@ -215,6 +215,16 @@ class JiraConnector(Connector):
                          what=f"transition {key} to {match.to_status}", idempotent=False)
         return await self.get(key)
 
+    async def post_transition(self, key: str, transition_id: str,
+                              fields: dict[str, Any] | None = None) -> None:
+        """Runs a transition already looked up (bulk moves look ids up once per status);
+        a transition not valid from the issue's status now is refused by Jira (400)."""
+        body: dict[str, Any] = {"transition": {"id": transition_id}}
+        if fields:
+            body["fields"] = fields
+        await self._call("POST", f"/issue/{key}/transitions", json=body,
+                         what=f"transition {key}", idempotent=False)
+
     def _comment(self, raw: dict[str, Any]) -> RemoteComment:
         return comment_from(raw)
 

@@ -243,17 +243,18 @@ class SimState:
         done = task["active"] == "false" or task["state"] == "6"
         for sla in self.tables["task_sla"].values():
             if sla["task"] == task["sys_id"] and sla["active"] == "true" and done:
-                self.refresh_slas()
+                self.refresh_slas(task["sys_id"])  # only its clocks: O(1) per close, not O(n)
                 cancelled = task["state"] in ("8",) or (task["sys_class_name"] ==
                                                        "sn_si_incident" and task["state"] == "7")
                 sla.update(stage="cancelled" if cancelled else "completed", active="false",
                            end_time=fmt(self.clock.now()))
 
-    def refresh_slas(self) -> None:
-        """Moves every running SLA clock to now (the real engine does this periodically)."""
+    def refresh_slas(self, task: str | None = None) -> None:
+        """Moves every running SLA clock (of one task, if given) to now (the real engine
+        does this periodically)."""
         now = self.clock.now()
         for sla in self.tables["task_sla"].values():
-            if sla["active"] != "true":
+            if sla["active"] != "true" or (task is not None and sla["task"] != task):
                 continue
             start, end = parse_time(sla["start_time"]), parse_time(sla["planned_end_time"])
             total = max(1.0, (end - start).total_seconds())

@@ -27,11 +27,12 @@ from ..widgets.filter_bar import FilterBar
 from ..widgets.key_bar import KeyBar
 from ..widgets.status_line import StatusLine
 from ..widgets.tickets_panel import TicketsPanel
+from .ticket_actions import TICKET_BINDINGS, TicketActions
 
 DETAIL_DELAY = 0.06  # s; holding j down should not load every alert it passes
 
 
-class TriageScreen(Screen):
+class TriageScreen(TicketActions, Screen):
     BINDINGS = [
         Binding("slash", "focus_filter", "Filter", id="triage.filter"),
         Binding("escape", "leave_filter", "Back", show=False, id="triage.back"),
@@ -39,6 +40,7 @@ class TriageScreen(Screen):
         Binding("r", "toggle_raw", "Raw", id="triage.raw"),
         Binding("m", "mapping", "Mapping", id="triage.mapping"),
         Binding("question_mark", "app.help", "Help", id="triage.help"),
+        *TICKET_BINDINGS,
     ]
 
     class Ready(Message):
@@ -148,6 +150,7 @@ class TriageScreen(Screen):
         if not self._ready:
             self._ready = True
             self.call_after_refresh(self.post_message, self.Ready())
+            self.call_after_refresh(self.start_background_sync)
 
     def on_triage_screen__count(self, message: _Count) -> None:
         if message.generation == self.source.generation:

@@ -12,7 +12,10 @@ if TYPE_CHECKING:
 
 
 class TicketsPanel(Static):
+    tickets: list[Ticket] = []
+
     def show(self, tickets: list[Ticket] | None) -> None:
+        self.tickets = list(tickets or [])
         if tickets is None:
             self.update(Text(""))
             return
@@ -25,9 +28,15 @@ class TicketsPanel(Static):
             text.append(ticket.key, style="bold")
             text.append(f"  {ticket.status}")
             if ticket.sla:
-                text.append(f"  SLA {ticket.sla.get('percentage', '?')}%")
+                sla = ticket.sla
+                text.append(f"  SLA {sla.get('percentage', '?')}%",
+                            style="bold red" if sla.get("breached") else "")
+                if sla.get("time_left") is not None:
+                    text.append(f" ({int(sla['time_left']) // 60}m left)")
             if ticket.configuration_item:
                 text.append(f"  CI {ticket.configuration_item}")
+            if ticket.last_synced_at:
+                text.append(f"  synced {ticket.last_synced_at:%H:%M:%S}", style="dim")
             if ticket.error:
                 text.append(f"\n  {ticket.error}", style="bold red")
             text.append("\n")

@@ -1,0 +1,22 @@
+"""`zshield demo` configures two targets on in-process simulators that a push reaches."""
+
+from __future__ import annotations
+
+from tests.factories import make_alert
+from zshield_tui.commands.demo_cmd import write_demo_config
+from zshield_tui.config import load_config
+from zshield_tui.sim.background import serving
+from zshield_tui.store import Store, upsert_alerts
+from zshield_tui.sync.engine import SyncEngine
+
+
+async def test_the_demo_targets_work_out_of_the_box(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    with serving("jira") as jira_url, serving("servicenow") as snow_url, \
+            Store(tmp_path / "z.db") as store:
+        config = write_demo_config(tmp_path, jira_url, snow_url)
+        upsert_alerts(store.conn, [make_alert(1)], fmt="zshield")
+        engine = SyncEngine(store, load_config(config, required=True), config)
+        for target in ("jira-sec", "snow-sir"):
+            _, report = await engine.push(["ZS-000001"], target)
+            assert report.done == 1 and not report.failed, report.results

@@ -1,0 +1,87 @@
+"""`p` pushes the cursor alert through the chooser and the confirmation; `c` adds a note
+that syncs; `3` shows the outbox; the status line reports each target."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import OptionList, TextArea
+
+from tests.sync.conftest import ENV, write_config
+from tests.sync.loopback import served
+from tests.tui.conftest import SIZE
+from zshield_tui.sim.jira import app as jira_app
+from zshield_tui.sim.servicenow import app as snow_app
+from zshield_tui.store import Store
+from zshield_tui.store import syncrepo as repo
+from zshield_tui.tui.screens.outbox import OutboxScreen
+from zshield_tui.tui.screens.push import PushScreen
+from zshield_tui.tui.widgets.status_line import StatusLine
+
+
+@pytest.fixture
+def sims(tmp_path, monkeypatch):
+    for key, value in ENV.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    jira, snow = jira_app.create_app(), snow_app.create_app()
+    with served(jira) as jira_url, served(snow) as snow_url:
+        yield write_config(tmp_path, jira_url, snow_url), jira
+
+
+async def wait_for(pilot, condition, tries: int = 200, message=lambda: "") -> None:
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"condition not reached {message()!r}")
+
+
+async def test_push_note_and_outbox(make_app, sims, tmp_path):
+    config, jira = sims
+    app = make_app(config_file=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        alert_id = app.screen.alerts.current.id
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, PushScreen))
+        assert app.screen.query_one(OptionList).option_count == 2
+        await pilot.press("enter")          # jira-sec, the first target
+        await pilot.pause()
+        await pilot.press("y")              # the confirmation defaults to No
+        await wait_for(pilot, lambda: app.screen.pushed)
+        assert len(jira.state.jira.issues) == 1
+        await pilot.press("escape")
+
+        await pilot.press("c")
+        await wait_for(pilot, lambda: app.screen.query(TextArea))
+        app.screen.query_one(TextArea).insert("Isolated [bold]the host[/]")
+        await pilot.press("ctrl+s")
+        issue = next(iter(jira.state.jira.issues.values()))
+        # The playbook went out as a comment with the push; the note is the other one.
+        await wait_for(pilot, lambda: any("Isolated" in str(c.body) for c in issue.comments),
+                       message=lambda: issue.comments)
+
+        await pilot.press("3")
+        await wait_for(pilot, lambda: isinstance(app.screen, OutboxScreen))
+        await pilot.press("escape")
+        status = app.screen.query_one(StatusLine)
+        await wait_for(pilot, lambda: "jira-sec ✓" in status.targets,
+                       message=lambda: status.targets)
+    with Store(tmp_path / "alerts.db") as store:
+        assert repo.ticket_for(store.conn, alert_id, "jira-sec")["key"] == issue.key
+        [note] = repo.note_rows(store.conn, alert_id)
+        assert note["body"] == "Isolated [bold]the host[/]" and note["sync_state"] == "synced"
+
+
+async def test_the_confirmation_defaults_to_no(make_app, sims):
+    config, jira = sims
+    app = make_app(config_file=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, PushScreen))
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("enter")          # the focused button is No
+        await pilot.pause(0.3)
+        assert jira.state.jira.issues == {}

@@ -1,0 +1,92 @@
+"""The rules screen as an analyst uses it: `4` on an alert shows which rule matched and why,
+auto-create is switched per target behind a confirmation and the staging guard, on-call
+now and next, and a what-if replay with a per-day chart."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Sparkline, Static
+
+from tests.automation.conftest import BASE
+from tests.tui.conftest import NOW, SIZE
+from zshield_tui.tui.screens.rules import ConfirmScreen, RulesScreen
+from zshield_tui.tui.screens.triage import TriageScreen
+
+
+@pytest.fixture
+def config_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("ZSHIELD_RUNS", str(tmp_path / "runs.json"))
+    path = tmp_path / "config.toml"
+    # A rule name full of markup must be shown as typed, not parsed.
+    path.write_text(BASE.replace('name = "EDR by category"', 'name = "EDR [/bold] [red]x"'))
+    return path
+
+
+def text(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def settle(pilot, app):
+    await pilot.pause(0.1)
+    await app.workers.wait_for_complete()
+    await pilot.pause(0.05)
+
+
+async def test_key_4_explains_the_alert_under_the_cursor_and_esc_returns(make_app,
+                                                                        config_file):
+    app = make_app(config_file=config_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        current = app.screen.alerts.current
+        await pilot.press("4")
+        await settle(pilot, app)
+        assert isinstance(app.screen, RulesScreen)
+        assert app.screen.alert_id == current.id
+        rules = text(app, "#rules-list")
+        assert "0. critical to SOC-CRIT" in rules and "EDR [/bold] [red]x" in rules
+        assert "Matched: " in text(app, "#rules-match")
+        assert "primary: " in text(app, "#rules-oncall") and ", then " in \
+            text(app, "#rules-oncall")
+        await pilot.press("escape")
+        assert isinstance(app.screen, TriageScreen)
+
+
+async def test_production_stays_off_without_a_whatif_staging_switches_after_yes(
+        make_app, config_file):
+    app = make_app(config_file=config_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("4")
+        await settle(pilot, app)
+        assert "> jira-sec: on " in text(app, "#rules-targets")
+        await pilot.press("a")                     # on -> off: asks first, No by default
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")
+        assert "> jira-sec: on " in text(app, "#rules-targets")
+        await pilot.press("a", "y")
+        assert "> jira-sec: off" in text(app, "#rules-targets")
+        await pilot.press("a")                     # off -> on: the guard refuses
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert "> jira-sec: off" in text(app, "#rules-targets")
+        await pilot.press("t")                     # jira-stage: a staging target
+        await pilot.press("a", "y")
+        assert "> jira-stage: on " in text(app, "#rules-targets")
+
+
+async def test_whatif_replays_in_a_worker_and_draws_a_day_chart(make_app, config_file):
+    app = make_app(config_file=config_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        app.push_screen(RulesScreen(app.db_path, config_file, None, now=NOW))
+        await settle(pilot, app)
+        await pilot.press("w")
+        await settle(pilot, app)
+        summary = text(app, "#whatif-text")
+        assert "What-if, last 14 days: 400 alerts -> " in summary
+        chart = app.screen.query_one("#whatif-chart", Sparkline)
+        assert len(chart.data) == 15 and sum(chart.data) > 0
+        assert "mapping failures: 0" in summary and "(not checked) snow-sir" in summary
+        # the what-if is recorded: production may now go on once a dry run passed
+        from zshield_tui.automation.staging import load_runs
+
+        assert "whatif" in load_runs()["jira-sec"]

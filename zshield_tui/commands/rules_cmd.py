@@ -1,0 +1,124 @@
+"""`zshield rules whatif --days N [--target NAME] [--dry-run] [--json]` and
+`zshield rules show [ALERT_ID] [--json]`."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from zshield_tui.store import get_alert
+
+from .context import EXIT_FAILED, EXIT_OK, Context, UsageError
+
+
+def whatif(ctx: Context, days: int, target: str | None, dry_run: bool, as_json: bool) -> int:
+    from zshield_tui.automation.mapping_check import combined, mapping_checks
+    from zshield_tui.automation.staging import DRY_RUN, WHATIF, record_run
+    from zshield_tui.automation.whatif import replay
+    from zshield_tui.paths import data_dir
+
+    config = ctx.config
+    names = {t.name: t for t in config.targets}
+    if days < 1:
+        raise UsageError("--days: must be 1 or more")
+    if target is not None and target not in names:
+        raise UsageError(f"--target: no target {target!r}; known: {', '.join(names) or 'none'}")
+    check_target = target
+    if dry_run:
+        if target is None or names[target].staging_twin is None:
+            raise UsageError("--dry-run needs --target NAME of a target with a staging_twin")
+        check_target = names[target].staging_twin
+    # The connectors cache create metadata; until one has, the built-in rules are used.
+    checks, problems = mapping_checks(config, ctx.config_file, data_dir() / "metadata")
+    if dry_run and check_target not in checks:
+        raise UsageError(f"--dry-run: the staging twin {check_target} has no usable mapping: "
+                         + "; ".join(p for p in problems if p.startswith(check_target)))
+    check = combined(checks, {target: check_target} if dry_run else None)
+    with ctx.open_store(create=False) as store:
+        result = replay(store.conn, config, days, now=datetime.now(UTC), target=target,
+                        check=check)
+    for name in ([target] if target else names):
+        record_run(name, WHATIF, ok=True, detail=f"{result.tickets} tickets in {days} days")
+    if dry_run:
+        ok = not result.failures
+        record_run(target, DRY_RUN, ok=ok, detail=f"{len(result.failures)} mapping failures "
+                   f"on {check_target}")
+    document = result.as_json() | {"not_checked": problems}
+    if as_json:
+        print(json.dumps(document, ensure_ascii=False, indent=2), file=ctx.out)
+    else:
+        _print_whatif(ctx, document)
+    return EXIT_FAILED if dry_run and result.failures else EXIT_OK
+
+
+def _print_whatif(ctx: Context, doc: dict[str, Any]) -> None:
+    out = ctx.out
+    print(f"What-if over {doc['days']} days: {doc['alerts']} alerts -> "
+          f"{doc['tickets']} tickets", file=out)
+    peak = max(doc["per_day"].values(), default=0) or 1
+    for day, count in doc["per_day"].items():
+        print(f"  {day}  {count:>6}  {'#' * round(30 * count / peak)}", file=out)
+    print("Per target:", file=out)
+    for name, count in doc["per_target"].items():
+        print(f"  {name:<24} {count:>6}", file=out)
+    print("Per project or group:", file=out)
+    for row in doc["per_destination"]:
+        print(f"  {row['target']:<24} {row['destination']:<24} {row['tickets']:>6}", file=out)
+    print("Per assignee:", file=out)
+    for row in doc["per_assignee"]:
+        print(f"  {row['target']:<24} {row['assignee']:<24} {row['tickets']:>6}", file=out)
+    failures = doc["mapping_failures"]
+    print(f"Mapping failures: {len(failures)}", file=out)
+    for problem in doc["not_checked"]:
+        print(f"  (not checked) {problem}", file=out)
+    for failure in failures[:20]:
+        fields = ", ".join(f"{k}: {'; '.join(v)}" for k, v in failure["errors"].items())
+        print(f"  {failure['alert_id']} on {failure['target']}: {fields}", file=out)
+    if len(failures) > 20:
+        print(f"  ... and {len(failures) - 20} more (--json lists all)", file=out)
+
+
+def show(ctx: Context, alert_id: str | None, as_json: bool) -> int:
+    from zshield_tui.automation.oncall import now_and_next
+    from zshield_tui.automation.rules import explain_all, route
+
+    config = ctx.config
+    now = datetime.now(UTC)
+    doc: dict[str, Any] = {
+        "rules": [{"name": r.name, "when": r.when.model_dump(exclude_none=True),
+                   "then": r.then.model_dump(exclude_none=True, exclude_defaults=True)}
+                  for r in config.rules],
+        "oncall": {},
+    }
+    for name, rotation in config.oncall.items():
+        current, following = now_and_next(rotation, now)
+        doc["oncall"][name] = {"now": current.member, "until": current.end.isoformat(),
+                               "next": following.member}
+    if alert_id is not None:
+        with ctx.open_store(create=False) as store:
+            alert = get_alert(store.conn, alert_id)
+        if alert is None:
+            print(f"zshield: no alert with id {alert_id!r}", file=ctx.err)
+            return EXIT_FAILED
+        match = route(alert, config.rules)
+        doc["alert"] = {
+            "id": alert.id, "matched": match.rule.name if match else None,
+            "why": match.explain() if match else "no rule matches",
+            "rules": [{"name": r.name, "matches": ok, "reasons": reasons}
+                      for r, ok, reasons in explain_all(alert, config.rules)],
+        }
+    if as_json:
+        print(json.dumps(doc, ensure_ascii=False, indent=2), file=ctx.out)
+        return EXIT_OK
+    out = ctx.out
+    print(f"Rules ({len(doc['rules'])}, first match wins):", file=out)
+    for i, rule in enumerate(doc["rules"]):
+        print(f"  {i}. {rule['name']}: when {rule['when'] or 'always'} then {rule['then']}",
+              file=out)
+    for name, info in doc["oncall"].items():
+        print(f"On call {name}: {info['now']} until {info['until']}, then {info['next']}",
+              file=out)
+    if "alert" in doc:
+        print(f"Alert {doc['alert']['id']}: {doc['alert']['why']}", file=out)
+    return EXIT_OK

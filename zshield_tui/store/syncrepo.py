@@ -1,0 +1,338 @@
+"""The SQL behind sync: outbox rows, linked tickets, note links, watermarks, conflicts.
+
+Plain sqlite3 on the Store's connection, because the outbox must change in the same
+transaction as the local change it carries (`transaction()`), and because a bulk push
+writes thousands of rows. Callers outside a transaction get one per statement.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+OPEN = ("pending", "running", "failed")
+
+
+def now_iso(delta: float = 0.0) -> str:
+    """The current UTC time (plus `delta` seconds) as sortable ISO text."""
+    return (datetime.now(UTC) + timedelta(seconds=delta)).isoformat(timespec="milliseconds")
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE ... COMMIT: takes the write lock first, so two processes never
+    interleave half a change."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+@dataclass(frozen=True)
+class OutboxOp:
+    """One queued change for one target."""
+
+    id: int
+    target: str
+    alert_id: str
+    operation: str          # create | comment | transition
+    payload: dict[str, Any]
+    status: str             # pending | running | failed | done | cancelled
+    attempts: int
+    last_error: str | None
+    next_attempt_at: str | None
+    created_at: str
+
+
+_OP_COLUMNS = ("id, target, alert_id, operation, payload, status, attempts, last_error, "
+               "next_attempt_at, created_at")
+
+
+def _op(row: tuple) -> OutboxOp:
+    return OutboxOp(row[0], row[1], row[2], row[3], json.loads(row[4]), *row[5:])
+
+
+def enqueue(conn: sqlite3.Connection, target: str, alert_id: str, operation: str,
+            payload: dict[str, Any]) -> int:
+    """Adds an op; call inside the transaction that makes the local change."""
+    cur = conn.execute(
+        "INSERT INTO outbox (target, alert_id, operation, payload, status, created_at) "
+        "VALUES (?, ?, ?, ?, 'pending', ?)",
+        (target, alert_id, operation, json.dumps(payload, ensure_ascii=False), now_iso()))
+    return int(cur.lastrowid or 0)
+
+
+def open_op(conn: sqlite3.Connection, target: str, alert_id: str, operation: str
+            ) -> OutboxOp | None:
+    """The unfinished op of this kind for the alert and target, if any."""
+    row = conn.execute(
+        f"SELECT {_OP_COLUMNS} FROM outbox WHERE target = ? AND alert_id = ? AND operation = ? "
+        "AND status IN ('pending', 'running', 'failed') ORDER BY id LIMIT 1",
+        (target, alert_id, operation)).fetchone()
+    return _op(row) if row else None
+
+
+def claim(conn: sqlite3.Connection, target: str, owner: str, *, limit: int,
+          lease: float, dead_owners: frozenset[str] = frozenset()) -> list[OutboxOp]:
+    """Takes up to `limit` ready ops of a target: pending and due, or running under an
+    expired lease or a dead owner's. Oldest first, so an alert's ops keep their order."""
+    now = now_iso()
+    dead = sorted(dead_owners)
+    marks = ", ".join("?" for _ in dead) or "NULL"
+    with transaction(conn):
+        rows = conn.execute(
+            f"SELECT {_OP_COLUMNS} FROM outbox WHERE target = ? AND ("
+            "(status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)) OR "
+            f"(status = 'running' AND (claimed_until <= ? OR claimed_by IN ({marks})))) "
+            "ORDER BY id LIMIT ?", (target, now, now, *dead, limit)).fetchall()
+        conn.executemany(
+            "UPDATE outbox SET status = 'running', claimed_by = ?, claimed_until = ? "
+            "WHERE id = ?", [(owner, now_iso(lease), r[0]) for r in rows])
+    return [_op(r) for r in rows]
+
+
+def running_owners(conn: sqlite3.Connection) -> set[str]:
+    """Who holds running ops now (to find the dead among them)."""
+    rows = conn.execute("SELECT DISTINCT claimed_by FROM outbox WHERE status = 'running'")
+    return {r[0] for r in rows if r[0]}
+
+
+def complete(conn: sqlite3.Connection, op_id: int) -> None:
+    """Marks an op done; call in the transaction that records the remote's answer."""
+    conn.execute("UPDATE outbox SET status = 'done', done_at = ?, last_error = NULL, "
+                 "claimed_by = NULL WHERE id = ?", (now_iso(), op_id))
+
+
+def defer(conn: sqlite3.Connection, op_id: int, error: str, delay: float) -> None:
+    """Back to pending after a failure worth retrying, not before `delay` seconds."""
+    conn.execute("UPDATE outbox SET status = 'pending', attempts = attempts + 1, "
+                 "last_error = ?, next_attempt_at = ?, claimed_by = NULL WHERE id = ?",
+                 (error, now_iso(delay), op_id))
+
+
+def release(conn: sqlite3.Connection, op_ids: list[int], delay: float = 0.0) -> None:
+    """Hands claimed ops back untried (an earlier op of their alert has to go first)."""
+    conn.executemany("UPDATE outbox SET status = 'pending', claimed_by = NULL, "
+                     "next_attempt_at = ? WHERE id = ? AND status = 'running'",
+                     [(now_iso(delay), i) for i in op_ids])
+
+
+def give_up(conn: sqlite3.Connection, op_id: int, error: str) -> None:
+    """Failed for good until someone retries it: the error stays visible."""
+    conn.execute("UPDATE outbox SET status = 'failed', attempts = attempts + 1, "
+                 "last_error = ?, claimed_by = NULL WHERE id = ?", (error, op_id))
+
+
+def retry(conn: sqlite3.Connection, op_id: int) -> bool:
+    """A failed (or waiting) op is due again now."""
+    cur = conn.execute("UPDATE outbox SET status = 'pending', next_attempt_at = NULL "
+                       "WHERE id = ? AND status IN ('failed', 'pending')", (op_id,))
+    return cur.rowcount > 0
+
+
+def cancel(conn: sqlite3.Connection, op_id: int) -> bool:
+    """Drops an unsent op; a local note it carried is marked failed."""
+    with transaction(conn):
+        row = conn.execute("SELECT operation, payload FROM outbox WHERE id = ? AND status IN "
+                           "('pending', 'failed')", (op_id,)).fetchone()
+        if row is None:
+            return False
+        conn.execute("UPDATE outbox SET status = 'cancelled' WHERE id = ?", (op_id,))
+        if row[0] == "comment":
+            set_note_state(conn, json.loads(row[1]).get("note_id", 0), "failed")
+    return True
+
+
+def list_ops(conn: sqlite3.Connection, statuses: tuple[str, ...] = OPEN,
+             target: str | None = None, limit: int = 1000) -> list[OutboxOp]:
+    """Unfinished ops (by default), oldest first."""
+    marks = ", ".join("?" for _ in statuses)
+    sql = f"SELECT {_OP_COLUMNS} FROM outbox WHERE status IN ({marks})"
+    args: list[Any] = list(statuses)
+    if target is not None:
+        sql += " AND target = ?"
+        args.append(target)
+    rows = conn.execute(sql + " ORDER BY id LIMIT ?", (*args, limit)).fetchall()
+    return [_op(r) for r in rows]
+
+
+def next_due(conn: sqlite3.Connection, target: str) -> str | None:
+    """When the next waiting op of a target becomes due."""
+    row = conn.execute("SELECT min(coalesce(next_attempt_at, '')) FROM outbox "
+                       "WHERE target = ? AND status = 'pending'", (target,)).fetchone()
+    return row[0] if row and row[0] is not None else None
+
+
+def next_attempt_of(conn: sqlite3.Connection, op_id: int) -> str | None:
+    row = conn.execute("SELECT next_attempt_at FROM outbox WHERE id = ?", (op_id,)).fetchone()
+    return row[0] if row else None
+
+
+@dataclass(frozen=True)
+class TargetCounts:
+    pending: int
+    failed: int
+    last_error: str | None
+
+
+def target_counts(conn: sqlite3.Connection) -> dict[str, TargetCounts]:
+    """Per target: ops waiting, ops failed, and the newest error."""
+    out: dict[str, TargetCounts] = {}
+    rows = conn.execute(
+        "SELECT target, sum(status IN ('pending', 'running')), sum(status = 'failed'), "
+        "(SELECT last_error FROM outbox o2 WHERE o2.target = o.target AND last_error IS NOT "
+        "NULL AND status IN ('pending', 'failed') ORDER BY id DESC LIMIT 1) "
+        "FROM outbox o WHERE status IN ('pending', 'running', 'failed') GROUP BY target")
+    for target, pending, failed, error in rows:
+        out[target] = TargetCounts(int(pending or 0), int(failed or 0), error)
+    return out
+
+
+# -- tickets ---------------------------------------------------------------------------------
+TICKET_COLUMNS = ("id", "alert_id", "target", "key", "remote_id", "url", "status", "sla",
+                  "configuration_item", "last_synced_at", "error", "synced_state")
+
+
+def _ticket(row: tuple | None) -> dict[str, Any] | None:
+    return dict(zip(TICKET_COLUMNS, row, strict=True)) if row else None
+
+
+def ticket_for(conn: sqlite3.Connection, alert_id: str, target: str) -> dict[str, Any] | None:
+    """The alert's ticket on a target."""
+    return _ticket(conn.execute(
+        f"SELECT {', '.join(TICKET_COLUMNS)} FROM ticket WHERE alert_id = ? AND target = ?",
+        (alert_id, target)).fetchone())
+
+
+def tickets_of(conn: sqlite3.Connection, alert_id: str) -> list[dict[str, Any]]:
+    """Every ticket linked to the alert."""
+    rows = conn.execute(f"SELECT {', '.join(TICKET_COLUMNS)} FROM ticket WHERE alert_id = ? "
+                        "ORDER BY id", (alert_id,)).fetchall()
+    return [_ticket(r) for r in rows]  # type: ignore[misc]
+
+
+def tickets_by_key(conn: sqlite3.Connection, target: str) -> dict[str, dict[str, Any]]:
+    """A target's linked tickets by key (the poller's lookup)."""
+    rows = conn.execute(f"SELECT {', '.join(TICKET_COLUMNS)} FROM ticket WHERE target = ?",
+                        (target,)).fetchall()
+    return {r[3]: _ticket(r) for r in rows}  # type: ignore[misc]
+
+
+def save_ticket(conn: sqlite3.Connection, alert_id: str, target: str, *, key: str,
+                remote_id: str, url: str, status: str, synced_state: str | None) -> None:
+    """Links a ticket to the alert (or refreshes the link) as the remote just answered."""
+    conn.execute(
+        "INSERT INTO ticket (alert_id, target, key, remote_id, url, status, last_synced_at, "
+        "synced_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (alert_id, target) DO "
+        "UPDATE SET key = excluded.key, remote_id = excluded.remote_id, url = excluded.url, "
+        "status = excluded.status, last_synced_at = excluded.last_synced_at, "
+        "synced_state = excluded.synced_state, error = NULL",
+        (alert_id, target, key, remote_id, url, status, now_iso(), synced_state))
+
+
+def update_ticket(conn: sqlite3.Connection, ticket_id: int, **columns: Any) -> None:
+    """Sets some of a ticket's columns (names from TICKET_COLUMNS only)."""
+    names = [c for c in columns if c in TICKET_COLUMNS and c != "id"]
+    if not names:
+        return
+    conn.execute(f"UPDATE ticket SET {', '.join(f'{c} = ?' for c in names)} WHERE id = ?",
+                 (*(columns[c] for c in names), ticket_id))
+
+
+# -- alerts, notes, audit ------------------------------------------------------------------------
+def alert_state(conn: sqlite3.Connection, alert_id: str) -> str | None:
+    row = conn.execute("SELECT state FROM alert WHERE id = ?", (alert_id,)).fetchone()
+    return row[0] if row else None
+
+
+def write_state(conn: sqlite3.Connection, alert_id: str, state: str, actor: str) -> bool:
+    """Changes the alert's state with an audit row; False when it already had it."""
+    old = alert_state(conn, alert_id)
+    if old is None:
+        raise KeyError(alert_id)
+    if old == state:
+        return False
+    now = now_iso()
+    conn.execute("UPDATE alert SET state = ?, updated_at = ? WHERE id = ?",
+                 (state, now, alert_id))
+    audit(conn, alert_id, actor, "state", old, state)
+    return True
+
+
+def audit(conn: sqlite3.Connection, alert_id: str, actor: str, action: str,
+          old: str | None = None, new: str | None = None, detail: str | None = None) -> None:
+    conn.execute("INSERT INTO audit (alert_id, at, actor, action, old_value, new_value, "
+                 "detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 (alert_id, now_iso(), actor, action, old, new, detail))
+
+
+def add_note(conn: sqlite3.Connection, alert_id: str, body: str, *, author: str,
+             origin: str, sync_state: str | None, created_at: str | None = None,
+             remote_id: str | None = None) -> int:
+    cur = conn.execute(
+        "INSERT INTO note (alert_id, body, author, origin, remote_id, created_at, sync_state) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (alert_id, body, author, origin, remote_id, created_at or now_iso(), sync_state))
+    return int(cur.lastrowid or 0)
+
+
+def set_note_state(conn: sqlite3.Connection, note_id: int, state: str) -> None:
+    conn.execute("UPDATE note SET sync_state = ? WHERE id = ?", (state, note_id))
+
+
+def link_note(conn: sqlite3.Connection, note_id: int, target: str, remote_id: str) -> None:
+    """Remembers the remote comment id a note is known by on a target."""
+    conn.execute("INSERT OR IGNORE INTO note_link (note_id, target, remote_id) VALUES (?, ?, ?)",
+                 (note_id, target, remote_id))
+
+
+def known_remote_ids(conn: sqlite3.Connection, target: str) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT remote_id FROM note_link WHERE target = ?",
+                                       (target,))}
+
+
+def unlinked_local_note(conn: sqlite3.Connection, alert_id: str, target: str, body: str
+                        ) -> int | None:
+    """A local note with this exact text not yet linked on the target: a comment we sent
+    whose answer was lost comes back as this, not as a new note."""
+    row = conn.execute(
+        "SELECT n.id FROM note n WHERE n.alert_id = ? AND n.origin = 'local' AND n.body = ? "
+        "AND NOT EXISTS (SELECT 1 FROM note_link l WHERE l.note_id = n.id AND l.target = ?) "
+        "ORDER BY n.id LIMIT 1", (alert_id, body, target)).fetchone()
+    return row[0] if row else None
+
+
+def note_rows(conn: sqlite3.Connection, alert_id: str) -> list[dict[str, Any]]:
+    """Notes with origin and sync state, oldest first."""
+    rows = conn.execute("SELECT id, body, author, origin, created_at, sync_state FROM note "
+                        "WHERE alert_id = ? ORDER BY created_at, id", (alert_id,)).fetchall()
+    return [dict(zip(("id", "body", "author", "origin", "created_at", "sync_state"), r,
+                     strict=True)) for r in rows]
+
+
+def conflicts(conn: sqlite3.Connection, alert_id: str) -> list[dict[str, Any]]:
+    rows = conn.execute("SELECT at, actor, old_value, new_value, detail FROM audit WHERE "
+                        "alert_id = ? AND action = 'conflict' ORDER BY id", (alert_id,))
+    return [dict(zip(("at", "target", "local", "remote", "detail"), r, strict=True))
+            for r in rows]
+
+
+# -- watermarks ----------------------------------------------------------------------------------
+def watermark(conn: sqlite3.Connection, target: str) -> str | None:
+    row = conn.execute("SELECT watermark FROM sync_cursor WHERE target = ?",
+                       (target,)).fetchone()
+    return row[0] if row else None
+
+
+def set_watermark(conn: sqlite3.Connection, target: str, value: str) -> None:
+    conn.execute("INSERT INTO sync_cursor (target, watermark, updated_at) VALUES (?, ?, ?) "
+                 "ON CONFLICT (target) DO UPDATE SET watermark = excluded.watermark, "
+                 "updated_at = excluded.updated_at", (target, value, now_iso()))

@@ -1,0 +1,194 @@
+"""The sync API the CLI and the TUI call: push, comment, set_state, close, sync_once.
+
+Each change is recorded locally and queued in one transaction (`queue_*`), then the async
+part (`drain`) tries to send it. What could not be sent stays queued for `zshield sync` or
+the open TUI; nothing here depends on the process living until the remote answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from zshield_tui.config import Config
+from zshield_tui.store import Store, get_alert
+from zshield_tui.store import syncrepo as repo
+from zshield_tui.store.alerts import child_ids
+from zshield_tui.store.syncrepo import transaction
+
+from .poller import PollReport, poll
+from .targets import Target, TargetError, load_targets, make_connector
+from .worker import DrainReport, OpResult, Worker
+
+Progress = Callable[[OpResult], None]
+
+
+@dataclass
+class PushPlan:
+    """What a push will do, before anything is sent."""
+
+    target: str
+    queued: list[str] = field(default_factory=list)
+    linked: dict[str, str] = field(default_factory=dict)        # alert -> existing key
+    invalid: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    drafts: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+class SyncEngine:
+    """Sync for one store and config. `options` per target name go to the connector
+    (transport, retry policy); `env` supplies secrets."""
+
+    def __init__(self, store: Store, config: Config, config_file: Path, *,
+                 env: Mapping[str, str] | None = None,
+                 options: Mapping[str, dict[str, Any]] | None = None,
+                 concurrency: int = 8, settle: float = 30.0, base_delay: float = 1.0,
+                 actor: str = "analyst") -> None:
+        self.store = store
+        self.config = config
+        self.env = env
+        self.targets: dict[str, Target] = load_targets(config, config_file, options)
+        self.concurrency = concurrency
+        self.settle = settle
+        self.base_delay = base_delay
+        self.actor = actor
+
+    def target(self, name: str) -> Target:
+        """The target of that name; TargetError lists the known ones."""
+        if name not in self.targets:
+            known = ", ".join(self.targets) or "none configured"
+            raise TargetError(f"no target {name!r}; known: {known}")
+        return self.targets[name]
+
+    # -- recording and queueing (synchronous, one transaction each) ---------------------------
+    def plan_push(self, alert_ids: Sequence[str], target_name: str) -> PushPlan:
+        """Renders each alert's draft; which will be created, which are linked already."""
+        from zshield_tui.mapping.environment import environment_for
+        from zshield_tui.mapping.filters import filter_overrides
+        from zshield_tui.mapping.preview import preview_alert
+
+        target = self.target(target_name)
+        if target.mapping is None:
+            raise TargetError(f"target {target_name!r} has no mapping file")
+        env = environment_for(filter_overrides(self.config))
+        plan = PushPlan(target_name)
+        for alert_id in dict.fromkeys(alert_ids):
+            existing = repo.ticket_for(self.store.conn, alert_id, target_name)
+            if existing is not None:
+                plan.linked[alert_id] = existing["key"]
+                continue
+            alert = get_alert(self.store.conn, alert_id)
+            if alert is None:
+                plan.missing.append(alert_id)
+                continue
+            preview = preview_alert(alert, target.mapping, target.spec, env=env)
+            if not preview.valid:
+                plan.invalid[alert_id] = preview.draft.errors
+                continue
+            plan.drafts[alert_id] = preview.draft.payload
+            plan.queued.append(alert_id)
+        return plan
+
+    def queue_push(self, plan: PushPlan) -> int:
+        """Queues the plan's creates (one per alert, never a second while one is open)."""
+        queued = 0
+        with transaction(self.store.conn) as conn:
+            for alert_id in plan.queued:
+                if repo.open_op(conn, plan.target, alert_id, "create") is None:
+                    repo.enqueue(conn, plan.target, alert_id, "create",
+                                 {"draft": plan.drafts[alert_id]})
+                    queued += 1
+        return queued
+
+    def queue_comment(self, alert_id: str, text: str, *, author: str = "") -> list[str]:
+        """Adds a local note and queues it for every linked ticket; returns the targets."""
+        with transaction(self.store.conn) as conn:
+            if repo.alert_state(conn, alert_id) is None:
+                raise KeyError(alert_id)
+            targets = [t["target"] for t in repo.tickets_of(conn, alert_id)
+                       if t["target"] in self.targets]
+            targets += [o.target for o in repo.list_ops(conn) if o.alert_id == alert_id
+                        and o.operation == "create" and o.target not in targets]
+            note_id = repo.add_note(conn, alert_id, text, author=author or self.actor,
+                                    origin="local",
+                                    sync_state="pending" if targets else "local")
+            for name in targets:
+                repo.enqueue(conn, name, alert_id, "comment", {"note_id": note_id, "body": text})
+        return targets
+
+    def queue_state(self, alert_id: str, state: str, *, children: bool = False) -> list[str]:
+        """Sets the state of the alert (and its children) and queues the ticket moves;
+        returns the alerts whose state changed."""
+        changed: list[str] = []
+        with transaction(self.store.conn) as conn:
+            ids = [alert_id, *(child_ids(conn, alert_id) if children else [])]
+            for aid in ids:
+                if repo.alert_state(conn, aid) is None:
+                    raise KeyError(aid)
+                if repo.write_state(conn, aid, state, self.actor):
+                    changed.append(aid)
+                for ticket in repo.tickets_of(conn, aid):
+                    target = self.targets.get(ticket["target"])
+                    if target is None or target.outbound(state) is None:
+                        continue
+                    repo.enqueue(conn, target.name, aid, "transition",
+                                 {"state": state, "fields": self._close_fields(target, state)})
+        return changed
+
+    def _close_fields(self, target: Target, state: str) -> dict[str, Any]:
+        if target.kind != "servicenow" or state not in {"resolved", "closed"}:
+            return {}
+        return {k: v for k, v in target.config.close.items() if "{" not in v}
+
+    # -- sending and polling ---------------------------------------------------------------------
+    async def drain(self, targets: Sequence[str] | None = None,
+                    progress: Progress | None = None, *, settle: float | None = None
+                    ) -> DrainReport:
+        """Sends what is due on each target (all of them by default)."""
+        report = DrainReport()
+        wanted = [t for t in (targets or self.targets) if t in self.targets]
+        names = {o.target for o in repo.list_ops(self.store.conn, ("pending", "running"))}
+        for name in wanted:
+            if name not in names:
+                continue
+            target = self.targets[name]
+            async with make_connector(target, self.env) as connector:
+                worker = Worker(self.store, target, connector, concurrency=self.concurrency,
+                                base_delay=self.base_delay, progress=progress)
+                part = await worker.drain(settle=self.settle if settle is None else settle)
+            report.results += part.results
+        return report
+
+    async def poll(self, targets: Sequence[str] | None = None) -> dict[str, PollReport]:
+        """Pulls remote status, comments, SLA and CMDB data of linked tickets."""
+        out: dict[str, PollReport] = {}
+        for name in targets or list(self.targets):
+            target = self.targets[name]
+            async with make_connector(target, self.env) as connector:
+                out[name] = await poll(self.store, target, connector)
+        return out
+
+    async def sync_once(self, progress: Progress | None = None) -> tuple[DrainReport,
+                                                                           dict[str, PollReport]]:
+        """Drains the outbox, polls every target, then sends what the poll queued."""
+        report = await self.drain(progress=progress)
+        polled = await self.poll()
+        return report, polled
+
+    async def push(self, alert_ids: Sequence[str], target: str, *, dry_run: bool = False,
+                   progress: Progress | None = None) -> tuple[PushPlan, DrainReport]:
+        """Plans, queues and sends the creates; with dry_run, only plans."""
+        plan = self.plan_push(alert_ids, target)
+        if dry_run:
+            return plan, DrainReport()
+        self.queue_push(plan)
+        return plan, await self.drain([target], progress)
+
+    def pending(self, target: str | None = None) -> list[repo.OutboxOp]:
+        """Ops not yet done: pending, running or failed."""
+        return repo.list_ops(self.store.conn, target=target)
+
+
+__all__ = ["PushPlan", "SyncEngine", "TargetError"]

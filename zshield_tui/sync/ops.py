@@ -1,0 +1,213 @@
+"""What each outbox operation does remotely, and what it records when the remote answers.
+
+Every handler is safe to run twice: that is what lets a crashed or uncertain op simply
+run again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from zshield_tui.connectors.base import CreateResult
+from zshield_tui.connectors.errors import NotFoundError, ValidationError
+from zshield_tui.store import get_alert
+from zshield_tui.store import syncrepo as repo
+from zshield_tui.store.syncrepo import OutboxOp, transaction
+
+if TYPE_CHECKING:
+    from .worker import Worker
+
+RUNBOOK_HEADER = "[zshield runbook]"  # the ServiceNow connector's marker too
+
+
+async def create(worker: Worker, op: OutboxOp) -> str:
+    """Creates (or finds) the alert's ticket and links it, op done in the same commit."""
+    conn = worker.store.conn
+    existing = repo.ticket_for(conn, op.alert_id, op.target)
+    if existing is None:
+        result, warning = await _create(worker, op)
+        ticket = result.ticket
+    with transaction(conn):
+        if existing is None:
+            repo.save_ticket(conn, op.alert_id, op.target, key=ticket.key,
+                             remote_id=ticket.remote_id, url=ticket.url, status=ticket.status,
+                             synced_state=repo.alert_state(conn, op.alert_id))
+            repo.audit(conn, op.alert_id, op.target, "ticket", None, ticket.key,
+                       "created" if result.created else "found existing")
+            if warning:
+                row = repo.ticket_for(conn, op.alert_id, op.target)
+                repo.update_ticket(conn, row["id"], error=warning)  # type: ignore[index]
+            alert = get_alert(conn, op.alert_id)
+            if alert is not None and alert.playbook:
+                repo.enqueue(conn, op.target, op.alert_id, "runbook",
+                             {"steps": list(alert.playbook)})
+        repo.complete(conn, op.id)
+    return existing["key"] if existing else ticket.key
+
+
+async def _create(worker: Worker, op: OutboxOp) -> tuple[CreateResult, str | None]:
+    """connector.create looks for the correlation key before it creates anything. An
+    assignee the remote does not know leaves the ticket unassigned (said on the ticket)
+    rather than leaving the alert without one."""
+    draft = op.payload["draft"]
+    try:
+        return await worker.connector.create(draft, correlation_key=op.alert_id), None
+    except NotFoundError as exc:
+        fields = draft.get("fields", draft) if worker.target.kind == "jira" else draft
+        who = fields.get("assignee")
+        if not isinstance(who, str) or "user" not in str(exc):
+            raise
+    trimmed = {k: v for k, v in fields.items() if k != "assignee"}
+    draft = {**draft, "fields": trimmed} if worker.target.kind == "jira" else trimmed
+    result = await worker.connector.create(draft, correlation_key=op.alert_id)
+    return result, f"assignee {who!r} not found on {op.target}; left unassigned"
+
+
+async def comment(worker: Worker, op: OutboxOp) -> str:
+    """Sends a note as a comment / work note. A rerun first looks for its own text on the
+    ticket, so a comment whose answer was lost is linked, not posted twice."""
+    from .worker import Retry
+
+    conn = worker.store.conn
+    note_id = int(op.payload["note_id"])
+    body = str(op.payload["body"])
+    ticket = repo.ticket_for(conn, op.alert_id, op.target)
+    if ticket is None:
+        if repo.open_op(conn, op.target, op.alert_id, "create"):
+            raise Retry("waiting for the ticket to be created", 1.0)
+        raise NotFoundError("the alert has no ticket on this target", target=op.target)
+    remote_id = None
+    if op.attempts > 0:
+        known = repo.known_remote_ids(conn, op.target)
+        for seen in await worker.connector.comments(ticket["key"]):
+            if seen.body.strip() == body.strip() and seen.id not in known:
+                remote_id = seen.id
+                break
+    if remote_id is None:
+        remote_id = (await worker.connector.add_comment(ticket["key"], body)).id
+    with transaction(conn):
+        repo.link_note(conn, note_id, op.target, remote_id)
+        repo.complete(conn, op.id)
+        if not _open_comment_ops(conn, note_id):
+            repo.set_note_state(conn, note_id, "synced")
+    return ticket["key"]
+
+
+def _open_comment_ops(conn: Any, note_id: int) -> bool:
+    return any(o.payload.get("note_id") == note_id
+               for o in repo.list_ops(conn, ("pending", "running", "failed"))
+               if o.operation == "comment")
+
+
+def transition_plan(worker: Worker, op: OutboxOp) -> tuple[str | None, dict[str, Any]]:
+    """ServiceNow: the ticket key and PATCH body of a state change (no key: nothing to do)."""
+    ticket = repo.ticket_for(worker.store.conn, op.alert_id, op.target)
+    name = worker.target.outbound(op.payload["state"])
+    if ticket is None or name is None:
+        return None, {}
+    fields = dict(op.payload.get("fields") or {})
+    # The sys_id spares the connector a lookup per ticket.
+    key = ticket["remote_id"] or ticket["key"]
+    return key, worker.connector.state_body(name, fields)  # type: ignore[attr-defined]
+
+
+async def transition(worker: Worker, op: OutboxOp) -> str:
+    """Moves the ticket to the state the alert took; already there counts as done."""
+    from .worker import Retry
+
+    conn = worker.store.conn
+    state = op.payload["state"]
+    ticket = repo.ticket_for(conn, op.alert_id, op.target)
+    name = worker.target.outbound(state)
+    if ticket is None and repo.open_op(conn, op.target, op.alert_id, "create"):
+        raise Retry("waiting for the ticket to be created", 1.0)
+    if ticket is None or name is None:
+        with transaction(conn):
+            repo.complete(conn, op.id)
+        return "nothing to change"
+    if worker.target.kind == "jira":
+        status = await _jira_move(worker, ticket, name, state, op.payload.get("fields") or None)
+    else:
+        try:
+            status = (await worker.connector.transition(ticket["key"], name,
+                                                        op.payload.get("fields") or None)).status
+        except NotFoundError:
+            # A rerun after the move went through finds no such state change to make.
+            status = await _settled_status(worker, ticket["key"], state)
+    with transaction(conn):
+        repo.update_ticket(conn, ticket["id"], status=status, synced_state=state,
+                           last_synced_at=repo.now_iso(), error=None)
+        repo.complete(conn, op.id)
+    return ticket["key"]
+
+
+async def runbook(worker: Worker, op: OutboxOp) -> str:
+    """The playbook, once, as one work note (ServiceNow) or comment (Jira): a rerun sees
+    the note already on the ticket and sends nothing."""
+    ticket = repo.ticket_for(worker.store.conn, op.alert_id, op.target)
+    if ticket is None:
+        raise NotFoundError("the alert has no ticket on this target", target=op.target)
+    steps = [str(s) for s in op.payload["steps"]]
+    connector: Any = worker.connector
+    if worker.target.kind == "servicenow":
+        if not await connector.has_runbook(ticket["key"]):
+            await connector.add_runbook(ticket["key"], steps, alert_id=op.alert_id)
+    else:
+        seen = await connector.comments(ticket["key"])
+        if not any(c.body.startswith(RUNBOOK_HEADER) for c in seen):
+            lines = [f"{RUNBOOK_HEADER} Playbook for alert {op.alert_id}",
+                     *(f"{n}. {step}" for n, step in enumerate(steps, 1))]
+            await connector.add_comment(ticket["key"], "\n".join(lines))
+    with transaction(worker.store.conn) as conn:
+        repo.complete(conn, op.id)
+    return ticket["key"]
+
+
+async def _jira_move(worker: Worker, ticket: dict[str, Any], name: str, state: str,
+                     fields: dict[str, Any] | None) -> str:
+    """One request per ticket where possible: transitions are looked up once per project
+    and status (workflows differ by project) and reused; a stale guess is refused by Jira
+    and the ticket then takes the full path."""
+    connector: Any = worker.connector
+    key = ticket["key"]
+    cache = worker.cache.setdefault("transitions", {})
+    known = cache.get((key.split("-")[0], ticket["status"]), {}).get(name.casefold())
+    if known is not None:
+        try:
+            await connector.post_transition(key, known.id, fields)
+            return known.to_status
+        except (ValidationError, NotFoundError):
+            pass
+    # Keyed by the status Jira reports now: our copy may be behind a remote move.
+    current = (await connector.get(key)).status
+    available = await connector.transitions(key)
+    by_name: dict[str, Any] = {}
+    for t in available:
+        by_name.setdefault(t.to_status.casefold(), t)
+        by_name[t.name.casefold()] = t
+    cache[(key.split("-")[0], current)] = by_name
+    match = by_name.get(name.casefold())
+    if match is None:
+        return await _settled_status(worker, key, state)
+    await connector.post_transition(key, match.id, fields)
+    return match.to_status
+
+
+async def _settled_status(worker: Worker, key: str, state: str) -> str:
+    """The remote status when the ticket already is where `state` wants it; else the
+    NotFoundError that says the move is not possible."""
+    remote = await worker.connector.get(key)
+    if worker.target.inbound(remote.status, remote.status_category) != _settles(state):
+        raise NotFoundError(f"{key}: no way to {state} from {remote.status}",
+                            target=worker.target.name)
+    return remote.status
+
+
+def _settles(state: str) -> str:
+    return "resolved" if state == "closed" else state
+
+
+HANDLERS: dict[str, Callable[[Worker, OutboxOp], Awaitable[str]]] = {
+    "create": create, "comment": comment, "transition": transition, "runbook": runbook,
+}

@@ -1,0 +1,133 @@
+"""The poller: remote status, comments, SLA and CMDB data back into the store.
+
+Per target it asks for the tickets updated since its watermark minus a small overlap
+(clocks and second-precision timestamps make the edge unreliable); everything it applies
+is idempotent, so seeing a ticket twice costs a request, never a duplicate.
+
+Status: a remote change is applied when the alert did not change locally since the last
+sync; when both changed (and disagree), it is a conflict: an audit row and an error on the
+ticket, the local state kept, nothing dropped.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from zshield_tui.connectors.base import Connector, RemoteTicket
+from zshield_tui.store import Store
+from zshield_tui.store import syncrepo as repo
+from zshield_tui.store.syncrepo import transaction
+
+from .targets import Target
+
+OVERLAP = timedelta(minutes=2)
+FIRST_LOOK = timedelta(days=30)
+
+
+@dataclass
+class PollReport:
+    tickets: int = 0
+    states: int = 0
+    notes: int = 0
+    conflicts: list[str] = field(default_factory=list)
+
+
+async def poll(store: Store, target: Target, connector: Connector) -> PollReport:
+    """One pass over the target's tickets updated since the watermark."""
+    report = PollReport()
+    conn = store.conn
+    mark = repo.watermark(conn, target.name)
+    since = datetime.fromisoformat(mark) - OVERLAP if mark else \
+        datetime.now(UTC) - FIRST_LOOK
+    linked = repo.tickets_by_key(conn, target.name)
+    if not linked:
+        return report
+    newest = datetime.fromisoformat(mark) if mark else None
+    for remote in await connector.updated_since(since):
+        row = linked.get(remote.key)
+        if row is None:
+            continue
+        report.tickets += 1
+        await _apply(store, target, connector, row, remote, report)
+        if remote.updated_at is not None and (newest is None or remote.updated_at > newest):
+            newest = remote.updated_at
+    if newest is not None:
+        with transaction(conn):
+            repo.set_watermark(conn, target.name, newest.astimezone(UTC).isoformat())
+    return report
+
+
+async def _apply(store: Store, target: Target, connector: Connector, row: dict[str, Any],
+                 remote: RemoteTicket, report: PollReport) -> None:
+    comments = await connector.comments(remote.key)
+    extra = await _servicenow_extras(connector, remote) if target.kind == "servicenow" else {}
+    conn = store.conn
+    with transaction(conn):
+        _apply_status(conn, target, row, remote, report)
+        known = repo.known_remote_ids(conn, target.name)
+        for seen in comments:
+            if seen.id in known or _is_runbook(seen.body):
+                continue
+            mine = repo.unlinked_local_note(conn, row["alert_id"], target.name, seen.body)
+            if mine is not None:
+                repo.link_note(conn, mine, target.name, seen.id)   # our own, answer lost
+                continue
+            note_id = repo.add_note(conn, row["alert_id"], seen.body, author=seen.author,
+                                    origin="remote", sync_state=None, remote_id=seen.id,
+                                    created_at=seen.created_at.astimezone(UTC).isoformat())
+            repo.link_note(conn, note_id, target.name, seen.id)
+            report.notes += 1
+        repo.update_ticket(conn, row["id"], last_synced_at=repo.now_iso(), url=remote.url,
+                           **extra)
+
+
+def _apply_status(conn: Any, target: Target, row: dict[str, Any], remote: RemoteTicket,
+                  report: PollReport) -> None:
+    if remote.status == row["status"]:
+        return
+    wanted = target.inbound(remote.status, remote.status_category)
+    local = repo.alert_state(conn, row["alert_id"])
+    agreed = row["synced_state"]
+    columns: dict[str, Any] = {"status": remote.status}
+    if wanted is None or wanted == local:
+        columns["synced_state"] = local
+    elif agreed is not None and local != agreed:
+        detail = (f"{target.name} {remote.key}: remote moved to {remote.status} "
+                  f"({wanted}) while the alert changed here to {local}; kept {local}")
+        repo.audit(conn, row["alert_id"], target.name, "conflict", local, wanted, detail)
+        columns["error"] = f"conflict: {detail}"
+        report.conflicts.append(detail)
+    else:
+        repo.write_state(conn, row["alert_id"], wanted, target.name)
+        columns["synced_state"] = wanted
+        columns["error"] = None
+        report.states += 1
+    repo.update_ticket(conn, row["id"], **columns)
+
+
+def _is_runbook(body: str) -> bool:
+    from .ops import RUNBOOK_HEADER
+
+    return body.startswith(RUNBOOK_HEADER)
+
+
+async def _servicenow_extras(connector: Connector, remote: RemoteTicket) -> dict[str, Any]:
+    """SLA and configuration item: refreshed whenever the ticket moved."""
+    out: dict[str, Any] = {}
+    slas = await connector.slas(remote.key)  # type: ignore[attr-defined]
+    if slas:
+        sla = slas[-1]
+        out["sla"] = json.dumps({
+            "name": sla.name, "stage": sla.stage_label, "breached": sla.has_breached,
+            "percentage": sla.percentage,
+            "time_left": sla.time_left.total_seconds() if sla.time_left else None,
+            "planned_end": sla.planned_end.isoformat() if sla.planned_end else None})
+    ci = remote.fields.get("cmdb_ci")
+    if isinstance(ci, dict):
+        ci = ci.get("display_value") or ci.get("value")
+    if ci:
+        out["configuration_item"] = str(ci)
+    return out

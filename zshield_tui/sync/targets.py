@@ -1,0 +1,106 @@
+"""Configured targets as the sync layer uses them: config, mapping, and a connector.
+
+Secrets come from `env` (default: the process environment), never from the config or the
+database. `options` lets the demo and the tests hand a connector its transport or retry
+policy (an in-process simulator, a fast clock) without a second code path.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from zshield_tui.config import Config, TargetConfig
+from zshield_tui.connectors.base import Connector
+from zshield_tui.mapping.files import JiraMapping, ServiceNowMapping, load_mapping
+from zshield_tui.mapping.target import TargetSpec, target_spec
+
+# Alert state -> transition (Jira) / state (ServiceNow) when workflow.outbound is silent.
+DEFAULT_OUTBOUND = {
+    "jira": {"in_progress": "Start Progress", "resolved": "Done", "closed": "Done"},
+    "servicenow": {"in_progress": "In Progress", "resolved": "Resolved", "closed": "Closed"},
+}
+# Jira status category / ServiceNow state category -> alert state, when workflow.inbound is.
+DEFAULT_INBOUND = {"indeterminate": "in_progress", "done": "resolved"}
+
+
+class TargetError(Exception):
+    """A target cannot be used: unknown name, no mapping, unreadable mapping file."""
+
+
+@dataclass
+class Target:
+    """One configured target, its mapping loaded."""
+
+    config: TargetConfig
+    spec: TargetSpec
+    mapping: JiraMapping | ServiceNowMapping | None
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    @property
+    def kind(self) -> str:
+        return self.config.kind
+
+    @property
+    def table(self) -> str:
+        """ServiceNow: the table the mapping creates in."""
+        if isinstance(self.mapping, ServiceNowMapping):
+            return self.mapping.table
+        return "incident"
+
+    def outbound(self, state: str) -> str | None:
+        """The transition / state name that carries an alert state out, or None."""
+        configured = self.config.workflow.outbound
+        if state in configured:
+            return configured[state] or None
+        return DEFAULT_OUTBOUND[self.kind].get(state)
+
+    def inbound(self, status: str, category: str) -> str | None:
+        """The alert state a remote status means, or None (no change)."""
+        configured = {k.casefold(): v for k, v in self.config.workflow.inbound.items()}
+        if status.casefold() in configured:
+            return configured[status.casefold()]
+        if self.kind == "servicenow":
+            from zshield_tui.connectors.servicenow import states
+
+            state = states.by_value(self.table, category)
+            category = state.category if state else ""
+            if state and state.label.casefold() in {"closed", "cancelled", "canceled"}:
+                return "closed"
+        return DEFAULT_INBOUND.get(category)
+
+
+def load_targets(config: Config, config_file: Path,
+                 options: Mapping[str, dict[str, Any]] | None = None) -> dict[str, Target]:
+    """Every configured target, mappings read relative to the config file."""
+    out: dict[str, Target] = {}
+    for cfg in config.targets:
+        mapping = None
+        if cfg.mapping:
+            path = Path(cfg.mapping).expanduser()
+            if not path.is_absolute():
+                path = config_file.parent / path
+            mapping = load_mapping(path)
+        out[cfg.name] = Target(cfg, target_spec(cfg), mapping, dict((options or {}).get(
+            cfg.name, {})))
+    return out
+
+
+def make_connector(target: Target, env: Mapping[str, str] | None = None) -> Connector:
+    """A connector for the target (use `async with`)."""
+    env = os.environ if env is None else env
+    if target.kind == "jira":
+        from zshield_tui.connectors.jira import JiraConnector
+
+        projects = [target.mapping.project] if isinstance(target.mapping, JiraMapping) else []
+        return JiraConnector(target.config, env, projects=projects, **target.options)
+    from zshield_tui.connectors.servicenow import ServiceNowConnector
+
+    return ServiceNowConnector(target.config, env, table=target.table, **target.options)

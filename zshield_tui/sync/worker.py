@@ -1,0 +1,263 @@
+"""The worker that drains one target's outbox.
+
+Ops are claimed under a lease, grouped by alert (an alert's ops run in order: its ticket
+exists before its first comment goes out) and the groups run with bounded concurrency.
+Whatever the remote answers is written together with the op's completion in one
+transaction; a crash before that leaves the op claimed, the lease runs out (or the owner
+is found dead) and the op runs again. That rerun is safe: creates find the ticket by its
+correlation key first, comments look for their own text, transitions check the status.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from zshield_tui.connectors.base import Connector, RemoteTicket
+from zshield_tui.connectors.errors import (
+    ConnectorError,
+    NotFoundError,
+    RateLimitError,
+    UnavailableError,
+)
+from zshield_tui.store import Store
+from zshield_tui.store import syncrepo as repo
+from zshield_tui.store.syncrepo import OutboxOp, transaction
+
+from .targets import Target
+
+
+@dataclass(frozen=True)
+class OpResult:
+    """What became of one op in this drain."""
+
+    op_id: int
+    target: str
+    alert_id: str
+    operation: str
+    ok: bool
+    detail: str          # the ticket key, or the error
+    final: bool = True   # False: it will be retried
+
+
+@dataclass
+class DrainReport:
+    results: list[OpResult] = field(default_factory=list)
+
+    @property
+    def done(self) -> int:
+        return sum(r.ok for r in self.results)
+
+    @property
+    def failed(self) -> list[OpResult]:
+        return [r for r in self.results if not r.ok and r.final]
+
+
+Progress = Callable[[OpResult], None]
+CLAIM_PER_SLOT = 50   # ops claimed per concurrency slot: enough to fill Batch API calls
+BATCH = 50            # ServiceNow Batch API items per call (the connector's own limit)
+
+
+def owner_id() -> str:
+    """This process, as outbox leases name it."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def dead_owners(store: Store) -> frozenset[str]:
+    """Owners of running ops that are processes on this host no longer alive."""
+    host = socket.gethostname()
+    dead = set()
+    for owner in repo.running_owners(store.conn):
+        name, _, pid = owner.rpartition(":")
+        if name != host or not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            dead.add(owner)
+        except PermissionError:
+            pass
+    return frozenset(dead)
+
+
+class Retry(Exception):
+    """Not now: try the op again after `delay` seconds."""
+
+    def __init__(self, message: str, delay: float) -> None:
+        self.delay = delay
+        super().__init__(message)
+
+
+class Worker:
+    """Drains one target's outbox through one connector."""
+
+    def __init__(self, store: Store, target: Target, connector: Connector, *,
+                 concurrency: int = 8, lease: float = 120.0, max_attempts: int = 8,
+                 base_delay: float = 1.0, progress: Progress | None = None) -> None:
+        self.store = store
+        self.target = target
+        self.connector = connector
+        self.concurrency = max(1, concurrency)
+        self.lease = lease
+        self.max_attempts = max_attempts
+        self.base_delay = base_delay
+        self.progress = progress
+        self.owner = owner_id()
+        self.cache: dict[str, Any] = {}   # per drain: e.g. Jira transitions by status
+
+    async def drain(self, *, settle: float = 0.0) -> DrainReport:
+        """Sends every due op; with `settle`, also waits for ops deferred by up to that
+        many seconds (a retry after a 429), so `--once` ends with nothing left to try."""
+        report = DrainReport()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + settle
+        while True:
+            ops = repo.claim(self.store.conn, self.target.name, self.owner,
+                             limit=self.concurrency * CLAIM_PER_SLOT, lease=self.lease,
+                             dead_owners=dead_owners(self.store))
+            if not ops:
+                wait = self._wait_for_next(deadline - loop.time())
+                if wait is None:
+                    return report
+                await asyncio.sleep(wait)
+                continue
+            await self._run(ops, report)
+
+    def _wait_for_next(self, budget: float) -> float | None:
+        due = repo.next_due(self.store.conn, self.target.name)
+        if due is None or budget <= 0:
+            return None
+        if due == "":
+            return 0.0
+        wait = (datetime.fromisoformat(due) - datetime.fromisoformat(repo.now_iso())
+                ).total_seconds()
+        return max(0.0, wait) + 0.01 if wait <= budget else None
+
+    async def _run(self, ops: list[OutboxOp], report: DrainReport) -> None:
+        groups: dict[str, list[OutboxOp]] = {}
+        for op in ops:
+            groups.setdefault(op.alert_id, []).append(op)
+        batchable = self._batchable(groups)
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def run_batch(chunk: list[OutboxOp]) -> None:
+            async with gate:
+                await self._transition_batch(chunk, report)
+
+        await asyncio.gather(*(run_batch(batchable[i:i + BATCH])
+                               for i in range(0, len(batchable), BATCH)))
+
+        async def run_group(group: list[OutboxOp]) -> None:
+            async with gate:
+                todo = [op for op in group if op not in batchable]
+                for n, op in enumerate(todo):
+                    if not await self._one(op, report):
+                        # Later ops of this alert wait for this one, as late as it does.
+                        with transaction(self.store.conn) as conn:
+                            repo.release(conn, [o.id for o in todo[n + 1:]],
+                                         self._deferred_by(op))
+                        break
+
+        await asyncio.gather(*(run_group(g) for g in groups.values()))
+
+    def _deferred_by(self, op: OutboxOp) -> float:
+        due = repo.next_attempt_of(self.store.conn, op.id)
+        if not due:
+            return 0.0
+        wait = datetime.fromisoformat(due) - datetime.fromisoformat(repo.now_iso())
+        return max(0.0, wait.total_seconds())
+
+    def _batchable(self, groups: dict[str, list[OutboxOp]]) -> list[OutboxOp]:
+        """ServiceNow state changes that can share one Batch API call."""
+        if not hasattr(self.connector, "bulk_update"):
+            return []
+        return [g[0] for g in groups.values()
+                if len(g) == 1 and g[0].operation == "transition"]
+
+    # -- one op --------------------------------------------------------------------------------
+    async def _one(self, op: OutboxOp, report: DrainReport) -> bool:
+        from . import ops as handlers
+
+        try:
+            detail = await handlers.HANDLERS[op.operation](self, op)
+        except Exception as exc:  # noqa: BLE001 - every failure is recorded on the op
+            self._failed(op, exc, report)
+            return False
+        self._report(report, OpResult(op.id, op.target, op.alert_id, op.operation, True, detail))
+        return True
+
+    def _failed(self, op: OutboxOp, exc: Exception, report: DrainReport) -> None:
+        message = str(exc) or type(exc).__name__
+        delay = self.retry_delay(op, exc)
+        with transaction(self.store.conn) as conn:
+            if delay is None:
+                repo.give_up(conn, op.id, message)
+                if op.operation == "comment":
+                    repo.set_note_state(conn, int(op.payload.get("note_id", 0)), "failed")
+            else:
+                repo.defer(conn, op.id, message, delay)
+        self._report(report, OpResult(op.id, op.target, op.alert_id, op.operation, False,
+                                      message, final=delay is None))
+
+    def retry_delay(self, op: OutboxOp, exc: Exception) -> float | None:
+        """Seconds until the next attempt, or None when retrying cannot help."""
+        if isinstance(exc, Retry):
+            return exc.delay
+        if op.attempts + 1 >= self.max_attempts:
+            return None
+        backoff = min(60.0, self.base_delay * 2 ** op.attempts)
+        if isinstance(exc, RateLimitError):
+            return exc.retry_after if exc.retry_after is not None else backoff
+        if isinstance(exc, UnavailableError):  # includes UncertainError: the rerun looks
+            return backoff
+        return None
+
+    def _report(self, report: DrainReport, result: OpResult) -> None:
+        report.results.append(result)
+        if self.progress is not None:
+            self.progress(result)
+
+    # -- batched state changes ---------------------------------------------------------------------
+    async def _transition_batch(self, ops: list[OutboxOp], report: DrainReport) -> None:
+        from . import ops as handlers
+
+        for start in range(0, len(ops), BATCH):
+            chunk = ops[start:start + BATCH]
+            try:
+                plan = [handlers.transition_plan(self, op) for op in chunk]
+                todo = [(op, key, body) for op, (key, body) in zip(chunk, plan, strict=True)
+                        if key]
+                for op, (key, _) in zip(chunk, plan, strict=True):
+                    if not key:
+                        self._transition_done(op, None, report)
+                answers = await self.connector.bulk_update(  # type: ignore[attr-defined]
+                    [(key, body) for _, key, body in todo])
+            except Exception as exc:  # noqa: BLE001
+                for op in chunk:
+                    self._failed(op, exc, report)
+                continue
+            for (op, _, _), answer in zip(todo, answers, strict=True):
+                if isinstance(answer, ConnectorError | Exception):
+                    self._failed(op, answer, report)
+                else:
+                    self._transition_done(op, answer, report)
+
+    def _transition_done(self, op: OutboxOp, ticket: RemoteTicket | None,
+                         report: DrainReport) -> None:
+        with transaction(self.store.conn) as conn:
+            row = repo.ticket_for(conn, op.alert_id, op.target)
+            if row is not None and ticket is not None:
+                repo.update_ticket(conn, row["id"], status=ticket.status,
+                                   synced_state=op.payload["state"],
+                                   last_synced_at=repo.now_iso(), error=None)
+            repo.complete(conn, op.id)
+        key = ticket.key if ticket else "nothing to change"
+        self._report(report, OpResult(op.id, op.target, op.alert_id, op.operation, True, key))
+
+
+__all__ = ["DrainReport", "NotFoundError", "OpResult", "Retry", "Worker"]

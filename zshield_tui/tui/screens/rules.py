@@ -1,0 +1,264 @@
+"""The rules screen (key `4`): the rules in order and which one matched the alert under the
+cursor and why; auto-create per target, switched with a confirmation through the staging
+guard; the on-call member now and next; a what-if replay with a per-day chart.
+
+Config, routing and the replay run in thread workers; results come back through
+`call_from_thread`. Rule names, alert ids and reasons are shown as `Text`, never markup.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Sparkline, Static
+from textual.worker import Worker
+
+from ..failures import report_worker_failure
+
+WHATIF_DAYS = 14
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question that defaults to No (enter and esc both say no)."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n", "answer(False)", "No", id="confirm.no"),
+        Binding("escape", "answer(False)", "No", show=False, id="confirm.cancel"),
+        Binding("enter", "answer(False)", "No", show=False, id="confirm.default"),
+    ]
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    ConfirmScreen > Static { width: 60; height: auto; border: thick $warning;
+                             background: $surface; padding: 1 2; }
+    """
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(f"{self.question}\n\n[y] yes   [N] no"), id="confirm-question")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class RulesScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="rules.back"),
+        Binding("w", "whatif", "What-if", id="rules.whatif"),
+        Binding("t", "next_target", "Next target", id="rules.target"),
+        Binding("a", "toggle_auto_create", "Auto-create on/off", id="rules.toggle"),
+    ]
+    DEFAULT_CSS = """
+    RulesScreen #rules-head { height: 1; background: $panel; padding: 0 1; }
+    RulesScreen #rules-main { height: 1fr; }
+    RulesScreen #rules-left { width: 1fr; padding: 0 1; }
+    RulesScreen #rules-right { width: 1fr; border-left: solid $panel; padding: 0 1; }
+    RulesScreen #whatif { height: auto; max-height: 50%; border-top: solid $panel;
+                          padding: 0 1; }
+    RulesScreen #whatif-chart { height: 3; }
+    """
+
+    def __init__(self, db_path: Path, config_file: Path, alert_id: str | None = None,
+                 *, now: datetime | None = None) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.config_file = config_file
+        self.alert_id = alert_id
+        self.now = now
+        self.config: Any = None
+        self.selected = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Rules: loading..."), id="rules-head")
+        with Horizontal(id="rules-main"):
+            with VerticalScroll(id="rules-left"):
+                yield Static(id="rules-list")
+                yield Static(id="rules-match")
+            with VerticalScroll(id="rules-right"):
+                yield Static(id="rules-targets")
+                yield Static(id="rules-oncall")
+        with Vertical(id="whatif"):
+            yield Static(Text("What-if: press w to replay the last "
+                              f"{WHATIF_DAYS} days"), id="whatif-text")
+            yield Sparkline([], id="whatif-chart")
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        report_worker_failure(self, event)
+
+    def _moment(self) -> datetime:
+        return self.now or datetime.now(UTC)
+
+    # -- loading ---------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="rules-load", exit_on_error=False)
+    def load(self) -> None:
+        from zshield_tui.config import ConfigError, load_config
+        from zshield_tui.store import Store, get_alert
+
+        try:
+            config = load_config(self.config_file)
+        except ConfigError as exc:
+            self.app.call_from_thread(self._show_problem, str(exc))
+            return
+        alert = None
+        if self.alert_id is not None and self.db_path.exists():
+            with Store(self.db_path, create=False) as store:
+                alert = get_alert(store.conn, self.alert_id)
+        self.app.call_from_thread(self._show, config, alert)
+
+    def _show_problem(self, problem: str) -> None:
+        self.query_one("#rules-head", Static).update(Text(f"Config not loaded: {problem}"))
+
+    def _show(self, config: Any, alert: Any) -> None:
+        from zshield_tui.automation.oncall import describe
+        from zshield_tui.automation.rules import explain_all, route
+
+        self.config = config
+        head = f"Rules: {len(config.rules)}, first match wins"
+        if alert is not None:
+            head += f"  |  alert {alert.id}"
+        self.query_one("#rules-head", Static).update(Text(head))
+        match = route(alert, config.rules) if alert is not None else None
+        lines = Text()
+        for i, rule in enumerate(config.rules):
+            marker = "> " if match is not None and match.index == i else "  "
+            when = rule.when.model_dump(exclude_none=True) or "always"
+            lines.append(f"{marker}{i}. {rule.name}\n", style="bold" if marker == "> " else "")
+            lines.append(f"     when {when} -> {rule.then.target}\n")
+        if not config.rules:
+            lines.append("No [[rules]] in the config: thresholds alone decide.\n")
+        self.query_one("#rules-list", Static).update(lines)
+        why = Text()
+        if alert is None:
+            why.append("No alert selected.")
+        else:
+            why.append("Matched: " + (match.explain() if match else "no rule matches") + "\n")
+            for rule, ok, reasons in explain_all(alert, config.rules):
+                why.append(f"  {'yes' if ok else 'no '} {rule.name}: {'; '.join(reasons)}\n")
+        self.query_one("#rules-match", Static).update(why)
+        oncall = Text("On call\n", style="bold")
+        for name, rotation in config.oncall.items():
+            oncall.append(describe(name, rotation, self._moment()) + "\n")
+        if not config.oncall:
+            oncall.append("no [oncall] rotations\n")
+        self.query_one("#rules-oncall", Static).update(oncall)
+        self._show_targets()
+
+    def _targets(self) -> list:
+        from zshield_tui.automation.staging import effective_targets
+
+        return effective_targets(self.config.targets) if self.config else []
+
+    def _show_targets(self) -> None:
+        text = Text("Auto-create (t: next target, a: switch)\n", style="bold")
+        for i, target in enumerate(self._targets()):
+            state = "on " if target.auto_create.enabled else "off"
+            kind = "staging" if target.staging else "production"
+            line = (f"{'> ' if i == self.selected else '  '}{target.name}: {state} "
+                    f">= {target.auto_create.min_severity} ({kind})\n")
+            text.append(line, style="reverse" if i == self.selected else "")
+        self.query_one("#rules-targets", Static).update(text)
+
+    # -- actions ---------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_next_target(self) -> None:
+        targets = self._targets()
+        if targets:
+            self.selected = (self.selected + 1) % len(targets)
+            self._show_targets()
+
+    def action_toggle_auto_create(self) -> None:
+        from zshield_tui.automation.staging import may_enable_auto_create
+
+        targets = self._targets()
+        if not targets:
+            return
+        target = targets[self.selected]
+        enable = not target.auto_create.enabled
+        if enable:
+            verdict = may_enable_auto_create(target)
+            if not verdict.allowed:
+                self.notify(verdict.explain(), title=f"Auto-create stays off on {target.name}",
+                            severity="warning", timeout=15, markup=False)
+                return
+        question = (f"Switch auto-create {'ON' if enable else 'OFF'} for {target.name} "
+                    f"(alerts >= {target.auto_create.min_severity})?")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._switch(target, enable)
+
+        self.app.push_screen(ConfirmScreen(question), answered)
+
+    def _switch(self, target: Any, enable: bool) -> None:
+        from zshield_tui.automation.staging import set_auto_create
+
+        verdict = set_auto_create(target, enable)
+        if verdict.allowed:
+            self.notify(f"auto-create {'on' if enable else 'off'} for {target.name}",
+                        timeout=4, markup=False)
+        else:
+            self.notify(verdict.explain(), severity="warning", timeout=15, markup=False)
+        self._show_targets()
+
+    def action_whatif(self) -> None:
+        if self.config is None:
+            return
+        self.query_one("#whatif-text", Static).update(Text("What-if: replaying..."))
+        self.replay()
+
+    @work(thread=True, exclusive=True, group="rules-whatif", exit_on_error=False)
+    def replay(self) -> None:
+        from zshield_tui.automation.mapping_check import combined, mapping_checks
+        from zshield_tui.automation.staging import WHATIF, record_run
+        from zshield_tui.automation.whatif import replay
+        from zshield_tui.paths import data_dir
+        from zshield_tui.store import Store
+
+        checks, problems = mapping_checks(self.config, self.config_file,
+                                          data_dir() / "metadata")
+        with Store(self.db_path, create=False) as store:
+            result = replay(store.conn, self.config, WHATIF_DAYS, now=self._moment(),
+                            check=combined(checks))
+        for target in self.config.targets:
+            record_run(target.name, WHATIF, ok=True,
+                       detail=f"{result.per_target.get(target.name, 0)} tickets in "
+                              f"{WHATIF_DAYS} days (rules screen)")
+        self.app.call_from_thread(self._show_whatif, result, problems)
+
+    def _show_whatif(self, result: Any, problems: list[str]) -> None:
+        text = Text(f"What-if, last {result.days} days: {result.alerts} alerts -> "
+                    f"{result.tickets} tickets\n", style="bold")
+        for name, count in sorted(result.per_target.items()):
+            text.append(f"  {name}: {count}\n")
+        for (target, assignee), count in sorted(result.per_assignee.items())[:8]:
+            text.append(f"  {target} -> {assignee}: {count}\n")
+        text.append(f"  mapping failures: {len(result.failures)}\n")
+        for failure in result.failures[:5]:
+            text.append(f"    {failure.alert_id} on {failure.target}: "
+                        f"{', '.join(failure.errors)}\n")
+        for problem in problems:
+            text.append(f"  (not checked) {problem}\n")
+        days = list(result.per_day)
+        if days:
+            text.append(f"per day {days[0]} .. {days[-1]}, peak "
+                        f"{max(result.per_day.values())}")
+        self.query_one("#whatif-text", Static).update(text)
+        self.query_one("#whatif-chart", Sparkline).data = list(result.per_day.values())

@@ -1,0 +1,165 @@
+"""Ticket work on the triage screen: push, note, close with children, open in the
+browser, the outbox view, and the background sync that keeps the status line current.
+
+A mixin so that triage.py stays about the list; every remote call runs in a thread
+worker through SyncBridge and reports back by message.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.binding import Binding
+from textual.message import Message
+
+from ..sync_bridge import SyncBridge, TargetStatus
+from ..widgets.status_line import StatusLine
+
+SYNC_INTERVAL = 30.0  # s between background passes while targets are configured
+
+TICKET_BINDINGS = [
+    Binding("p", "push", "Push", id="ticket.push"),
+    Binding("c", "note", "Note", show=False, id="ticket.note"),
+    Binding("x", "close_alert", "Close+children", show=False, id="ticket.close"),
+    Binding("o", "open_ticket", "Open", show=False, id="ticket.open"),
+    Binding("3", "outbox", "Outbox", show=False, id="ticket.outbox"),
+]
+
+
+def status_text(statuses: list[TargetStatus]) -> str:
+    """`jira-sec ✓  snow-sir ⟳ 3  x ✗ 1: error` for the status line."""
+    parts = []
+    for s in statuses:
+        part = s.name + (f" ⟳ {s.pending}" if s.pending else "") + \
+            (f" ✗ {s.failed}" if s.failed else "")
+        if not s.pending and not s.failed:
+            part += " ✓"
+        if s.last_error:
+            part += f": {s.last_error[:40]}"
+        parts.append(part)
+    return "  ".join(parts)
+
+
+class TicketActions:
+    """Mixed into TriageScreen (which provides alerts, notify, app, workers)."""
+
+    class _SyncStatus(Message):
+        def __init__(self, text: str | None) -> None:
+            self.text = text
+            super().__init__()
+
+    _bridge: SyncBridge | None = None
+
+    @property
+    def bridge(self) -> SyncBridge:
+        if self._bridge is None:
+            self._bridge = SyncBridge(self.app.db_path, self.app.config_file)  # type: ignore
+        return self._bridge
+
+    def start_background_sync(self) -> None:
+        """Called once the list is on screen: a pass now, then every SYNC_INTERVAL."""
+        self._background_sync()
+        self.set_interval(SYNC_INTERVAL, self._background_sync)  # type: ignore[attr-defined]
+
+    @work(thread=True, group="sync", exclusive=True, exit_on_error=False)
+    def _background_sync(self) -> None:
+        if not self.bridge.target_names():
+            return
+        try:
+            self.bridge.sync_once()
+        finally:
+            self.post_message(self._SyncStatus(status_text(self.bridge.status())))  # type: ignore
+
+    def on_ticket_actions__sync_status(self, message: _SyncStatus) -> None:
+        if message.text:
+            self.query_one(StatusLine).targets = message.text  # type: ignore[attr-defined]
+
+    def _selected(self) -> list[str]:
+        alerts = self.alerts  # type: ignore[attr-defined]
+        if alerts.marked:
+            return sorted(alerts.marked)
+        return [alerts.current.id] if alerts.current is not None else []
+
+    def _refresh_detail(self, *_: object) -> None:
+        from ..widgets.alert_list import AlertList
+
+        self.post_message(AlertList.CursorMoved(self.alerts.current))  # type: ignore
+        self._background_sync()
+
+    # -- actions -----------------------------------------------------------------------------
+    def action_push(self) -> None:
+        """Push the marked alerts, or the one under the cursor."""
+        from .push import PushScreen
+
+        ids = self._selected()
+        if ids:
+            self.app.push_screen(PushScreen(self.bridge, ids), self._refresh_detail)  # type: ignore
+
+    def action_note(self) -> None:
+        from .note import NoteScreen
+
+        row = self.alerts.current  # type: ignore[attr-defined]
+        if row is None:
+            return
+
+        def saved(text: str | None) -> None:
+            if text:
+                self._send_note(row.id, text)
+
+        self.app.push_screen(NoteScreen(row.id), saved)  # type: ignore[attr-defined]
+
+    @work(thread=True, group="note", exit_on_error=False)
+    def _send_note(self, alert_id: str, text: str) -> None:
+        targets, left = self.bridge.comment(alert_id, text)
+        where = ", ".join(targets) or "no linked ticket yet"
+        msg = f"note added to {alert_id} ({where})" + (f"; {left} queued" if left else "")
+        self.app.call_from_thread(self.notify, msg, markup=False)  # type: ignore
+        self.app.call_from_thread(self._refresh_detail)  # type: ignore[attr-defined]
+
+    def action_close_alert(self) -> None:
+        """Resolve the cursor alert and its children; their tickets follow."""
+        from .confirm import ConfirmScreen
+
+        row = self.alerts.current  # type: ignore[attr-defined]
+        if row is None:
+            return
+        count = 1 + (row.children or 0)
+        question = (f"Resolve {row.id} and its {count - 1} child alert(s), moving every "
+                    f"linked ticket on its target?" if count > 1
+                    else f"Resolve {row.id} and move its linked tickets?")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._close(row.id)
+
+        self.app.push_screen(ConfirmScreen(question), answered)  # type: ignore
+
+    @work(thread=True, group="close", exit_on_error=False)
+    def _close(self, alert_id: str) -> None:
+        changed, report = self.bridge.close(alert_id, children=True)
+        failed = len(report.failed)
+        msg = f"resolved {len(changed)} alert(s); {report.done} ticket change(s) sent" + \
+            (f", {failed} failed (view 3)" if failed else "")
+        self.app.call_from_thread(self.notify, msg, markup=False,  # type: ignore
+                                  severity="error" if failed else "information")
+        self.app.call_from_thread(self._refresh_detail)  # type: ignore[attr-defined]
+
+    def action_open_ticket(self) -> None:
+        """Opens the first linked ticket of the cursor alert in the browser."""
+        import webbrowser
+
+        from ..widgets.tickets_panel import TicketsPanel
+
+        panel = self.query(TicketsPanel)  # type: ignore[attr-defined]
+        tickets = panel.first().tickets if panel else []
+        urls = [t.url for t in tickets if t.url]
+        if not urls:
+            self.notify("no linked ticket to open", severity="warning")  # type: ignore
+            return
+        webbrowser.open(urls[0])
+        self.notify(Text(f"opened {urls[0]}").plain, markup=False)  # type: ignore
+
+    def action_outbox(self) -> None:
+        from .outbox import OutboxScreen
+
+        self.app.push_screen(OutboxScreen(self.bridge))  # type: ignore[attr-defined]
