@@ -12,6 +12,7 @@ import base64
 import json
 import os
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -32,11 +33,12 @@ def _secret(env: Mapping[str, str], name: str | None, setting: str, target: str)
     return value
 
 
-class Credentials:
+class Credentials(ABC):
     """Produces the Authorization header; `invalidate()` after a 401 forces a new token."""
 
+    @abstractmethod
     async def header(self, client: httpx.AsyncClient) -> str:
-        raise NotImplementedError
+        """The value of the Authorization header for the next request."""
 
     def invalidate(self) -> None:
         """Forgets a cached token (Basic has none)."""
