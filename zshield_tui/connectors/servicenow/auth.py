@@ -40,7 +40,7 @@ class Credentials(ABC):
     async def header(self, client: httpx.AsyncClient) -> str:
         """The value of the Authorization header for the next request."""
 
-    def invalidate(self) -> None:
+    def invalidate(self) -> None:  # noqa: B027 - a real default: Basic has no token to forget
         """Forgets a cached token (Basic has none)."""
 
     @property
