@@ -6,27 +6,8 @@ import json
 import subprocess
 import sys
 
-import pytest
-
+from tests.cli.runner import run
 from tests.conftest import SAMPLES
-from zshield_tui.cli import main
-
-
-@pytest.fixture
-def env(tmp_path, monkeypatch):
-    """An isolated user: own config dir, data dir and database."""
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    monkeypatch.delenv("ZSHIELD_DB", raising=False)
-    monkeypatch.delenv("ZSHIELD_CONFIG", raising=False)
-    return tmp_path
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_ingest_loads_every_sample_format_and_reports_counts(env, capsys):

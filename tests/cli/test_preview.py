@@ -6,27 +6,13 @@ import json
 
 import pytest
 
+from tests.cli.runner import run
 from tests.conftest import FIXTURES
-from zshield_tui.cli import main
 from zshield_tui.mapping.files import EXAMPLE_JIRA, EXAMPLE_SNOW
 
 ALERT = FIXTURES / "mapping" / "alert.json"
 
 
-@pytest.fixture
-def env(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    monkeypatch.delenv("ZSHIELD_DB", raising=False)
-    monkeypatch.delenv("ZSHIELD_CONFIG", raising=False)
-    return tmp_path
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

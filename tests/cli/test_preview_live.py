@@ -4,14 +4,11 @@ caches it, and falls back to the cache (saying so) when the target cannot be rea
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 
 import pytest
-import uvicorn
 
 from tests.factories import make_alert
+from tests.loopback import served
 from zshield_tui.cli import main
 from zshield_tui.sim.jira.app import create_app
 from zshield_tui.sim.jira.state import CLOUD_EMAIL, CLOUD_TOKEN
@@ -20,18 +17,8 @@ from zshield_tui.store import Store, upsert_alerts
 
 @pytest.fixture
 def jira_url():
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(create_app(), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "simulator did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server.should_exit = True
-    thread.join(timeout=5)
+    with served(create_app()) as url:
+        yield url
 
 
 def _setup(tmp_path, monkeypatch, url: str):

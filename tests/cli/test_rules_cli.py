@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.automation.conftest import BASE
+from tests.cli.runner import run
 from tests.factories import make_alert
-from zshield_tui.cli import main
 from zshield_tui.domain import Severity
 from zshield_tui.mapping.files import EXAMPLE_JIRA
 from zshield_tui.store import Store, upsert_alerts
@@ -30,10 +30,6 @@ def env(tmp_path, monkeypatch):
     return ["--config", str(config), "--db", str(tmp_path / "z.db")], alerts
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_whatif_json_is_one_document_with_the_counts(env, capsys):

@@ -7,10 +7,10 @@ import json
 
 import pytest
 
+from tests.cli.runner import run
 from tests.factories import make_alert
+from tests.loopback import served
 from tests.sync.conftest import ENV, write_config
-from tests.sync.loopback import served
-from zshield_tui.cli import main
 from zshield_tui.sim.jira import app as jira_app
 from zshield_tui.sim.servicenow import app as snow_app
 from zshield_tui.store import Store, upsert_alerts
@@ -33,10 +33,6 @@ def setup(tmp_path, monkeypatch):
         yield ["--config", str(config), "--db", str(db)], jira, snow
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_push_comment_close_and_show(setup, capsys):

@@ -10,6 +10,7 @@ import sys
 import time
 
 from tests.factories import make_alert
+from tests.loopback import served
 from zshield_tui.config import load_config
 from zshield_tui.sim.jira import app as jira_app
 from zshield_tui.sim.servicenow import app as snow_app
@@ -18,7 +19,6 @@ from zshield_tui.store import syncrepo as repo
 from zshield_tui.sync.engine import SyncEngine
 
 from .conftest import ENV, write_config
-from .loopback import served
 
 COUNT = 200
 

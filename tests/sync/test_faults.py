@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 
 from tests.factories import make_alert
+from tests.loopback import served
 from zshield_tui.config import load_config
 from zshield_tui.connectors.jira.http import RetryPolicy as JiraRetry
 from zshield_tui.connectors.servicenow.retry import RetryPolicy as SnowRetry
@@ -19,7 +20,6 @@ from zshield_tui.sync.engine import SyncEngine
 from zshield_tui.sync.targets import make_connector
 
 from .conftest import ENV, write_config
-from .loopback import served
 
 COUNT = 30
 JIRA_FAULTS = {"error_rate": 0.2, "throttle_next": 4, "retry_after": 1,

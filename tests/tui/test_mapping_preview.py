@@ -222,24 +222,11 @@ async def test_cached_metadata_is_used_and_the_preview_says_so(make_app, configu
 
 async def test_a_reachable_target_is_checked_against_its_live_metadata(
         make_app, tmp_path, monkeypatch, data_home):
-    import socket
-    import threading
-    import time
-
-    import uvicorn
-
+    from tests.loopback import served
     from zshield_tui.sim.jira.app import create_app
     from zshield_tui.sim.jira.state import CLOUD_EMAIL, CLOUD_TOKEN
 
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(create_app(), log_level="warning"))
-    threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True).start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
-    try:
+    with served(create_app()) as url:
         monkeypatch.setenv("ZSHIELD_JIRA_TOKEN", CLOUD_TOKEN)
         folder = tmp_path / "live"
         folder.mkdir()
@@ -247,7 +234,7 @@ async def test_a_reachable_target_is_checked_against_its_live_metadata(
         config = folder / "config.toml"
         config.write_text(
             f'[[targets]]\nname = "jira-live"\nkind = "jira"\n'
-            f'url = "http://127.0.0.1:{sock.getsockname()[1]}"\ndeployment = "cloud"\n'
+            f'url = "{url}"\ndeployment = "cloud"\n'
             f'auth = {{ method = "api_token", email = "{CLOUD_EMAIL}", '
             f'token_env = "ZSHIELD_JIRA_TOKEN" }}\nmapping = "jira.json"\n')
         app = make_app(config_file=config)
@@ -257,5 +244,3 @@ async def test_a_reachable_target_is_checked_against_its_live_metadata(
             assert screen.choice.live
             assert "cached" not in screen.preview.basis
         assert (data_home / "zshield" / "metadata" / "jira-live.json").exists()
-    finally:
-        server.should_exit = True

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from textual.widgets import OptionList, TextArea
 
+from tests.loopback import served
 from tests.sync.conftest import ENV, write_config
-from tests.sync.loopback import served
 from tests.tui.conftest import SIZE
 from zshield_tui.sim.jira import app as jira_app
 from zshield_tui.sim.servicenow import app as snow_app

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 
+from tests.loopback import served as serve_on_loopback
 from zshield_tui.connectors.jira import JiraConnector
 from zshield_tui.sim.jira.app import create_app
 
@@ -19,20 +16,8 @@ from .jira_testkit import ENV, fast_policy, target
 @pytest.fixture
 def served() -> Iterator[tuple[str, object]]:
     app = create_app()
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=1)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "simulator did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}", app
-    server.should_exit = True
-    server.force_exit = True
-    thread.join(timeout=5)
+    with serve_on_loopback(app) as url:
+        yield url, app
 
 
 @pytest.mark.parametrize("auth", ["api_token", "pat"])
