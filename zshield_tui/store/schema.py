@@ -177,7 +177,25 @@ ALTER TABLE outbox ADD COLUMN claimed_until TEXT;
 ALTER TABLE outbox ADD COLUMN done_at TEXT;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+# Version 4: automation and evidence. `remote_created_at` is when the remote system made the
+# ticket: escalation counts its windows from there, not from our clock. `attachment` is what
+# went up to each ticket (evidence files, the IOC list), one row per name, which is what
+# makes an attach once-only.
+_V4 = """
+ALTER TABLE ticket ADD COLUMN remote_created_at TEXT;
+CREATE TABLE attachment (
+    id INTEGER PRIMARY KEY,
+    alert_id TEXT NOT NULL REFERENCES alert (id) ON DELETE CASCADE,
+    target TEXT NOT NULL,
+    name TEXT NOT NULL,
+    remote_id TEXT NOT NULL,
+    size INTEGER NOT NULL DEFAULT 0,
+    attached_at TEXT NOT NULL,
+    UNIQUE (alert_id, target, name)
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -198,7 +198,8 @@ def target_counts(conn: sqlite3.Connection) -> dict[str, TargetCounts]:
 
 # -- tickets ---------------------------------------------------------------------------------
 TICKET_COLUMNS = ("id", "alert_id", "target", "key", "remote_id", "url", "status", "sla",
-                  "configuration_item", "last_synced_at", "error", "synced_state")
+                  "configuration_item", "last_synced_at", "error", "synced_state",
+                  "remote_created_at")
 
 
 def _ticket(row: tuple | None) -> dict[str, Any] | None:

@@ -60,6 +60,21 @@ class TicketRecord(SQLModel, table=True):
     last_synced_at: str | None = None
     error: str | None = None
     synced_state: str | None = None  # the alert state both sides last agreed on
+    remote_created_at: str | None = None  # escalation windows count from here
+
+
+class AttachmentRecord(SQLModel, table=True):
+    """A file attached to a ticket: one row per alert, target and name (once-only)."""
+
+    __tablename__ = "attachment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: str = Field(foreign_key="alert.id")
+    target: str
+    name: str
+    remote_id: str
+    size: int = 0
+    attached_at: str
 
 
 class NoteRecord(SQLModel, table=True):
