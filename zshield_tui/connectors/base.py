@@ -32,6 +32,7 @@ class RemoteTicket:
     status: str              # the status / state name as shown remotely
     status_category: str = ""  # Jira statusCategory.key (new/indeterminate/done); SN: state value
     updated_at: datetime | None = None
+    created_at: datetime | None = None  # escalation windows count from here
     correlation_key: str | None = None  # the alert id the ticket was created for, if known
     fields: dict[str, Any] = field(default_factory=dict)
 

@@ -40,6 +40,7 @@ def ticket_from_issue(issue: dict[str, Any], site: str, prop: str) -> RemoteTick
         status=status.get("name", ""),
         status_category=(status.get("statusCategory") or {}).get("key", ""),
         updated_at=parse_time(fields.get("updated")),
+        created_at=parse_time(fields.get("created")),
         correlation_key=props.get("alert_id") if isinstance(props, dict) else None,
         fields=fields)
 

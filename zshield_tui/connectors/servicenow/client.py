@@ -47,7 +47,7 @@ TABLES = ("incident", "sn_si_incident")
 RECORD_FIELDS = ["sys_id", "number", "state", "short_description", "priority", "impact",
                  "urgency", "severity", "correlation_id", "correlation_display",
                  "assignment_group", "caller_id", "cmdb_ci", "close_code", "close_notes",
-                 "hold_reason", "active", "sys_updated_on", "sys_mod_count"]
+                 "hold_reason", "active", "sys_created_on", "sys_updated_on", "sys_mod_count"]
 DEFAULT_CLOSE_CODE = {"incident": "Solution provided", "sn_si_incident": "Investigation completed"}
 DEFAULT_CLOSE_NOTES = "Closed from zshield"
 DEFAULT_MAX_ATTACHMENT = 1024 * 1024 * 1024   # com.glide.attachment.max_size default
@@ -119,6 +119,8 @@ class ServiceNowConnector(Connector):
             url=f"{self.api.base_url}/nav_to.do?uri={uri}",
             status=states.label_of(table, state), status_category=state,
             updated_at=parse_time(updated) if updated else None,
+            created_at=parse_time(str(record["sys_created_on"]))
+            if record.get("sys_created_on") else None,
             correlation_key=str(record.get("correlation_id") or "") or None,
             fields=dict(record))
 
