@@ -21,7 +21,8 @@ async def test_a_refused_push_stays_failed_with_its_error_until_retried(engine, 
                        " json('{\"key\": \"SEC\"}')) WHERE id = ?", (op.id,))
     assert repo.retry(store.conn, op.id)
     report = await engine.drain()
-    assert report.done == 1 and engine.pending() == []
+    assert [r.operation for r in report.results if r.ok].count("create") == 1
+    assert engine.pending() == []
 
 
 async def test_cancelling_a_queued_note_marks_it_failed(engine, store):
@@ -41,4 +42,5 @@ async def test_a_crashed_workers_claim_is_taken_over(engine, store):
     [op] = repo.claim(store.conn, "snow-sir", "elsewhere:1", limit=5, lease=-1)
     assert op.status == "pending"   # as read, before the claim
     report = await engine.drain()   # the lease has run out: taken over
-    assert report.done == 1 and engine.pending() == []
+    assert [r.operation for r in report.results if r.ok].count("create") == 1
+    assert engine.pending() == []

@@ -2,16 +2,22 @@
 
 The actor is `rule:NAME` (or `automation` when no rule routed the alert), so the alert's
 detail view and `zshield show` say which rule did what.
+
+Each function takes the Store (its own transaction) or the store's connection: the sync
+layer passes the connection from inside the transaction that queues the action, so the op
+and its audit row are one commit and a second pass sees the action already taken.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import UTC, datetime
 
 from sqlmodel import Session
 
 from zshield_tui.store.alerts import iso
+from zshield_tui.store.automation_rows import AUTO_CREATE_FAILED, add_audit
 from zshield_tui.store.store import Store
 from zshield_tui.store.tables import AuditRecord
 
@@ -19,6 +25,7 @@ from .autocreate import Decision
 from .escalation import EscalationDecision
 
 AUTO_CREATE, ESCALATE, ASSIGN = "auto_create", "escalate", "auto_assign"
+Where = Store | sqlite3.Connection
 
 
 def actor_for(rule: str | None) -> str:
@@ -26,10 +33,16 @@ def actor_for(rule: str | None) -> str:
     return f"rule:{rule}" if rule else "automation"
 
 
-def record_action(store: Store, alert_id: str, action: str, *, rule: str | None,
+def record_action(store: Where, alert_id: str, action: str, *, rule: str | None,
                   new_value: str | None = None, detail: dict | None = None,
                   at: datetime | None = None) -> None:
-    """Writes one automatic action to the audit table in its own transaction."""
+    """Writes one automatic action to the audit table: in its own transaction given the
+    Store, in the caller's given its connection."""
+    if isinstance(store, sqlite3.Connection):
+        add_audit(store, alert_id, at=at or datetime.now(UTC), actor=actor_for(rule),
+                  action=action, new_value=new_value,
+                  detail=json.dumps(detail, ensure_ascii=False) if detail else None)
+        return
     with Session(store.engine) as session:
         session.add(AuditRecord(
             alert_id=alert_id, at=iso(at or datetime.now(UTC)), actor=actor_for(rule),
@@ -38,7 +51,7 @@ def record_action(store: Store, alert_id: str, action: str, *, rule: str | None,
         session.commit()
 
 
-def record_auto_create(store: Store, decision: Decision, *, key: str | None = None,
+def record_auto_create(store: Where, decision: Decision, *, key: str | None = None,
                        at: datetime | None = None) -> None:
     """An auto-created ticket (the key once the sync engine has it)."""
     record_action(store, decision.alert_id, AUTO_CREATE, rule=decision.rule,
@@ -48,7 +61,18 @@ def record_auto_create(store: Store, decision: Decision, *, key: str | None = No
                           "reason": decision.reason})
 
 
-def record_escalation(store: Store, decision: EscalationDecision, *, rule: str = "escalation",
+def record_auto_create_failed(store: Where, decision: Decision,
+                              errors: dict[str, list[str]], *,
+                              at: datetime | None = None) -> None:
+    """An auto-create whose mapping did not validate: shown on the alert, and what stops
+    the next pass from trying again (`push` it by hand once the mapping is fixed)."""
+    record_action(store, decision.alert_id, AUTO_CREATE_FAILED, rule=decision.rule,
+                  new_value=decision.target, at=at,
+                  detail={"target": decision.target, "errors": errors,
+                          "reason": decision.reason})
+
+
+def record_escalation(store: Where, decision: EscalationDecision, *, rule: str = "escalation",
                       at: datetime | None = None) -> None:
     """An escalation carried out on a ticket."""
     record_action(store, decision.alert_id, ESCALATE, rule=rule, new_value=decision.key, at=at,

@@ -31,7 +31,7 @@ class Existing:
     retried) and done ones do."""
 
     target: str
-    kind: str = "ticket"          # ticket | outbox
+    kind: str = "ticket"          # ticket | outbox | audit (a failed auto-create)
     operation: str = "create"     # outbox only
     status: str = ""              # outbox only: pending | running | failed | done | cancelled
 
@@ -113,13 +113,18 @@ def decide_auto_create(alert: Alert, targets: list, existing: Iterable[Existing]
 
 
 def auto_create_plan(conn, config: Any, alert: Alert, *,
-                     now: datetime | None = None) -> list[Decision]:
+                     now: datetime | None = None, targets: list | None = None
+                     ) -> list[Decision]:
     """What the sync engine calls on ingest and on every sync: the config's targets with
     the rules screen's switches applied, what the store already holds for the alert, and
     the decision. Queue each decision in the outbox (then audit it with
-    `audit.record_auto_create`) in the same transaction, so a second call decides nothing."""
+    `audit.record_auto_create`) in the same transaction, so a second call decides nothing.
+
+    `targets`: `effective_targets(config.targets)` when the caller already has them (a
+    pass over many alerts reads the switches once, not once per alert)."""
     from .staging import effective_targets
 
-    return decide_auto_create(alert, effective_targets(config.targets),
-                              existing_in_store(conn, alert.id), rules=config.rules,
-                              oncall=config.oncall, now=now)
+    if targets is None:
+        targets = effective_targets(config.targets)
+    return decide_auto_create(alert, targets, existing_in_store(conn, alert.id),
+                              rules=config.rules, oncall=config.oncall, now=now)

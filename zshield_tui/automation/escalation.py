@@ -117,9 +117,10 @@ def raised_priority(current: str) -> str:
 
 def escalations_due(conn, config: Any, tickets: list[TicketState],
                     clock: Clock = utc_now) -> list[EscalationDecision]:
-    """What the sync engine calls each pass with the tickets it polled: the escalations
-    due now, given those already recorded in the audit trail. Carry each out, then record
-    it with `audit.record_escalation`, which is what makes it once per window."""
+    """What the sync engine calls each pass with its linked tickets: the escalations due
+    now, given those already recorded in the audit trail. Queue each and record it with
+    `audit.record_escalation` in the same transaction: that row is what makes it once per
+    window."""
     last = last_escalated(conn)
     current = [t if t.last_escalated_at is not None
                else TicketState(t.alert_id, t.target, t.key, t.status, t.created_at,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
-from zshield_tui.domain import Alert
+from zshield_tui.domain import Alert, Severity
 from zshield_tui.ingest import IngestError, RecordError, read
 from zshield_tui.store import upsert_alerts
 
@@ -19,12 +20,20 @@ ALERT_SUFFIXES = (".json", ".jsonl", ".ndjson", ".log")
 
 def run(ctx: Context, paths: list[str], fmt: str) -> int:
     """Loads each file (a folder: every alert file in it); bad records are listed and the
-    rest still load.
+    rest still load. Then auto-create queues tickets for the alerts it stored (new or
+    changed) at or above a threshold; `zshield sync` or the open TUI sends them, so an
+    ingest never waits on the network.
 
-    Exit 2 when a whole file could not be read, 1 when some records were bad, else 0.
+    Exit 2 when a whole file could not be read (or auto-create cannot use the config),
+    1 when some records were bad, else 0.
     """
+    from zshield_tui.store.automation_rows import max_seq
+
     worst = EXIT_OK
+    floor = _auto_create_floor(ctx)
+    wanted: list[str] = []   # ids at or above the threshold, as read
     with ctx.open_store() as store:
+        after_seq, since = max_seq(store.conn), datetime.now(UTC)
         for path in _expand(paths):
             try:
                 stream = read(path, fmt)
@@ -34,7 +43,8 @@ def run(ctx: Context, paths: list[str], fmt: str) -> int:
                 continue
             errors: list[RecordError] = []
             try:
-                counts = upsert_alerts(store.conn, _alerts(ctx, stream, errors), fmt=stream.format)
+                counts = upsert_alerts(store.conn, _alerts(ctx, stream, errors, floor, wanted),
+                                       fmt=stream.format)
             except IngestError as exc:
                 print(f"zshield: {exc}", file=ctx.err)
                 worst = EXIT_USAGE
@@ -50,7 +60,41 @@ def run(ctx: Context, paths: list[str], fmt: str) -> int:
             )
             if errors and worst == EXIT_OK:
                 worst = EXIT_FAILED
+        if floor is not None and not _auto_create(ctx, store, wanted, after_seq, since):
+            worst = EXIT_USAGE
     return worst
+
+
+def _auto_create_floor(ctx: Context) -> Severity | None:
+    """The lowest auto-create threshold; None when auto-create is off (nothing to do)."""
+    from zshield_tui.sync.automate import auto_create_floor
+
+    return auto_create_floor(ctx.config) if ctx.config.targets else None
+
+
+def _auto_create(ctx: Context, store, wanted: list[str], after_seq: int,
+                 since: datetime) -> bool:
+    """Queues the auto-creates of the alerts this ingest stored (unchanged ones are not
+    new news) and prints what it queued; False when the config's targets cannot be used."""
+    from zshield_tui.mapping.files import MappingError
+    from zshield_tui.store.automation_rows import written_since
+    from zshield_tui.sync.automate import auto_create_alerts
+    from zshield_tui.sync.engine import SyncEngine
+    from zshield_tui.sync.targets import TargetError
+
+    try:
+        engine = SyncEngine(store, ctx.config, ctx.config_file)
+    except (TargetError, MappingError) as exc:
+        print(f"zshield: auto-create: {exc}", file=ctx.err)
+        return False
+    ids = written_since(store.conn, wanted, after_seq=after_seq, since=since)
+    report = auto_create_alerts(engine, ids)
+    for alert_id, target, errors in report.failed:
+        for name, problems in errors.items():
+            print(f"auto-create: {alert_id} on {target}: invalid {name}: "
+                  f"{'; '.join(problems)}", file=ctx.err)
+    print(report.line(), file=ctx.out)
+    return True
 
 
 def _expand(paths: list[str]) -> Iterator[str]:
@@ -63,13 +107,17 @@ def _expand(paths: list[str]) -> Iterator[str]:
             yield path
 
 
-def _alerts(ctx: Context, stream, errors: list[RecordError]) -> Iterator[Alert]:
-    """The stream's alerts; errors are collected aside, progress shown on a terminal."""
+def _alerts(ctx: Context, stream, errors: list[RecordError], floor: Severity | None,
+            wanted: list[str]) -> Iterator[Alert]:
+    """The stream's alerts; errors are collected aside, progress shown on a terminal, and
+    the ids of alerts at or above `floor` kept for auto-create."""
     show = ctx.err.isatty()
     for n, item in enumerate(stream, 1):
         if isinstance(item, RecordError):
             errors.append(item)
         else:
+            if floor is not None and item.severity.rank >= floor.rank:
+                wanted.append(item.id)
             yield item
         if show and n % _PROGRESS_EVERY == 0:
             print(f"\r{stream.path}: {n:,} records read…", end="", file=ctx.err, flush=True)

@@ -7,6 +7,7 @@ from typing import Any
 
 from zshield_tui.store import get_alert
 from zshield_tui.store.alerts import child_ids
+from zshield_tui.store.attachments import attachments_of
 from zshield_tui.store.records import audit_trail, linked_tickets
 from zshield_tui.store.syncrepo import conflicts, note_rows
 
@@ -20,7 +21,12 @@ def run(ctx: Context, alert_id: str, as_json: bool) -> int:
             print(f"zshield: no alert with id {alert_id!r} in {store.path}", file=ctx.err)
             return EXIT_FAILED
         document: dict[str, Any] = alert.model_dump(mode="json")
-        document["tickets"] = [t.model_dump(mode="json") for t in linked_tickets(store, alert_id)]
+        files = attachments_of(store.conn, alert_id)
+        document["tickets"] = [
+            {**t.model_dump(mode="json"),
+             "attachments": [{"name": f["name"], "size": f["size"], "remote_id": f["remote_id"]}
+                             for f in files if f["target"] == t.target]}
+            for t in linked_tickets(store, alert_id)]
         document["notes"] = [
             {"body": n["body"], "author": n["author"], "origin": n["origin"],
              "created_at": n["created_at"],
@@ -69,6 +75,8 @@ def _print_text(ctx: Context, doc: dict[str, Any]) -> None:
         if ticket.get("sla"):
             sla = ticket["sla"]
             line("", f"SLA {sla.get('name')}: {sla.get('stage')} {sla.get('percentage')}%")
+        for f in ticket["attachments"]:
+            line("", f"attached {f['name']} ({f['size']} bytes)")
         if ticket.get("error"):
             line("", f"error: {ticket['error']}")
     if not doc["tickets"]:

@@ -147,7 +147,8 @@ def close(ctx: Context, alert_id: str, children: bool, as_json: bool) -> int:
 
 
 def sync(ctx: Context, once: bool, interval: float, as_json: bool) -> int:
-    """Drains the outbox and polls every target; without --once, every `interval` s."""
+    """Runs automation, drains the outbox and polls every target; without --once, every
+    `interval` s."""
     with ctx.open_store() as store:
         engine = _engine(ctx, store, settle=30.0)
         if not engine.targets:
@@ -157,12 +158,25 @@ def sync(ctx: Context, once: bool, interval: float, as_json: bool) -> int:
             report, polled = asyncio.run(engine.sync_once(progress))
             progress.end()
             left = _leftovers(engine, ctx, as_json)
+            automated = engine.automation
             summary = {"sent": report.done, "failed": len(report.failed),
                        "polled": {n: {"tickets": p.tickets, "states": p.states,
                                       "notes": p.notes, "conflicts": p.conflicts}
                                   for n, p in polled.items()},
+                       "auto_created": dict(automated.created.queued),
+                       "auto_create_failed": [
+                           {"alert_id": a, "target": t, "errors": e}
+                           for a, t, e in automated.created.failed],
+                       "escalated": [{"alert_id": d.alert_id, "target": d.target,
+                                      "key": d.key, "window": d.window}
+                                     for d in automated.escalated],
                        "still_queued": left}
             if not as_json:
+                if automated.created.queued or automated.created.failed:
+                    print(automated.created.line(), file=ctx.out)
+                for d in automated.escalated:
+                    print(f"escalated {d.target} {d.key} ({d.alert_id}): {d.reason}",
+                          file=ctx.out)
                 print(f"sent {report.done}, failed {len(report.failed)}, "
                       + ", ".join(f"{n}: {p.tickets} tickets, {p.states} states, "
                                   f"{p.notes} notes, {len(p.conflicts)} conflicts"

@@ -14,11 +14,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from zshield_tui.connectors.errors import ValidationError
 from zshield_tui.domain.metadata import CreateMetadata, FieldSpec
 
 __all__ = [
-    "Connector", "CreateMetadata", "CreateResult", "FieldSpec", "RemoteComment",
-    "RemoteTicket", "Transition",
+    "Connector", "CreateMetadata", "CreateResult", "FieldSpec", "RemoteAttachment",
+    "RemoteComment", "RemoteTicket", "Transition",
 ]
 
 
@@ -57,9 +58,61 @@ class RemoteComment:
 
 
 @dataclass(frozen=True)
+class RemoteAttachment:
+    """A file on a ticket: Jira attachment or ServiceNow sys_attachment row."""
+
+    id: str
+    filename: str
+    size: int
+
+
+@dataclass(frozen=True)
 class CreateResult:
     ticket: RemoteTicket
     created: bool            # False: an existing ticket for this correlation key was found
+
+
+@dataclass(frozen=True)
+class Upload:
+    """What attach() sends: a file on disk, or bytes made in memory (the IOC list)."""
+
+    name: str
+    size: int
+    path: Path | None = None
+    data: bytes | None = None
+
+    @classmethod
+    def of(cls, path: Path | None, name: str | None, data: bytes | None, *,
+           target: str) -> Upload:
+        """Sized before anything is read; an unreadable file is refused, not retried."""
+        if data is not None:
+            if not name:
+                raise ValidationError("an upload from memory needs a file name",
+                                      fields={"name": "missing"}, target=target)
+            return cls(name, len(data), data=data)
+        if path is None:
+            raise ValidationError("nothing to upload: give a path or data",
+                                  fields={"path": "missing"}, target=target)
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise _unreadable(path, exc, target) from None
+        return cls(name or path.name, size, path=path)
+
+    def content(self, *, target: str) -> bytes:
+        """Read once into memory (bounded by the size check) so a retry resends it whole."""
+        if self.data is not None:
+            return self.data
+        assert self.path is not None
+        try:
+            return self.path.read_bytes()
+        except OSError as exc:
+            raise _unreadable(self.path, exc, target) from None
+
+
+def _unreadable(path: Path, exc: OSError, target: str) -> ValidationError:
+    return ValidationError(f"cannot read evidence file {path}: {exc.strerror or exc}",
+                           fields={"path": str(path)}, target=target)
 
 
 class Connector(ABC):
@@ -116,8 +169,15 @@ class Connector(ABC):
         ...
 
     @abstractmethod
-    async def attach(self, key: str, path: Path, *, name: str | None = None) -> str:
-        """Uploads a file; returns the remote attachment id. Size is checked first."""
+    async def attach(self, key: str, path: Path | None = None, *, name: str | None = None,
+                     data: bytes | None = None) -> str:
+        """Uploads a file, or `data` under `name` (no temp file for generated content);
+        returns the remote attachment id. Size is checked first: a file that cannot be
+        read or is over the limit is a ValidationError, nothing sent."""
+
+    @abstractmethod
+    async def attachments(self, key: str) -> list[RemoteAttachment]:
+        """The files on the ticket now (what a rerun checks before uploading again)."""
 
     @abstractmethod
     async def updated_since(self, since: datetime) -> list[RemoteTicket]:

@@ -228,15 +228,20 @@ def tickets_by_key(conn: sqlite3.Connection, target: str) -> dict[str, dict[str,
 
 
 def save_ticket(conn: sqlite3.Connection, alert_id: str, target: str, *, key: str,
-                remote_id: str, url: str, status: str, synced_state: str | None) -> None:
-    """Links a ticket to the alert (or refreshes the link) as the remote just answered."""
+                remote_id: str, url: str, status: str, synced_state: str | None,
+                remote_created_at: str | None = None) -> None:
+    """Links a ticket to the alert (or refreshes the link) as the remote just answered;
+    a refresh that does not know when the remote made the ticket keeps what was known."""
     conn.execute(
         "INSERT INTO ticket (alert_id, target, key, remote_id, url, status, last_synced_at, "
-        "synced_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (alert_id, target) DO "
+        "synced_state, remote_created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (alert_id, target) DO "
         "UPDATE SET key = excluded.key, remote_id = excluded.remote_id, url = excluded.url, "
         "status = excluded.status, last_synced_at = excluded.last_synced_at, "
-        "synced_state = excluded.synced_state, error = NULL",
-        (alert_id, target, key, remote_id, url, status, now_iso(), synced_state))
+        "synced_state = excluded.synced_state, error = NULL, remote_created_at = "
+        "coalesce(excluded.remote_created_at, ticket.remote_created_at)",
+        (alert_id, target, key, remote_id, url, status, now_iso(), synced_state,
+         remote_created_at))
 
 
 def update_ticket(conn: sqlite3.Connection, ticket_id: int, **columns: Any) -> None:

@@ -9,18 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from zshield_tui.automation.escalation import Clock, utc_now
 from zshield_tui.config import Config
+from zshield_tui.domain import Alert, TicketDraft
 from zshield_tui.store import Store, get_alert
 from zshield_tui.store import syncrepo as repo
 from zshield_tui.store.alerts import child_ids
 from zshield_tui.store.syncrepo import transaction
 
+from .automate import AutomationReport, auto_create_new, queue_escalations
 from .poller import PollReport, poll
 from .targets import Target, TargetError, load_targets, make_connector
 from .worker import DrainReport, OpResult, Worker
+
+if TYPE_CHECKING:
+    from zshield_tui.mapping.environment import MappingEnvironment
 
 Progress = Callable[[OpResult], None]
 
@@ -39,13 +46,14 @@ class PushPlan:
 
 class SyncEngine:
     """Sync for one store and config. `options` per target name go to the connector
-    (transport, retry policy); `env` supplies secrets."""
+    (transport, retry policy); `env` supplies secrets; `clock` is what automation reads
+    (escalation windows, on-call rotations, audit times)."""
 
     def __init__(self, store: Store, config: Config, config_file: Path, *,
                  env: Mapping[str, str] | None = None,
                  options: Mapping[str, dict[str, Any]] | None = None,
                  concurrency: int = 8, settle: float = 30.0, base_delay: float = 1.0,
-                 actor: str = "analyst") -> None:
+                 actor: str = "analyst", clock: Clock = utc_now) -> None:
         self.store = store
         self.config = config
         self.env = env
@@ -54,6 +62,8 @@ class SyncEngine:
         self.settle = settle
         self.base_delay = base_delay
         self.actor = actor
+        self.clock = clock
+        self.automation = AutomationReport()   # what the last sync pass automated
 
     def target(self, name: str) -> Target:
         """The target of that name; TargetError lists the known ones."""
@@ -63,16 +73,29 @@ class SyncEngine:
         return self.targets[name]
 
     # -- recording and queueing (synchronous, one transaction each) ---------------------------
-    def plan_push(self, alert_ids: Sequence[str], target_name: str) -> PushPlan:
-        """Renders each alert's draft; which will be created, which are linked already."""
+    @cached_property
+    def _mapping_env(self) -> MappingEnvironment:
+        """The mapping filters with the config's overrides: built once, used per draft."""
         from zshield_tui.mapping.environment import environment_for
         from zshield_tui.mapping.filters import filter_overrides
+
+        return environment_for(filter_overrides(self.config))
+
+    def render(self, alert: Alert, target_name: str) -> TicketDraft:
+        """The alert's draft through the target's mapping, validated (errors on the draft);
+        TargetError when the target has no mapping."""
         from zshield_tui.mapping.preview import preview_alert
 
         target = self.target(target_name)
         if target.mapping is None:
             raise TargetError(f"target {target_name!r} has no mapping file")
-        env = environment_for(filter_overrides(self.config))
+        return preview_alert(alert, target.mapping, target.spec, env=self._mapping_env).draft
+
+    def plan_push(self, alert_ids: Sequence[str], target_name: str) -> PushPlan:
+        """Renders each alert's draft; which will be created, which are linked already."""
+        target = self.target(target_name)
+        if target.mapping is None:
+            raise TargetError(f"target {target_name!r} has no mapping file")
         plan = PushPlan(target_name)
         for alert_id in dict.fromkeys(alert_ids):
             existing = repo.ticket_for(self.store.conn, alert_id, target_name)
@@ -83,11 +106,11 @@ class SyncEngine:
             if alert is None:
                 plan.missing.append(alert_id)
                 continue
-            preview = preview_alert(alert, target.mapping, target.spec, env=env)
-            if not preview.valid:
-                plan.invalid[alert_id] = preview.draft.errors
+            draft = self.render(alert, target_name)
+            if not draft.valid:
+                plan.invalid[alert_id] = draft.errors
                 continue
-            plan.drafts[alert_id] = preview.draft.payload
+            plan.drafts[alert_id] = draft.payload
             plan.queued.append(alert_id)
         return plan
 
@@ -172,9 +195,15 @@ class SyncEngine:
 
     async def sync_once(self, progress: Progress | None = None) -> tuple[DrainReport,
                                                                            dict[str, PollReport]]:
-        """Drains the outbox, polls every target, then sends what the poll queued."""
+        """One pass: queues the auto-creates for alerts stored since the last pass, drains
+        the outbox (so they go out now), polls every target, then queues and sends the
+        escalations due. What automation did is left in `self.automation`."""
+        self.automation = AutomationReport(created=auto_create_new(self))
         report = await self.drain(progress=progress)
         polled = await self.poll()
+        self.automation.escalated = queue_escalations(self)
+        if self.automation.escalated:
+            report.results += (await self.drain(progress=progress)).results
         return report, polled
 
     async def push(self, alert_ids: Sequence[str], target: str, *, dry_run: bool = False,

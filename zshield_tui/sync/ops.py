@@ -7,13 +7,18 @@ run again.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from zshield_tui.connectors.base import CreateResult
 from zshield_tui.connectors.errors import NotFoundError, ValidationError
+from zshield_tui.domain import Alert
 from zshield_tui.store import get_alert
 from zshield_tui.store import syncrepo as repo
 from zshield_tui.store.syncrepo import OutboxOp, transaction
+
+from .attach_op import attach, attach_payload, cmdb, cmdb_payload
+from .escalate_op import escalate
 
 if TYPE_CHECKING:
     from .worker import Worker
@@ -32,7 +37,8 @@ async def create(worker: Worker, op: OutboxOp) -> str:
         if existing is None:
             repo.save_ticket(conn, op.alert_id, op.target, key=ticket.key,
                              remote_id=ticket.remote_id, url=ticket.url, status=ticket.status,
-                             synced_state=repo.alert_state(conn, op.alert_id))
+                             synced_state=repo.alert_state(conn, op.alert_id),
+                             remote_created_at=_iso(ticket.created_at))
             repo.audit(conn, op.alert_id, op.target, "ticket", None, ticket.key,
                        "created" if result.created else "found existing")
             if warning:
@@ -42,8 +48,25 @@ async def create(worker: Worker, op: OutboxOp) -> str:
             if alert is not None and alert.playbook:
                 repo.enqueue(conn, op.target, op.alert_id, "runbook",
                              {"steps": list(alert.playbook)})
+            if alert is not None:
+                _enqueue_enrichment(worker, conn, op, alert)
         repo.complete(conn, op.id)
     return existing["key"] if existing else ticket.key
+
+
+def _enqueue_enrichment(worker: Worker, conn: Any, op: OutboxOp, alert: Alert) -> None:
+    """Evidence and the IOC list (attach); affected assets as CIs (cmdb, ServiceNow)."""
+    files = attach_payload(alert)
+    if files is not None:
+        repo.enqueue(conn, op.target, op.alert_id, "attach", files)
+    assets = cmdb_payload(alert) if worker.target.kind == "servicenow" else None
+    if assets is not None:
+        repo.enqueue(conn, op.target, op.alert_id, "cmdb", assets)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    """As now_iso() writes times, so the two compare as text."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds") if moment else None
 
 
 async def _create(worker: Worker, op: OutboxOp) -> tuple[CreateResult, str | None]:
@@ -210,4 +233,6 @@ def _settles(state: str) -> str:
 
 HANDLERS: dict[str, Callable[[Worker, OutboxOp], Awaitable[str]]] = {
     "create": create, "comment": comment, "transition": transition, "runbook": runbook,
+    "escalate": escalate,
+    "attach": attach, "cmdb": cmdb,
 }

@@ -80,6 +80,9 @@ async def _apply(store: Store, target: Target, connector: Connector, row: dict[s
                                     created_at=seen.created_at.astimezone(UTC).isoformat())
             repo.link_note(conn, note_id, target.name, seen.id)
             report.notes += 1
+        if row["remote_created_at"] is None and remote.created_at is not None:
+            # Escalation counts its windows from when the remote made the ticket.
+            extra["remote_created_at"] = remote.created_at.astimezone(UTC).isoformat()
         repo.update_ticket(conn, row["id"], last_synced_at=repo.now_iso(), url=remote.url,
                            **extra)
 

@@ -19,9 +19,11 @@ from zshield_tui.connectors.base import (
     Connector,
     CreateMetadata,
     CreateResult,
+    RemoteAttachment,
     RemoteComment,
     RemoteTicket,
     Transition,
+    Upload,
 )
 from zshield_tui.connectors.errors import (
     AuthError,
@@ -35,6 +37,7 @@ from zshield_tui.connectors.jira.auth import OAuthHosts, build_auth
 from zshield_tui.connectors.jira.bulk import bulk_create
 from zshield_tui.connectors.jira.http import JiraHttp, RetryPolicy
 from zshield_tui.connectors.jira.shapes import (
+    attachments_from,
     comment_from,
     correlation_label,
     metadata_from,
@@ -249,26 +252,31 @@ class JiraConnector(Connector):
                 break
         return [c for c in out if since is None or c.created_at >= since]
 
-    async def attach(self, key: str, path: Path, *, name: str | None = None) -> str:
+    async def attach(self, key: str, path: Path | None = None, *, name: str | None = None,
+                     data: bytes | None = None) -> str:
         """Checks the size against the configured limit and the site's upload limit
         (attachment/meta) before sending anything."""
-        size = path.stat().st_size
+        upload = Upload.of(path, name, data, target=self.name)
         limit = self.attachment_limit
-        if size <= limit:
+        if upload.size <= limit:
             limit = min(limit, await self._upload_limit())
-        if size > limit:
-            raise ValidationError(f"{path.name} is {size} bytes, over the attachment limit of "
-                                  f"{limit} bytes", fields={"file": "too large"},
+        if upload.size > limit:
+            raise ValidationError(f"{upload.name} is {upload.size} bytes, over the attachment "
+                                  f"limit of {limit} bytes", fields={"file": "too large"},
                                   target=self.name)
-        filename = name or path.name
-        mime = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-        # Read once into memory (bounded by the limit) so a retry resends the whole file.
-        content = path.read_bytes()
-        data = (await self._call("POST", f"/issue/{key}/attachments",
-                                 files={"file": (filename, content, mime)},
-                                 headers={"X-Atlassian-Token": "no-check"},
-                                 what=f"attach {filename} to {key}")).json()
-        return str(data[0]["id"])
+        mime = mimetypes.guess_type(upload.name)[0] or "application/octet-stream"
+        content = upload.content(target=self.name)
+        answer = (await self._call("POST", f"/issue/{key}/attachments",
+                                   files={"file": (upload.name, content, mime)},
+                                   headers={"X-Atlassian-Token": "no-check"},
+                                   what=f"attach {upload.name} to {key}")).json()
+        return str(answer[0]["id"])
+
+    async def attachments(self, key: str) -> list[RemoteAttachment]:
+        """The issue's `attachment` field (every file: it is not paged)."""
+        issue = (await self._call("GET", f"/issue/{key}", params={"fields": "attachment"},
+                                  what=f"attachments of {key}")).json()
+        return attachments_from(issue)
 
     async def _upload_limit(self) -> int:
         if self._site_upload_limit is None:

@@ -9,6 +9,7 @@ from typing import Any
 from zshield_tui.connectors.base import (
     CreateMetadata,
     FieldSpec,
+    RemoteAttachment,
     RemoteComment,
     RemoteTicket,
 )
@@ -51,6 +52,13 @@ def comment_from(raw: dict[str, Any]) -> RemoteComment:
     return RemoteComment(id=str(raw["id"]), body=adf_to_text(raw.get("body")),
                          author=author.get("displayName") or author.get("name") or "",
                          created_at=parse_time(raw.get("created")) or datetime.now(UTC))
+
+
+def attachments_from(issue: dict[str, Any]) -> list[RemoteAttachment]:
+    """`fields.attachment` of an IssueBean (id, filename, size in bytes)."""
+    items = (issue.get("fields") or {}).get("attachment") or []
+    return [RemoteAttachment(id=str(a["id"]), filename=str(a.get("filename", "")),
+                             size=int(a.get("size") or 0)) for a in items]
 
 
 def metadata_from(scope: str, metas: list[dict[str, Any]]) -> CreateMetadata:

@@ -20,9 +20,11 @@ from zshield_tui.connectors.base import (
     CreateMetadata,
     CreateResult,
     FieldSpec,
+    RemoteAttachment,
     RemoteComment,
     RemoteTicket,
     Transition,
+    Upload,
 )
 from zshield_tui.connectors.errors import (
     AuthError,
@@ -32,7 +34,7 @@ from zshield_tui.connectors.errors import (
     ValidationError,
 )
 from zshield_tui.connectors.servicenow import states
-from zshield_tui.connectors.servicenow.api import ServiceNowApi
+from zshield_tui.connectors.servicenow.api import MAX_PAGES, ServiceNowApi
 from zshield_tui.connectors.servicenow.auth import make_credentials
 from zshield_tui.connectors.servicenow.batch import bulk_patch
 from zshield_tui.connectors.servicenow.cmdb import CmdbResult, lookup_assets
@@ -47,10 +49,12 @@ TABLES = ("incident", "sn_si_incident")
 RECORD_FIELDS = ["sys_id", "number", "state", "short_description", "priority", "impact",
                  "urgency", "severity", "correlation_id", "correlation_display",
                  "assignment_group", "caller_id", "cmdb_ci", "close_code", "close_notes",
-                 "hold_reason", "active", "sys_created_on", "sys_updated_on", "sys_mod_count"]
+                 "hold_reason", "active", "sys_created_on", "sys_updated_on", "sys_mod_count",
+                 "cmdb_ci.name"]
 DEFAULT_CLOSE_CODE = {"incident": "Solution provided", "sn_si_incident": "Investigation completed"}
 DEFAULT_CLOSE_NOTES = "Closed from zshield"
 DEFAULT_MAX_ATTACHMENT = 1024 * 1024 * 1024   # com.glide.attachment.max_size default
+ATTACHMENT_PAGE = 1000   # the Attachment API's own default sysparm_limit
 
 
 class ServiceNowConnector(Connector):
@@ -122,7 +126,7 @@ class ServiceNowConnector(Connector):
             created_at=parse_time(str(record["sys_created_on"]))
             if record.get("sys_created_on") else None,
             correlation_key=str(record.get("correlation_id") or "") or None,
-            fields=dict(record))
+            fields=_with_ci_name(record))
 
     async def _sys_id(self, key: str) -> str:
         if is_sys_id(key):
@@ -268,25 +272,39 @@ class ServiceNowConnector(Connector):
         record = await self.api.get(self.table, sys_id, fields=["work_notes"], display="true")
         return f"\n{RUNBOOK_HEADER}" in "\n" + str(record.get("work_notes") or "")
 
-    async def attach(self, key: str, path: Path, *, name: str | None = None) -> str:
-        file_name = name or path.name
-        try:
-            size = path.stat().st_size
-        except OSError as exc:
-            raise ValidationError(f"cannot read evidence file {path}: {exc.strerror}",
-                                  fields={"path": str(path)}, target=self.name) from None
-        if size > self.max_attachment_bytes:
+    async def attach(self, key: str, path: Path | None = None, *, name: str | None = None,
+                     data: bytes | None = None) -> str:
+        upload = Upload.of(path, name, data, target=self.name)
+        if upload.size > self.max_attachment_bytes:
             raise ValidationError(
-                f"{file_name} is {size} bytes; the instance accepts at most "
+                f"{upload.name} is {upload.size} bytes; the instance accepts at most "
                 f"{self.max_attachment_bytes} (com.glide.attachment.max_size)",
                 fields={"file": "too large"}, target=self.name)
-        content_type = mimetypes.guess_type(file_name)[0] or "application/octet-stream"
+        content_type = mimetypes.guess_type(upload.name)[0] or "application/octet-stream"
         response = await self.api.request(
-            "POST", "/api/now/attachment/file", content=path.read_bytes(),
+            "POST", "/api/now/attachment/file", content=upload.content(target=self.name),
             headers={"Content-Type": content_type},
             params={"table_name": self.table, "table_sys_id": await self._sys_id(key),
-                    "file_name": file_name})
+                    "file_name": upload.name})
         return response.json()["result"]["sys_id"]
+
+    async def attachments(self, key: str) -> list[RemoteAttachment]:
+        """The record's sys_attachment rows, every page (a short page is not the end)."""
+        params: dict[str, str] | None = {
+            "sysparm_query": f"table_name={self.table}^table_sys_id={await self._sys_id(key)}",
+            "sysparm_limit": str(ATTACHMENT_PAGE)}
+        url: str | None = "/api/now/attachment"
+        out: list[RemoteAttachment] = []
+        for _ in range(MAX_PAGES):
+            if not url:
+                break
+            response = await self.api.request("GET", url, params=params)
+            out += [RemoteAttachment(id=str(r["sys_id"]), filename=str(r.get("file_name", "")),
+                                     size=int(r.get("size_bytes") or 0))
+                    for r in response.json().get("result") or []]
+            # The next link carries every parameter already.
+            url, params = response.links.get("next", {}).get("url"), None
+        return out
 
     # -- enrichment --------------------------------------------------------------------------
     async def link_assets(self, key: str, assets: Iterable[tuple[str | None, str | None]],
@@ -332,3 +350,14 @@ class ServiceNowConnector(Connector):
         if table == "sn_si_incident":
             specs["affected_user"] = FieldSpec("affected_user", type="user")
         return CreateMetadata(scope=table, fields=specs)
+
+
+def _with_ci_name(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The record's fields with cmdb_ci as {value, display_value} (the shape of
+    sysparm_display_value=all) when the dot-walked name came along: the ticket shows the
+    CI's name, not its sys_id."""
+    fields = dict(record)
+    name = fields.pop("cmdb_ci.name", None)
+    if name and isinstance(fields.get("cmdb_ci"), str) and fields["cmdb_ci"]:
+        fields["cmdb_ci"] = {"value": fields["cmdb_ci"], "display_value": str(name)}
+    return fields

@@ -71,8 +71,7 @@ class Gate:
 
     async def __call__(self, scope, receive, send) -> None:
         path = scope.get("path", "")
-        if scope["type"] != "http" or not (path.startswith("/rest/")
-                                           or path.startswith("/ex/jira/")):
+        if scope["type"] != "http" or not path.startswith(("/rest/", "/ex/jira/", "/secure/")):
             await self.app(scope, receive, send)
             return
         if await self._throttled(send) or await self._injected_error(send):

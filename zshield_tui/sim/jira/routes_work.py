@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
@@ -88,11 +89,31 @@ async def add_attachment(request: Request) -> Response:
                 "created": jira_time(now()),
                 "author": request.scope["jira_user"].render(request.scope["jira_deployment"]),
                 "self": f"{base(request)}/rest/api/{ver}/attachment/{aid}",
-                "content": f"{base(request)}/rest/api/{ver}/attachment/content/{aid}"}
+                # Data Center has no REST content endpoint: files come from /secure.
+                "content": f"{base(request)}/rest/api/{ver}/attachment/content/{aid}"
+                if request.scope["jira_deployment"] == "cloud"
+                else f"{base(request)}/secure/attachment/{aid}/{quote(upload.filename)}"}
         issue.attachments.append(item)
+        state.attachment_data[aid] = data
         out.append(item)
     issue.updated = now()
     return JSONResponse(out, status_code=200)
+
+
+async def attachment_content(request: Request) -> Response:
+    """GET an attachment's bytes (the `content` link of its metadata): Cloud
+    /rest/api/3/attachment/content/{id}, Data Center /secure/attachment/{id}/{filename}."""
+    cloud = request.scope["jira_deployment"] == "cloud"
+    if ("ver" in request.path_params) != cloud or (cloud and version(request.scope) is None):
+        return error(404, ["Not found"])
+    state = _state(request)
+    data = state.attachment_data.get(request.path_params["id"])
+    meta = next((a for i in state.issues.values() for a in i.attachments
+                 if a["id"] == request.path_params["id"]), None)
+    if data is None or meta is None:
+        return error(404, ["The attachment with id "
+                           f"'{request.path_params['id']}' does not exist."])
+    return Response(data, media_type=meta["mimeType"])
 
 
 async def attachment_meta(request: Request) -> Response:
@@ -260,6 +281,8 @@ routes = [
     Route(A + "/issue/{key}/comment", add_comment, methods=["POST"]),
     Route(A + "/issue/{key}/attachments", add_attachment, methods=["POST"]),
     Route(A + "/attachment/meta", attachment_meta, methods=["GET"]),
+    Route(A + "/attachment/content/{id}", attachment_content, methods=["GET"]),
+    Route("/secure/attachment/{id}/{filename}", attachment_content, methods=["GET"]),
     Route("/rest/api/3/search/jql", search_jql, methods=["GET", "POST"]),
     Route(A + "/search", search_old, methods=["GET", "POST"]),
     Route(A + "/issue/createmeta/{project}/issuetypes", createmeta_types, methods=["GET"]),

@@ -125,6 +125,7 @@ class JiraState:
         self.next_issue_id = 10000
         self.next_comment_id = 10000
         self.next_attachment_id = 10000
+        self.attachment_data: dict[str, bytes] = {}   # attachment id -> the file's bytes
         self.counters: dict[str, int] = {}
         self.upload_limit = UPLOAD_LIMIT
         self.auth_codes: dict[str, dict[str, Any]] = {}

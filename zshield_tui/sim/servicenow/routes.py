@@ -14,6 +14,7 @@ from .state import fmt
 from .table_api import NOT_FOUND, SimResponse, dispatch, error
 
 JSON = "application/json"
+ATTACHMENT_LIMIT = "1000"   # the Attachment API's default sysparm_limit (the Table API's: 10000)
 
 
 def _base_url(request: Request) -> str:
@@ -101,13 +102,17 @@ async def attachment_list(request: Request) -> Response:
     if user is None:
         return unauthenticated()
     params = dict(request.query_params)
-    params.setdefault("sysparm_limit", "1000")
+    params.setdefault("sysparm_limit", ATTACHMENT_LIMIT)
     result = dispatch(sim.state, "GET", "", "sys_attachment", None, params, b"", user,
                       _base_url(request))
     if result.status == 200:
         base = _base_url(request)
         result.body["result"] = [_attachment_json(r, base) if "sys_id" in r and
                                  "size_bytes" in r else r for r in result.body["result"]]
+        # The pages of this API are its own, not the Table API's.
+        if "Link" in result.headers:
+            result.headers["Link"] = result.headers["Link"].replace(
+                f"{base}/api/now/table/sys_attachment?", f"{base}/api/now/attachment?")
     return _to_response(result)
 
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from zshield_tui.demodata.pools import HOST_GROUPS
+
 from .schema import (
     CLASS_TABLES,
     COLUMNS,
@@ -295,6 +297,7 @@ def seed(state: SimState) -> None:
                       "owned_by": ids[owner], "support_group": groups[group],
                       "operational_status": "1"})
         state.tables["cmdb_ci"][_last(state, "cmdb_ci")]["sys_class_name"] = cls
+    _seed_demo_cis(state, ids["admin"], groups)
     for priority, hours in SLA_HOURS.items():
         state.insert("contract_sla", {"name": f"Priority {priority} resolution ({hours} hour)",
                                       "duration": str(hours), "target": priority,
@@ -305,6 +308,30 @@ def seed(state: SimState) -> None:
             state.insert("sys_choice", {"name": table, "element": element, "value": value,
                                         "label": label, "sequence": str(sequence),
                                         "inactive": "false", "language": "en"})
+
+
+# The demo org's hosts (demodata.pools) by group: the class a real discovery would give them.
+_DEMO_CLASSES = {"ws": "cmdb_ci_computer", "winsrv": "cmdb_ci_win_server",
+                 "dc": "cmdb_ci_win_server"}
+_DEMO_GROUPS = {"network-team": "Network", "it-helpdesk": "Service Desk"}
+
+
+def _seed_demo_cis(state: SimState, owner: str, groups: dict[str, str]) -> None:
+    """A CI for every host the demo alerts name, so `zshield demo` links configuration
+    items; a name seeded already (web-01) keeps its one CI, as names must stay unambiguous."""
+    seen = {r["name"] for r in state.tables["cmdb_ci"].values()}
+    for group, hosts in HOST_GROUPS.items():
+        for host in hosts:
+            if host.hostname in seen or host.ip is None:
+                continue
+            seen.add(host.hostname)
+            cls = _DEMO_CLASSES.get(group, "cmdb_ci_linux_server")
+            state.insert(cls if cls in CLASS_TABLES else "cmdb_ci", {
+                "name": host.hostname, "ip_address": host.ip,
+                "fqdn": f"{host.hostname}.corp.example", "owned_by": owner,
+                "support_group": groups[_DEMO_GROUPS.get(host.owner, "Platform Team")],
+                "operational_status": "1"})
+            state.tables["cmdb_ci"][_last(state, "cmdb_ci")]["sys_class_name"] = cls
 
 
 def _last(state: SimState, table: str) -> str:

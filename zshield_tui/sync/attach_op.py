@@ -1,0 +1,176 @@
+"""Evidence onto the ticket once, and the ticket's configuration item (ServiceNow).
+
+Both ops are queued with the create, in its transaction (ops.create). An attach sends each
+file at most once: the `attachment` table says what went up, each row written right after
+its upload; a rerun after a crash or an uncertain answer also asks the ticket what it
+has, so a file sent but not recorded is recorded, not sent again. A file that cannot go
+(missing, unreadable, too large) does not hold the others back: the rest go, then the op
+fails for good with every problem named (the ticket shows it too), ready for a retry once
+the file is fixed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from zshield_tui.connectors.errors import ConnectorError, NotFoundError, ValidationError
+from zshield_tui.domain import Alert
+from zshield_tui.store import attachments as files
+from zshield_tui.store import get_alert
+from zshield_tui.store import syncrepo as repo
+from zshield_tui.store.syncrepo import OutboxOp, transaction
+
+if TYPE_CHECKING:
+    from .worker import Worker
+
+PROBLEM_PREFIX = "attach: "   # marks a ticket error as this op's, so a good rerun clears it
+
+
+def safe_file_name(name: str) -> str:
+    """A file name both systems take as is: letters, digits, `. _ - ( ) +` and spaces;
+    anything else (path separators, `:`, quotes, control characters) becomes `-`."""
+    cleaned = re.sub(r"[^A-Za-z0-9._()+ -]", "-", name).strip()
+    return cleaned.lstrip(".") or "evidence"   # no hidden files, no `..`
+
+
+def ioc_list_name(alert_id: str) -> str:
+    return safe_file_name(f"iocs-{alert_id}.csv")
+
+
+def ioc_list(alert: Alert) -> bytes:
+    """The alert's IOCs as CSV: a `type,value` header, then one indicator per line."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["type", "value"])
+    writer.writerows([ioc.type, ioc.value] for ioc in alert.iocs)
+    return out.getvalue().encode()
+
+
+def attach_payload(alert: Alert) -> dict[str, Any] | None:
+    """The attach op's payload: evidence files by name and absolute path, and whether an
+    IOC list goes too; None when the alert has nothing to attach."""
+    listed: dict[str, str] = {}
+    for evidence in alert.evidence:
+        listed.setdefault(safe_file_name(evidence.name),
+                          str(Path(evidence.path).expanduser().absolute()))
+    if not listed and not alert.iocs:
+        return None
+    return {"files": [{"name": n, "path": p} for n, p in listed.items()],
+            "iocs": bool(alert.iocs)}
+
+
+def cmdb_payload(alert: Alert) -> dict[str, Any] | None:
+    """The cmdb op's payload: the alert's assets as (hostname, ip); None without any."""
+    assets = [{"hostname": a.hostname, "ip": a.ip} for a in alert.assets if a.hostname or a.ip]
+    return {"assets": assets} if assets else None
+
+
+@dataclass(frozen=True)
+class _File:
+    name: str
+    path: Path | None = None
+    data: bytes | None = None
+
+    def size(self) -> int:
+        if self.data is not None:
+            return len(self.data)
+        try:
+            return self.path.stat().st_size if self.path else 0
+        except OSError:
+            return 0
+
+
+async def attach(worker: Worker, op: OutboxOp) -> str:
+    """Uploads what the ticket lacks, recording each file as soon as it is up."""
+    conn = worker.store.conn
+    ticket = _ticket(worker, op)
+    key = ticket["key"]
+    done = files.attached_names(conn, op.alert_id, op.target)
+    todo = [f for f in _files(worker, op) if f.name not in done]
+    if todo and _rerun(op):
+        # The last run may have sent a file and died before recording it.
+        remote = {a.filename: a for a in await worker.connector.attachments(key)}
+        with transaction(conn):
+            for f in todo:
+                if f.name in remote:
+                    files.record_attachment(conn, op.alert_id, op.target, f.name,
+                                            remote_id=remote[f.name].id,
+                                            size=remote[f.name].size)
+        todo = [f for f in todo if f.name not in remote]
+    problems: list[str] = []
+    for f in todo:
+        try:
+            remote_id = await worker.connector.attach(key, f.path, name=f.name, data=f.data)
+        except ValidationError as exc:
+            problems.append(_without_target(exc))
+            continue
+        with transaction(conn):
+            files.record_attachment(conn, op.alert_id, op.target, f.name, remote_id=remote_id,
+                                    size=f.size())
+    with transaction(conn):
+        if problems:
+            repo.update_ticket(conn, ticket["id"], error=PROBLEM_PREFIX + "; ".join(problems))
+        else:
+            if (ticket["error"] or "").startswith(PROBLEM_PREFIX):
+                repo.update_ticket(conn, ticket["id"], error=None)
+            repo.complete(conn, op.id)
+    if problems:
+        # Permanent: the worker gives up at once and the outbox shows why.
+        raise ValidationError(f"{key}: " + "; ".join(problems), target=op.target)
+    return key
+
+
+async def cmdb(worker: Worker, op: OutboxOp) -> str:
+    """Resolves the alert's assets to CIs and points the ticket's cmdb_ci at the first;
+    none found is noted in the audit, not an error. Running it again does the same."""
+    conn = worker.store.conn
+    ticket = _ticket(worker, op)
+    assets = [(a.get("hostname"), a.get("ip")) for a in op.payload["assets"]]
+    result = await worker.connector.link_assets(ticket["key"], assets)  # type: ignore[attr-defined]
+    ci = result.primary
+    notes = [f"{ci.name} ({ci.ci_class}) matched on {ci.matched_on}"] if ci else \
+        ["no configuration item found"]
+    if result.unknown:
+        notes.append("not in the CMDB: " + ", ".join(result.unknown))
+    if result.ambiguous:
+        notes.append("several CIs: " + ", ".join(result.ambiguous))
+    with transaction(conn):
+        if ci is not None:
+            repo.update_ticket(conn, ticket["id"], configuration_item=ci.name)
+        repo.audit(conn, op.alert_id, op.target, "cmdb", ticket["configuration_item"],
+                   ci.name if ci else None, "; ".join(notes))
+        repo.complete(conn, op.id)
+    return ticket["key"]
+
+
+def _ticket(worker: Worker, op: OutboxOp) -> dict[str, Any]:
+    ticket = repo.ticket_for(worker.store.conn, op.alert_id, op.target)
+    if ticket is None:
+        raise NotFoundError("the alert has no ticket on this target", target=op.target)
+    return ticket
+
+
+def _files(worker: Worker, op: OutboxOp) -> list[_File]:
+    out = [_File(str(f["name"]), path=Path(f["path"])) for f in op.payload.get("files") or []]
+    if op.payload.get("iocs"):
+        alert = get_alert(worker.store.conn, op.alert_id)
+        if alert is not None and alert.iocs:
+            out.append(_File(ioc_list_name(op.alert_id), data=ioc_list(alert)))
+    return out
+
+
+def _rerun(op: OutboxOp) -> bool:
+    """Tried before (a failure or an uncertain answer), or taken over from a claim that
+    never finished (op.status is as read before this claim: a crashed worker's `running`)."""
+    return op.attempts > 0 or op.status == "running"
+
+
+def _without_target(exc: ConnectorError) -> str:
+    text = str(exc)
+    prefix = f"{exc.target}: "
+    return text[len(prefix):] if exc.target and text.startswith(prefix) else text

@@ -1,0 +1,203 @@
+"""Automation, run by the sync layer: auto-create and escalation turned into outbox ops.
+
+Auto-create runs on ingest, for exactly the alerts the ingest stored (new or changed), and
+on every sync pass, for the alerts that arrived since the last pass. Each decision becomes
+a `create` op and an `auto_create` audit row in one transaction, so a second pass (or a
+rerun after a crash) finds the op and decides nothing. A draft whose mapping fails
+validation is audited as `auto_create_failed` instead (shown on the alert) and never tried
+again automatically: `zshield push` it once the mapping is fixed.
+
+The sync pass reads only alerts past a cursor (the `@auto-create` row of `sync_cursor`,
+see store.automation_rows) and at or above the lowest enabled threshold, both in SQL, so
+a million stored alerts cost nothing. With no cursor yet, the first pass starts at the
+newest alert: switching auto-create on (or syncing an old database for the first time)
+never floods the queue with history. While auto-create is off everywhere the cursor still
+follows the newest alert, for the same reason.
+
+Escalation runs after each poll: tickets still in a "new" status once their window is up
+get an `escalate` op (carried out by escalate_op.py) and an `escalate` audit row in one
+transaction; that audit row is what makes it once per window.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from zshield_tui.automation.audit import (
+    record_auto_create,
+    record_auto_create_failed,
+    record_escalation,
+)
+from zshield_tui.automation.autocreate import Decision, auto_create_plan
+from zshield_tui.automation.escalation import EscalationDecision, TicketState, escalations_due
+from zshield_tui.automation.staging import effective_targets
+from zshield_tui.domain import Alert, Severity
+from zshield_tui.store import automation_rows as rows
+from zshield_tui.store import get_alert
+from zshield_tui.store import syncrepo as repo
+from zshield_tui.store.alerts import parse_iso
+from zshield_tui.store.syncrepo import transaction
+
+from .targets import TargetError
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from .engine import SyncEngine
+
+CHUNK = 500   # alerts decided per transaction: short write locks, a crash redoes one chunk
+
+
+@dataclass
+class AutoCreateReport:
+    """What one auto-create run queued, per target, and what it could not."""
+
+    queued: Counter[str] = field(default_factory=Counter)
+    failed: list[tuple[str, str, dict[str, list[str]]]] = field(default_factory=list)
+    """(alert id, target, errors by field) of drafts whose mapping did not validate."""
+
+    def line(self) -> str:
+        """`auto-create: 3 queued (jira-sec 2, snow-sir 1)`."""
+        parts = ", ".join(f"{name} {n}" for name, n in sorted(self.queued.items()))
+        text = f"auto-create: {self.queued.total()} queued" + (f" ({parts})" if parts else "")
+        if self.failed:
+            text += f", {len(self.failed)} failed (invalid mapping, see `zshield show`)"
+        return text
+
+
+@dataclass
+class AutomationReport:
+    """What a sync pass's automation did."""
+
+    created: AutoCreateReport = field(default_factory=AutoCreateReport)
+    escalated: list[EscalationDecision] = field(default_factory=list)
+
+
+def lowest_threshold(targets: Iterable[Any]) -> Severity | None:
+    """The lowest `min_severity` among targets with auto-create on; None when all are off."""
+    floors = [Severity(t.auto_create.min_severity) for t in targets if t.auto_create.enabled]
+    return min(floors, key=lambda s: s.rank) if floors else None
+
+
+def auto_create_floor(config: Any) -> Severity | None:
+    """The lowest threshold with the rules screen's switches applied: ingest only keeps
+    the ids of alerts at or above it."""
+    return lowest_threshold(effective_targets(config.targets))
+
+
+def auto_create_alerts(engine: SyncEngine, alert_ids: Iterable[str]) -> AutoCreateReport:
+    """Queues the auto-creates due for exactly these alerts (what an ingest just stored)."""
+    report = AutoCreateReport()
+    targets = effective_targets(engine.config.targets)
+    if lowest_threshold(targets) is None:
+        return report
+    ids = list(dict.fromkeys(alert_ids))
+    conn = engine.store.conn
+    for start in range(0, len(ids), CHUNK):
+        with transaction(conn):
+            for alert_id in ids[start:start + CHUNK]:
+                _queue(engine, conn, alert_id, targets, report)
+    return report
+
+
+def auto_create_new(engine: SyncEngine) -> AutoCreateReport:
+    """Queues the auto-creates due for alerts stored since the last pass; the first pass
+    (no cursor) only marks where the next one starts."""
+    report = AutoCreateReport()
+    conn = engine.store.conn
+    targets = effective_targets(engine.config.targets)
+    floor = lowest_threshold(targets)
+    top = rows.max_seq(conn)
+    cursor = rows.auto_create_cursor(conn)
+    while cursor is not None and floor is not None:
+        with transaction(conn):
+            batch = rows.alerts_after(conn, cursor, floor.rank, limit=CHUNK)
+            for _, alert_id in batch:
+                _queue(engine, conn, alert_id, targets, report)
+            if batch:
+                cursor = batch[-1][0]
+                rows.set_auto_create_cursor(conn, cursor)
+        if len(batch) < CHUNK:
+            break
+    if cursor is None or cursor < top:
+        # Everything up to `top` below the threshold needs no look either.
+        with transaction(conn):
+            rows.set_auto_create_cursor(conn, top)
+    return report
+
+
+def _queue(engine: SyncEngine, conn: sqlite3.Connection, alert_id: str, targets: list,
+           report: AutoCreateReport) -> None:
+    """Decides for one alert and queues (or audits as failed) each decision, inside the
+    caller's transaction."""
+    alert = get_alert(conn, alert_id)
+    if alert is None:
+        return
+    now = engine.clock()
+    for decision in auto_create_plan(conn, engine.config, alert, now=now, targets=targets):
+        payload, errors = _draft(engine, alert, decision)
+        if errors:
+            record_auto_create_failed(conn, decision, errors, at=now)
+            report.failed.append((alert.id, decision.target, errors))
+            continue
+        repo.enqueue(conn, decision.target, alert.id, "create", {"draft": payload})
+        record_auto_create(conn, decision, at=now)
+        report.queued[decision.target] += 1
+
+
+def _draft(engine: SyncEngine, alert: Alert, decision: Decision
+           ) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The create payload the target's mapping renders, with the rule's routing applied;
+    or the errors that stop it."""
+    try:
+        target = engine.target(decision.target)
+        draft = engine.render(alert, target.name)
+    except TargetError as exc:
+        return {}, {"(mapping)": [str(exc)]}
+    if draft.errors:
+        return {}, draft.errors
+    return routed(draft.payload, target.kind, decision), {}
+
+
+def routed(payload: dict[str, Any], kind: str, decision: Decision) -> dict[str, Any]:
+    """The draft with what the rule chose overriding the mapping: Jira project and
+    assignee; ServiceNow assignment group and assigned_to. The connector resolves names."""
+    if kind == "jira":
+        fields = dict(payload.get("fields") or {})
+        if decision.project:
+            fields["project"] = {"key": decision.project}
+        if decision.assignee:
+            fields["assignee"] = decision.assignee
+        return {**payload, "fields": fields}
+    out = dict(payload)
+    if decision.group:
+        out["assignment_group"] = decision.group
+    if decision.assignee:
+        out["assigned_to"] = decision.assignee
+    return out
+
+
+def queue_escalations(engine: SyncEngine) -> list[EscalationDecision]:
+    """Queues the escalations due now on linked tickets still in a "new" status; tickets
+    whose remote creation time the poller has not seen yet wait for it."""
+    escalation = engine.config.escalation
+    if escalation is None:
+        return []
+    conn = engine.store.conn
+    now = engine.clock()
+    with transaction(conn):
+        tickets = [TicketState(alert_id, target, key, status, parse_iso(created))
+                   for alert_id, target, key, status, created
+                   in rows.unacknowledged_tickets(conn, escalation.new_states)
+                   if target in engine.targets]
+        decisions = escalations_due(conn, engine.config, tickets, lambda: now)
+        for decision in decisions:
+            repo.enqueue(conn, decision.target, decision.alert_id, "escalate", {
+                "key": decision.key, "window": decision.window,
+                "raise_priority": decision.raise_priority, "assignee": decision.assignee,
+                "comment": decision.comment, "new_states": escalation.new_states})
+            record_escalation(conn, decision, at=now)
+    return decisions
