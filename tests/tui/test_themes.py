@@ -2,6 +2,7 @@ from pathlib import Path
 
 from tests.tui.conftest import SIZE
 from zshield_tui.tui.themes import BUILTIN_DIR, load_themes, remembered_theme
+from zshield_tui.tui.widgets.alert_list import AlertList
 
 
 def test_the_builtin_themes_load_with_severity_colours():
@@ -47,3 +48,17 @@ async def test_a_bad_user_theme_falls_back_with_a_toast(make_app, tmp_path):
         await pilot.pause()
         assert app.theme == "zshield-dark"
         assert any("mine.toml" in str(n.message) for n in app._notifications)
+
+
+async def test_switching_theme_recolours_the_lines_already_drawn(make_app):
+    """The list caches its drawn lines; a theme change must not leave old colours."""
+    app = make_app(theme="zshield-dark", remember=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        alerts = app.screen.query_one(AlertList)
+        before = {seg.style for seg in alerts.render_line(0) if seg.style}
+        app.theme = "zshield-light"
+        await pilot.pause(0.2)
+        after = {seg.style for seg in alerts.render_line(0) if seg.style}
+        assert before and after and before != after
+        assert alerts.render_line(0) is alerts.render_line(0)  # and cached again

@@ -10,6 +10,7 @@ from tests.factories import make_alert
 from tests.tui.conftest import SIZE
 from zshield_tui.store import Store, upsert_alerts
 from zshield_tui.tui.screens.help import HelpScreen
+from zshield_tui.tui.screens.triage import AFTER_FIRST_PAINT
 from zshield_tui.tui.widgets.alert_detail import AlertDetailPane
 from zshield_tui.tui.widgets.alert_list import AlertList
 from zshield_tui.tui.widgets.filter_bar import FilterBar
@@ -166,6 +167,18 @@ async def test_an_empty_database_shows_an_empty_list(make_app, tmp_path):
         assert app.screen.query_one(AlertList).marked == set()
 
 
+async def test_the_first_frame_shows_the_placeholder_and_slash_gets_the_input(make_app):
+    """The Input is left out of the first frame (start-up time) but is there when typed in."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        bar = app.screen.query_one(FilterBar)
+        assert not bar.query("#filter-input") and bar.query("#filter-placeholder")
+        await pilot.press("slash", *"sev:crit")
+        await settle(pilot, app)
+        assert bar.input.value == "sev:crit" and bar.input.has_focus
+        assert not bar.query("#filter-placeholder")
+
+
 async def test_the_filter_bar_placeholder_teaches_the_grammar(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -193,6 +206,7 @@ async def test_keys_can_be_rebound_in_the_config(make_app, tmp_path):
     config.write_text('[keymap]\n"triage.sort" = "o"\n')
     app = make_app(config_file=config)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(AFTER_FIRST_PAINT)  # the config is read once the alerts are shown
         await settle(pilot, app)
         await pilot.press("o")
         await settle(pilot, app)
@@ -204,6 +218,7 @@ async def test_a_bad_config_is_reported_in_the_app_without_stopping_it(make_app,
     config.write_text("[[targets]]\nname = 'x'\n")
     app = make_app(config_file=config)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(AFTER_FIRST_PAINT)
         await settle(pilot, app)
         assert app.is_running
         messages = [str(n.message) for n in app._notifications]

@@ -34,9 +34,13 @@ class ZShieldApp(App[None]):
     TITLE = "zshield"
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     BINDINGS = [
+        Binding("1", "view('alerts')", "Alerts", id="app.alerts"),
+        Binding("2", "view('tickets')", "Tickets", id="app.tickets"),
+        Binding("3", "view('outbox')", "Outbox", id="app.outbox"),
+        Binding("4", "rules", "Rules", id="app.rules"),
+        Binding("5", "view('settings')", "Settings", id="app.settings"),
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", show=False, id="app.help"),
-        Binding("4", "rules", "Rules", show=False, id="app.rules"),
     ]
 
     def __init__(self, db_path: Path, *, config_file: Path | None = None,
@@ -52,7 +56,18 @@ class ZShieldApp(App[None]):
         for found in loaded.themes:
             self.register_theme(found)
         wanted = theme or (remembered_theme() if remember else DEFAULT_THEME)
-        self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
+        self._start_theme(wanted if wanted in self.available_themes else DEFAULT_THEME)
+
+    def _start_theme(self, name: str) -> None:
+        """What assigning `self.theme` does, minus the second parse and restyle of all the
+        CSS it queues once the app runs (~10 ms of the first paint): the stylesheet is not
+        parsed yet, so giving it this theme's variables now is enough."""
+        self.set_reactive(ZShieldApp.theme, name)
+        dark = self.current_theme.dark
+        self.update_classes({f"-theme-{name}": True, "-dark-mode": dark, "-light-mode": not dark},
+                            update=False)
+        self.stylesheet.set_variables(self.get_css_variables())
+        self._refresh_truecolor_filter(self.ansi_theme)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(SEVERITY_DEFAULTS)
@@ -114,13 +129,13 @@ class ZShieldApp(App[None]):
 
     def action_rules(self) -> None:
         """The rules screen, explaining the alert under the triage cursor."""
-        from .screens.rules import RulesScreen  # not needed for the first frame
+        self.action_view("rules")
 
-        if isinstance(self.screen, RulesScreen):
-            return
-        row = self.screen.alerts.current if isinstance(self.screen, TriageScreen) else None
-        self.push_screen(RulesScreen(self.db_path, self.config_file,
-                                     row.id if row is not None else None))
+    def action_view(self, name: str) -> None:
+        """Digits switch views (1 alerts, 2 tickets, 3 outbox, 4 rules, 5 settings)."""
+        from .views import switch_view  # not needed for the first frame
+
+        switch_view(self, name)
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen  # not needed for the first frame

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +19,9 @@ from zshield_tui.store.query import CAP, AlertQuery, AlertRow, Sort
 
 if TYPE_CHECKING:
     from zshield_tui.domain import Alert, Ticket
+    from zshield_tui.store.records import AuditEntry
+
+AUDIT_ROWS = 10  # the newest; the detail pane is no log view
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class AlertDetail:
     alert: Alert
     children: list[AlertRow]
     tickets: list[Ticket]
+    audit: list[AuditEntry] = field(default_factory=list)  # newest last
 
 
 class AlertSource:
@@ -79,7 +83,7 @@ class AlertSource:
         """Everything the detail pane shows for one alert, or None if it is gone."""
         from zshield_tui.store import get_alert
         from zshield_tui.store.filters import parse_filter
-        from zshield_tui.store.records import linked_tickets
+        from zshield_tui.store.records import audit_trail, linked_tickets
 
         with self._lock:
             alert = get_alert(self._conn, alert_id)
@@ -87,7 +91,8 @@ class AlertSource:
                 return None
             children = AlertQuery(self._conn, parse_filter(f'parent:"{alert_id}"')).page(0, 200)
             tickets = linked_tickets(self._store_for_orm(), alert_id)
-        return AlertDetail(alert, children, tickets)
+            audit = audit_trail(self._store_for_orm(), alert_id)[-AUDIT_ROWS:]
+        return AlertDetail(alert, children, tickets, audit)
 
     def _store_for_orm(self):
         from zshield_tui.store import Store

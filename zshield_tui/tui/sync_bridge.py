@@ -8,8 +8,10 @@ environment (the demo sets them there for its own simulators).
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,69 @@ class TargetStatus:
     pending: int
     failed: int
     last_error: str | None
+
+
+@dataclass(frozen=True)
+class LinkedTicket:
+    alert_id: str
+    target: str
+    key: str
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What an action on some alerts will touch, read before asking to confirm it."""
+
+    alert_ids: list[str]
+    children: list[str] = field(default_factory=list)
+    tickets: list[LinkedTicket] = field(default_factory=list)
+
+    @property
+    def all_ids(self) -> list[str]:
+        return [*self.alert_ids, *self.children]
+
+    def per_target(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for ticket in self.tickets:
+            counts[ticket.target] = counts.get(ticket.target, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def keys(self) -> dict[tuple[str, str], str]:
+        """(alert, target) -> ticket key: a failed op reports its error, not its key."""
+        return {(t.alert_id, t.target): t.key for t in self.tickets}
+
+
+@dataclass(frozen=True)
+class TicketRow:
+    """One linked ticket as view 2 lists it."""
+
+    alert_id: str
+    target: str
+    key: str
+    url: str
+    status: str
+    sla: dict[str, Any] | None
+    configuration_item: str | None
+    last_synced_at: str | None
+    error: str | None
+
+
+@dataclass(frozen=True)
+class TargetInfo:
+    """A configured target as the settings view shows it: names of the environment
+    variables that hold secrets, never their values."""
+
+    name: str
+    kind: str
+    url: str
+    deployment: str | None
+    auth: str
+    identity: str | None
+    secret_envs: dict[str, bool]   # variable -> set in this environment
+    mapping: str | None
+    staging: bool
+    auto_create: bool
+    min_severity: str
 
 
 class SyncBridge:
@@ -105,3 +170,147 @@ class SyncBridge:
 
         with Store(self.db_path) as store:
             return cancel(store.conn, op_id)
+
+    # -- many alerts at once (c, x, a on the marked alerts) -----------------------------
+
+    def scope(self, alert_ids: Sequence[str], *, children: bool = False) -> Scope:
+        """The alerts, their children (when the action takes them along) and every linked
+        ticket of both."""
+        from zshield_tui.store.alerts import child_ids
+        from zshield_tui.store.syncrepo import tickets_of
+
+        ids = list(dict.fromkeys(alert_ids))
+        with Store(self.db_path) as store:
+            kids = list(dict.fromkeys(
+                c for a in ids for c in child_ids(store.conn, a) if c not in ids)) \
+                if children else []
+            tickets = [LinkedTicket(a, t["target"], t["key"]) for a in (*ids, *kids)
+                       for t in tickets_of(store.conn, a)]
+        return Scope(ids, kids, tickets)
+
+    def comment_many(self, alert_ids: Sequence[str], text: str,
+                     progress: Callable[[Any], None] | None = None) -> Any:
+        """Adds the note to each alert, sends them; returns the DrainReport."""
+        from zshield_tui.sync.worker import DrainReport
+
+        with Store(self.db_path) as store:
+            engine = self._engine(store, settle=3.0)
+            targets: set[str] = set()
+            for alert_id in alert_ids:
+                targets.update(engine.queue_comment(alert_id, text))
+            if not targets:  # drain() with no names would mean every target
+                return DrainReport()
+            return asyncio.run(engine.drain(sorted(targets), progress))
+
+    def close_many(self, alert_ids: Sequence[str], children: bool,
+                   progress: Callable[[Any], None] | None = None) -> tuple[list[str], Any]:
+        """Resolves the alerts (and children) and moves their tickets in one drain."""
+        with Store(self.db_path) as store:
+            engine = self._engine(store, settle=5.0)
+            changed: list[str] = []
+            for alert_id in alert_ids:
+                changed += engine.queue_state(alert_id, "resolved", children=children)
+            return changed, asyncio.run(engine.drain(progress=progress))
+
+    def assign_many(self, alert_ids: Sequence[str], who: str,
+                    progress: Callable[[Any], None] | None = None) -> list[Any]:
+        """Sets the alerts' analyst (audited) and the assignee of every linked ticket.
+
+        The outbox has no assign operation yet, so the tickets are updated at once rather
+        than queued: a failure is kept on the ticket's error and reported, not retried.
+        """
+        from zshield_tui.store import syncrepo as repo
+
+        with Store(self.db_path) as store:
+            engine = self._engine(store)
+            with repo.transaction(store.conn) as conn:
+                for alert_id in alert_ids:
+                    row = conn.execute("SELECT assigned_analyst FROM alert WHERE id = ?",
+                                       (alert_id,)).fetchone()
+                    if row is None or row[0] == who:
+                        continue
+                    conn.execute("UPDATE alert SET assigned_analyst = ?, updated_at = ? "
+                                 "WHERE id = ?", (who, repo.now_iso(), alert_id))
+                    repo.audit(conn, alert_id, engine.actor, "assign", row[0], who)
+                tickets = [t for a in alert_ids for t in repo.tickets_of(conn, a)
+                           if t["target"] in engine.targets]
+            return asyncio.run(_assign_tickets(store, engine, tickets, who, progress))
+
+    # -- views 2 and 5 ---------------------------------------------------------------------
+
+    def tickets(self) -> list[TicketRow]:
+        """Every linked ticket, newest link first."""
+        from zshield_tui.store.syncrepo import tickets_by_key
+
+        with Store(self.db_path) as store:
+            names = [r[0] for r in store.conn.execute("SELECT DISTINCT target FROM ticket")]
+            rows = [t for n in names for t in tickets_by_key(store.conn, n).values()]
+        rows.sort(key=lambda t: t["id"], reverse=True)
+        return [TicketRow(t["alert_id"], t["target"], t["key"], t["url"] or "",
+                          t["status"] or "", json.loads(t["sla"]) if t["sla"] else None,
+                          t["configuration_item"], t["last_synced_at"], t["error"])
+                for t in rows]
+
+    def target_infos(self) -> list[TargetInfo]:
+        """The configured targets with auto-create as the rules screen left it; raises
+        ConfigError when the config cannot be read."""
+        from zshield_tui.automation.staging import effective_targets
+        from zshield_tui.config import load_config
+
+        out = []
+        for t in effective_targets(load_config(self.config_file).targets):
+            auth = t.auth.model_dump()
+            envs = {v: bool(os.environ.get(v)) for k, v in auth.items()
+                    if k.endswith("_env") and v}
+            out.append(TargetInfo(
+                t.name, t.kind, t.url, t.deployment, auth["method"],
+                auth.get("email") or auth.get("username") or auth.get("client_id"), envs,
+                t.mapping, t.staging, t.auto_create.enabled, t.auto_create.min_severity))
+        return out
+
+    def test_connection(self, name: str) -> str:
+        """Who the target says we are; raises ConnectorError (or KeyError: no such target)."""
+        from zshield_tui.config import load_config
+        from zshield_tui.connectors.factory import connector_for
+
+        targets = {t.name: t for t in load_config(self.config_file).targets}
+
+        async def ask() -> str:
+            async with connector_for(targets[name], quick=True) as connector:
+                return await connector.test_connection()
+
+        return asyncio.run(ask())
+
+
+ASSIGNEE_FIELD = {"jira": "assignee", "servicenow": "assigned_to"}
+
+
+async def _assign_tickets(store: Store, engine: Any, tickets: list[dict[str, Any]], who: str,
+                          progress: Callable[[Any], None] | None) -> list[Any]:
+    """One update per ticket, a target's tickets through one connector."""
+    from zshield_tui.connectors.errors import ConnectorError
+    from zshield_tui.store import syncrepo as repo
+    from zshield_tui.sync.targets import make_connector
+    from zshield_tui.sync.worker import OpResult
+
+    results: list[Any] = []
+    by_target: dict[str, list[dict[str, Any]]] = {}
+    for ticket in tickets:
+        by_target.setdefault(ticket["target"], []).append(ticket)
+    for name, group in by_target.items():
+        target = engine.targets[name]
+        async with make_connector(target, engine.env) as connector:
+            for ticket in group:
+                try:
+                    await connector.update(ticket["remote_id"] or ticket["key"]
+                                           if target.kind == "servicenow" else ticket["key"],
+                                           {ASSIGNEE_FIELD[target.kind]: who})
+                    result = OpResult(0, name, ticket["alert_id"], "assign", True, ticket["key"])
+                except ConnectorError as exc:
+                    with repo.transaction(store.conn) as conn:
+                        repo.update_ticket(conn, ticket["id"], error=f"assign {who}: {exc}")
+                    result = OpResult(0, name, ticket["alert_id"], "assign", False, str(exc))
+                results.append(result)
+                if progress is not None:
+                    progress(result)
+    return results

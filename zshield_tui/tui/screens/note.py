@@ -24,13 +24,13 @@ class NoteScreen(ModalScreen[str | None]):
     NoteScreen TextArea { height: 1fr; }
     """
 
-    def __init__(self, alert_id: str) -> None:
+    def __init__(self, subject: str) -> None:
         super().__init__()
-        self.alert_id = alert_id
+        self.subject = subject  # an alert id, or "3 marked alerts"
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text(f"Note on {self.alert_id}  (ctrl+s save, esc cancel)"))
+            yield Static(Text(f"Note on {self.subject}  (ctrl+s save, esc cancel)"))
             yield TextArea(id="note-text")
 
     def on_mount(self) -> None:

@@ -16,8 +16,9 @@ from ..widgets.key_bar import KeyBar
 
 
 class OutboxScreen(Screen):
+    VIEW = "outbox"
     BINDINGS = [
-        Binding("escape,1", "app.pop_screen", "Back", id="outbox.back"),
+        Binding("escape", "app.pop_screen", "Back", id="outbox.back"),
         Binding("t", "retry", "Retry", id="outbox.retry"),
         Binding("d", "cancel", "Cancel op", id="outbox.cancel"),
         Binding("r", "refresh", "Refresh", id="outbox.refresh"),

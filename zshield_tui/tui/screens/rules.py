@@ -17,42 +17,19 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Sparkline, Static
 from textual.worker import Worker
 
 from ..failures import report_worker_failure
+from ..widgets.key_bar import KeyBar
+from .confirm import ConfirmScreen
 
 WHATIF_DAYS = 14
 
 
-class ConfirmScreen(ModalScreen[bool]):
-    """A yes/no question that defaults to No (enter and esc both say no)."""
-
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n", "answer(False)", "No", id="confirm.no"),
-        Binding("escape", "answer(False)", "No", show=False, id="confirm.cancel"),
-        Binding("enter", "answer(False)", "No", show=False, id="confirm.default"),
-    ]
-    DEFAULT_CSS = """
-    ConfirmScreen { align: center middle; }
-    ConfirmScreen > Static { width: 60; height: auto; border: thick $warning;
-                             background: $surface; padding: 1 2; }
-    """
-
-    def __init__(self, question: str) -> None:
-        super().__init__()
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        yield Static(Text(f"{self.question}\n\n[y] yes   [N] no"), id="confirm-question")
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
-
-
 class RulesScreen(Screen):
+    VIEW = "rules"
     BINDINGS = [
         Binding("escape", "back", "Back", id="rules.back"),
         Binding("w", "whatif", "What-if", id="rules.whatif"),
@@ -92,6 +69,7 @@ class RulesScreen(Screen):
             yield Static(Text("What-if: press w to replay the last "
                               f"{WHATIF_DAYS} days"), id="whatif-text")
             yield Sparkline([], id="whatif-chart")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.load()

@@ -1,5 +1,5 @@
-"""Ticket work on the triage screen: push, note, close with children, open in the
-browser, the outbox view, and the background sync that keeps the status line current.
+"""Ticket work on the triage screen: push, note, close with children, assign, open in
+the browser, and the background sync that keeps the status line current.
 
 A mixin so that triage.py stays about the list; every remote call runs in a thread
 worker through SyncBridge and reports back by message.
@@ -7,13 +7,18 @@ worker through SyncBridge and reports back by message.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import work
 from textual.binding import Binding
 from textual.message import Message
 
-from ..sync_bridge import SyncBridge, TargetStatus
 from ..widgets.status_line import StatusLine
+
+if TYPE_CHECKING:  # the bridge loads the store layer: not before the first frame
+    from ..sync_bridge import Scope, SyncBridge, TargetStatus
+    from .bulk import Action
 
 SYNC_INTERVAL = 30.0  # s between background passes while targets are configured
 
@@ -21,8 +26,8 @@ TICKET_BINDINGS = [
     Binding("p", "push", "Push", id="ticket.push"),
     Binding("c", "note", "Note", show=False, id="ticket.note"),
     Binding("x", "close_alert", "Close+children", show=False, id="ticket.close"),
+    Binding("a", "assign", "Assign", show=False, id="ticket.assign"),
     Binding("o", "open_ticket", "Open", show=False, id="ticket.open"),
-    Binding("3", "outbox", "Outbox", show=False, id="ticket.outbox"),
 ]
 
 
@@ -53,6 +58,8 @@ class TicketActions:
     @property
     def bridge(self) -> SyncBridge:
         if self._bridge is None:
+            from ..sync_bridge import SyncBridge
+
             self._bridge = SyncBridge(self.app.db_path, self.app.config_file)  # type: ignore
         return self._bridge
 
@@ -95,18 +102,27 @@ class TicketActions:
         if ids:
             self.app.push_screen(PushScreen(self.bridge, ids), self._refresh_detail)  # type: ignore
 
+    def _subject(self, ids: list[str]) -> str:
+        return ids[0] if len(ids) == 1 and not self.alerts.marked \
+            else f"{len(ids)} marked alert(s)"  # type: ignore[attr-defined]
+
     def action_note(self) -> None:
+        """A note on the marked alerts (asks first), or on the cursor alert (at once)."""
+        from .bulk import NOTE
         from .note import NoteScreen
 
-        row = self.alerts.current  # type: ignore[attr-defined]
-        if row is None:
+        ids = self._selected()
+        if not ids:
             return
+        bulk = bool(self.alerts.marked)  # type: ignore[attr-defined]
 
         def saved(text: str | None) -> None:
-            if text:
-                self._send_note(row.id, text)
+            if text and bulk:
+                self._scope_then_confirm(NOTE, ids, text)
+            elif text:
+                self._send_note(ids[0], text)
 
-        self.app.push_screen(NoteScreen(row.id), saved)  # type: ignore[attr-defined]
+        self.app.push_screen(NoteScreen(self._subject(ids)), saved)  # type: ignore
 
     @work(thread=True, group="note", exit_on_error=False)
     def _send_note(self, alert_id: str, text: str) -> None:
@@ -117,32 +133,49 @@ class TicketActions:
         self.app.call_from_thread(self._refresh_detail)  # type: ignore[attr-defined]
 
     def action_close_alert(self) -> None:
-        """Resolve the cursor alert and its children; their tickets follow."""
-        from .confirm import ConfirmScreen
+        """Resolve the marked alerts (or the cursor one) and their children; their
+        tickets follow."""
+        from .bulk import CLOSE
 
-        row = self.alerts.current  # type: ignore[attr-defined]
-        if row is None:
+        if ids := self._selected():
+            self._scope_then_confirm(CLOSE, ids)
+
+    def action_assign(self) -> None:
+        """Assign the marked alerts (or the cursor one) and their linked tickets."""
+        from .assign import AssignScreen
+        from .bulk import ASSIGN
+
+        ids = self._selected()
+        if not ids:
             return
-        count = 1 + (row.children or 0)
-        question = (f"Resolve {row.id} and its {count - 1} child alert(s), moving every "
-                    f"linked ticket on its target?" if count > 1
-                    else f"Resolve {row.id} and move its linked tickets?")
+
+        def chosen(who: str | None) -> None:
+            if who:
+                self._scope_then_confirm(ASSIGN, ids, who)
+
+        self.app.push_screen(AssignScreen(self._subject(ids)), chosen)  # type: ignore
+
+    @work(thread=True, group="scope", exclusive=True, exit_on_error=False)
+    def _scope_then_confirm(self, action: Action, ids: list[str], arg: str = "") -> None:
+        # Counting the tickets reads the database: not on the event loop.
+        scope = self.bridge.scope(ids, children=action.children)
+        self.app.call_from_thread(self._confirm, action, scope, arg)  # type: ignore
+
+    def _confirm(self, action: Action, scope: Scope, arg: str) -> None:
+        from .bulk import ASSIGN, job, question
+        from .confirm import ConfirmScreen
+        from .results import ResultScreen
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._close(row.id)
+                self.app.push_screen(  # type: ignore[attr-defined]
+                    ResultScreen(action.doing, len(scope.tickets),
+                                 job(action, self.bridge, scope, arg)),
+                    self._refresh_detail)
 
-        self.app.push_screen(ConfirmScreen(question), answered)  # type: ignore
-
-    @work(thread=True, group="close", exit_on_error=False)
-    def _close(self, alert_id: str) -> None:
-        changed, report = self.bridge.close(alert_id, children=True)
-        failed = len(report.failed)
-        msg = f"resolved {len(changed)} alert(s); {report.done} ticket change(s) sent" + \
-            (f", {failed} failed (view 3)" if failed else "")
-        self.app.call_from_thread(self.notify, msg, markup=False,  # type: ignore
-                                  severity="error" if failed else "information")
-        self.app.call_from_thread(self._refresh_detail)  # type: ignore[attr-defined]
+        suffix = f" to {arg}" if action is ASSIGN else ""
+        self.app.push_screen(ConfirmScreen(question(action, scope, suffix)),  # type: ignore
+                             answered)
 
     def action_open_ticket(self) -> None:
         """Opens the first linked ticket of the cursor alert in the browser."""
@@ -158,8 +191,3 @@ class TicketActions:
             return
         webbrowser.open(urls[0])
         self.notify(Text(f"opened {urls[0]}").plain, markup=False)  # type: ignore
-
-    def action_outbox(self) -> None:
-        from .outbox import OutboxScreen
-
-        self.app.push_screen(OutboxScreen(self.bridge))  # type: ignore[attr-defined]

@@ -7,6 +7,8 @@ keystroke has been overtaken is skipped before it touches the database.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,18 +23,23 @@ from zshield_tui.store.query import Sort
 
 from ..failures import report_worker_failure
 from ..source import AlertDetail, AlertSource, Snapshot
-from ..widgets.alert_detail import AlertDetailPane
 from ..widgets.alert_list import PAGE, AlertList
 from ..widgets.filter_bar import FilterBar
 from ..widgets.key_bar import KeyBar
 from ..widgets.status_line import StatusLine
-from ..widgets.tickets_panel import TicketsPanel
 from .ticket_actions import TICKET_BINDINGS, TicketActions
 
+if TYPE_CHECKING:
+    from ..widgets.alert_detail import AlertDetailPane
+
 DETAIL_DELAY = 0.06  # s; holding j down should not load every alert it passes
+AFTER_FIRST_PAINT = 0.4  # s; see _after_first_paint
 
 
 class TriageScreen(TicketActions, Screen):
+    # Straight to the list: auto-focusing the filter input first and moving focus away in
+    # on_mount restyled the screen twice before the first frame.
+    AUTO_FOCUS = "#alerts"
     BINDINGS = [
         Binding("slash", "focus_filter", "Filter", id="triage.filter"),
         Binding("escape", "leave_filter", "Back", show=False, id="triage.back"),
@@ -79,17 +86,21 @@ class TriageScreen(TicketActions, Screen):
     def _mount_lower(self) -> None:
         """The detail and ticket panes join one frame after the list: the first frame then
         costs only what it takes to show the alerts (see bench/first_paint.py)."""
-        if not self.is_mounted:
+        if not self.is_attached:
             return  # the app is already closing
+        # Imported here: neither pane is in the first frame.
+        from ..widgets.alert_detail import AlertDetailPane
+        from ..widgets.tickets_panel import TicketsPanel
+
         side = Vertical(Static("Tickets", classes="pane-title"), TicketsPanel(id="tickets"),
                         id="side")
         self.mount(Horizontal(AlertDetailPane(id="detail"), side, id="lower"),
                    after=self.alerts)
+        self.query_one(FilterBar).mount_input()
         self.post_message(AlertList.CursorMoved(self.alerts.current))
 
     def on_mount(self) -> None:
         self.query_one(FilterBar).show_error(None)
-        self.alerts.focus()
         # The unfiltered first page is an index walk of a millisecond even on a million
         # alerts; reading it here puts rows in the very first frame instead of the second.
         self._keystroke += 1
@@ -149,8 +160,13 @@ class TriageScreen(TicketActions, Screen):
             self._count(snapshot)
         if not self._ready:
             self._ready = True
-            self.call_after_refresh(self.post_message, self.Ready())
-            self.call_after_refresh(self.start_background_sync)
+            # Config validation and the first sync pass import pydantic in a thread, which
+            # holds the GIL for ~0.1 s: they wait until the first frames are out.
+            self.set_timer(AFTER_FIRST_PAINT, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        self.post_message(self.Ready())
+        self.start_background_sync()
 
     def on_triage_screen__count(self, message: _Count) -> None:
         if message.generation == self.source.generation:
@@ -181,10 +197,20 @@ class TriageScreen(TicketActions, Screen):
         if current is not None and current.id == message.alert_id:
             self._show_detail(message.detail)
 
+    def _detail_pane(self) -> AlertDetailPane | None:
+        """None until the panes are mounted, one frame after the list."""
+        from ..widgets.alert_detail import AlertDetailPane
+
+        found = self.query(AlertDetailPane)
+        return found.first() if found else None
+
     def _show_detail(self, detail: AlertDetail | None) -> None:
-        if not self.query(AlertDetailPane):
-            return  # the panes mount one frame after the list; they ask again then
-        self.query_one(AlertDetailPane).show(detail)
+        from ..widgets.tickets_panel import TicketsPanel
+
+        pane = self._detail_pane()
+        if pane is None:
+            return  # they ask again once mounted
+        pane.show(detail)
         self.query_one(TicketsPanel).show(detail.tickets if detail else None)
 
     def on_alert_list_marks_changed(self, message: AlertList.MarksChanged) -> None:
@@ -210,9 +236,10 @@ class TriageScreen(TicketActions, Screen):
             self.action_toggle_sort()
 
     def action_toggle_raw(self) -> None:
-        if not self.query(AlertDetailPane):
+        pane = self._detail_pane()
+        if pane is None:
             return
-        shown = self.query_one(AlertDetailPane).toggle_raw()
+        shown = pane.toggle_raw()
         self.notify("raw record shown" if shown else "raw record hidden", timeout=2)
 
     def action_mapping(self) -> None:

@@ -76,12 +76,22 @@ class AlertDetailPane(VerticalScroll, can_focus=False):
         parts += self._section("Children", [
             f"{SEVERITY_LABELS[c.severity]:<5}{c.id}  {c.title}  [{c.state}]" for c in children
         ])
+        parts += self._section("Audit", [self._audit_line(e) for e in self.detail.audit])
         if self.show_raw:
             raw = json.dumps(alert.raw, indent=2, ensure_ascii=False, default=str)
             parts += [Text("Raw record", style="bold underline"), Text(raw, style="dim")]
         else:
             parts.append(Text("r shows the raw record", style="dim italic"))
         return Group(*parts)
+
+    @staticmethod
+    def _audit_line(entry) -> str:
+        """`11-24 10:31 analyst  state new → resolved  (detail)`: who changed what."""
+        change = ""
+        if entry.old_value is not None or entry.new_value is not None:
+            change = f" {entry.old_value or '—'} → {entry.new_value or '—'}"
+        detail = f"  ({entry.detail[:80]})" if entry.detail else ""
+        return f"{entry.at:%m-%d %H:%M} {entry.actor}  {entry.action}{change}{detail}"
 
     @staticmethod
     def _section(title: str, lines: list[str]) -> list[RenderableType]:

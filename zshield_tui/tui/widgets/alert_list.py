@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cache
 
 from rich.segment import Segment
 from rich.style import Style
@@ -29,6 +30,7 @@ from ..source import AlertSource, Snapshot
 
 PAGE = 100
 MAX_PAGES = 40  # at most 4,000 rows held, whatever the size of the database
+STRIP_CACHE = 500  # lines; a few screens' worth
 SEVERITY_LABELS = ("INFO", "LOW", "MED", "HIGH", "CRIT")
 SEVERITY_NAMES = ("informational", "low", "medium", "high", "critical")
 
@@ -44,6 +46,7 @@ class _Columns:
     state: int
 
     @classmethod
+    @cache
     def fit(cls, width: int) -> _Columns:
         fixed = 2 + 5 + 12  # marker, severity, time
         source, technique, ticket, state = 14, 11, 20, 13
@@ -119,6 +122,9 @@ class AlertList(ScrollView, can_focus=True):
         self._loading: set[int] = set()
         self._sev_key: tuple[str | None, ...] = ()
         self._sev_styles: tuple[Style, ...] = ()
+        # Drawn lines by what they show: Textual redraws the whole list on every layout
+        # pass (four before the first frame) and on each scroll step.
+        self._strips: dict[tuple[AlertRow, int, bool, bool], Strip] = {}
 
     # -- data -----------------------------------------------------------------------
 
@@ -195,7 +201,18 @@ class AlertList(ScrollView, can_focus=True):
         if row is None:
             style = self.get_component_rich_style("alert-list--dim")
             return Strip([Segment(_cell("  …", width), style)], width)
-        return Strip(self._segments(row, width, index == self.cursor), width)
+        key = (row, width, index == self.cursor, row.id in self.marked)
+        strip = self._strips.get(key)
+        if strip is None:
+            if len(self._strips) > STRIP_CACHE:
+                self._strips.clear()
+            strip = self._strips[key] = Strip(self._segments(*key[:3]), width)
+        return strip
+
+    def notify_style_update(self) -> None:
+        # Theme, focus and component styles are baked into the cached lines.
+        super().notify_style_update()
+        self._strips.clear()
 
     def _segments(self, row: AlertRow, width: int, at_cursor: bool) -> list[Segment]:
         cols = _Columns.fit(width)

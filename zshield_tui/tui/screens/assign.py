@@ -1,0 +1,42 @@
+"""`a`: who the alerts are assigned to; enter saves, escape cancels."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+
+class AssignScreen(ModalScreen[str | None]):
+    """Dismisses with the assignee (a user name, email or display name), or None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="assign.cancel")]
+    DEFAULT_CSS = """
+    AssignScreen { align: center middle; }
+    AssignScreen > Vertical { width: 70; height: auto; border: thick $accent; padding: 0 1;
+                              background: $surface; }
+    """
+
+    def __init__(self, subject: str) -> None:
+        super().__init__()
+        self.subject = subject  # an alert id, or "3 marked alerts"
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(f"Assign {self.subject} to  (enter saves, esc cancels)"))
+            yield Input(placeholder="user name or email, as the targets know it",
+                        id="assign-who")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted, "#assign-who")
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
