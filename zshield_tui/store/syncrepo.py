@@ -254,6 +254,20 @@ def update_ticket(conn: sqlite3.Connection, ticket_id: int, **columns: Any) -> N
 
 
 # -- alerts, notes, audit ------------------------------------------------------------------------
+def write_assignee(conn: sqlite3.Connection, alert_id: str, who: str, actor: str) -> bool:
+    """Assigns the alert with an audit row; False when it already had that analyst."""
+    row = conn.execute("SELECT assigned_analyst FROM alert WHERE id = ?",
+                       (alert_id,)).fetchone()
+    if row is None:
+        raise KeyError(alert_id)
+    if row[0] == who:
+        return False
+    conn.execute("UPDATE alert SET assigned_analyst = ?, updated_at = ? WHERE id = ?",
+                 (who, now_iso(), alert_id))
+    audit(conn, alert_id, actor, "assign", row[0], who)
+    return True
+
+
 def alert_state(conn: sqlite3.Connection, alert_id: str) -> str | None:
     row = conn.execute("SELECT state FROM alert WHERE id = ?", (alert_id,)).fetchone()
     return row[0] if row else None

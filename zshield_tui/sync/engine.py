@@ -141,6 +141,20 @@ class SyncEngine:
                 repo.enqueue(conn, name, alert_id, "comment", {"note_id": note_id, "body": text})
         return targets
 
+    def queue_assign(self, alert_id: str, who: str) -> list[str]:
+        """Assigns the alert and queues the same assignee for every linked ticket (and one
+        still being created); returns the targets."""
+        with transaction(self.store.conn) as conn:
+            if not repo.write_assignee(conn, alert_id, who, self.actor):
+                return []
+            targets = [t["target"] for t in repo.tickets_of(conn, alert_id)
+                       if t["target"] in self.targets]
+            targets += [o.target for o in repo.list_ops(conn) if o.alert_id == alert_id
+                        and o.operation == "create" and o.target not in targets]
+            for name in targets:
+                repo.enqueue(conn, name, alert_id, "assign", {"assignee": who})
+        return targets
+
     def queue_state(self, alert_id: str, state: str, *, children: bool = False) -> list[str]:
         """Sets the state of the alert (and its children) and queues the ticket moves;
         returns the alerts whose state changed."""

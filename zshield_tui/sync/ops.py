@@ -17,6 +17,7 @@ from zshield_tui.store import get_alert
 from zshield_tui.store import syncrepo as repo
 from zshield_tui.store.syncrepo import OutboxOp, transaction
 
+from .assign_op import assign
 from .attach_op import attach, attach_payload, cmdb, cmdb_payload
 from .escalate_op import escalate
 
@@ -234,5 +235,5 @@ def _settles(state: str) -> str:
 HANDLERS: dict[str, Callable[[Worker, OutboxOp], Awaitable[str]]] = {
     "create": create, "comment": comment, "transition": transition, "runbook": runbook,
     "escalate": escalate,
-    "attach": attach, "cmdb": cmdb,
+    "attach": attach, "cmdb": cmdb, "assign": assign,
 }

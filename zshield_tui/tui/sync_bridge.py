@@ -213,28 +213,19 @@ class SyncBridge:
             return changed, asyncio.run(engine.drain(progress=progress))
 
     def assign_many(self, alert_ids: Sequence[str], who: str,
-                    progress: Callable[[Any], None] | None = None) -> list[Any]:
-        """Sets the alerts' analyst (audited) and the assignee of every linked ticket.
-
-        The outbox has no assign operation yet, so the tickets are updated at once rather
-        than queued: a failure is kept on the ticket's error and reported, not retried.
-        """
-        from zshield_tui.store import syncrepo as repo
+                    progress: Callable[[Any], None] | None = None) -> Any:
+        """Assigns the alerts and sends the assignee to every linked ticket; returns the
+        DrainReport (what could not be sent stays queued)."""
+        from zshield_tui.sync.worker import DrainReport
 
         with Store(self.db_path) as store:
-            engine = self._engine(store)
-            with repo.transaction(store.conn) as conn:
-                for alert_id in alert_ids:
-                    row = conn.execute("SELECT assigned_analyst FROM alert WHERE id = ?",
-                                       (alert_id,)).fetchone()
-                    if row is None or row[0] == who:
-                        continue
-                    conn.execute("UPDATE alert SET assigned_analyst = ?, updated_at = ? "
-                                 "WHERE id = ?", (who, repo.now_iso(), alert_id))
-                    repo.audit(conn, alert_id, engine.actor, "assign", row[0], who)
-                tickets = [t for a in alert_ids for t in repo.tickets_of(conn, a)
-                           if t["target"] in engine.targets]
-            return asyncio.run(_assign_tickets(store, engine, tickets, who, progress))
+            engine = self._engine(store, settle=3.0)
+            targets: set[str] = set()
+            for alert_id in alert_ids:
+                targets.update(engine.queue_assign(alert_id, who))
+            if not targets:  # drain() with no names would mean every target
+                return DrainReport()
+            return asyncio.run(engine.drain(sorted(targets), progress))
 
     # -- views 2 and 5 ---------------------------------------------------------------------
 
@@ -281,36 +272,3 @@ class SyncBridge:
 
         return asyncio.run(ask())
 
-
-ASSIGNEE_FIELD = {"jira": "assignee", "servicenow": "assigned_to"}
-
-
-async def _assign_tickets(store: Store, engine: Any, tickets: list[dict[str, Any]], who: str,
-                          progress: Callable[[Any], None] | None) -> list[Any]:
-    """One update per ticket, a target's tickets through one connector."""
-    from zshield_tui.connectors.errors import ConnectorError
-    from zshield_tui.store import syncrepo as repo
-    from zshield_tui.sync.targets import make_connector
-    from zshield_tui.sync.worker import OpResult
-
-    results: list[Any] = []
-    by_target: dict[str, list[dict[str, Any]]] = {}
-    for ticket in tickets:
-        by_target.setdefault(ticket["target"], []).append(ticket)
-    for name, group in by_target.items():
-        target = engine.targets[name]
-        async with make_connector(target, engine.env) as connector:
-            for ticket in group:
-                try:
-                    await connector.update(ticket["remote_id"] or ticket["key"]
-                                           if target.kind == "servicenow" else ticket["key"],
-                                           {ASSIGNEE_FIELD[target.kind]: who})
-                    result = OpResult(0, name, ticket["alert_id"], "assign", True, ticket["key"])
-                except ConnectorError as exc:
-                    with repo.transaction(store.conn) as conn:
-                        repo.update_ticket(conn, ticket["id"], error=f"assign {who}: {exc}")
-                    result = OpResult(0, name, ticket["alert_id"], "assign", False, str(exc))
-                results.append(result)
-                if progress is not None:
-                    progress(result)
-    return results

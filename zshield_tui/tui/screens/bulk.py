@@ -72,6 +72,4 @@ def _run(action: Action, bridge: SyncBridge, scope: Scope, arg: str, report: Rep
     for alert_id in scope.all_ids:
         if alert_id not in linked:
             report.item(ItemResult(alert_id, "", "", True, action.local), advance=False)
-    tail = "(a failure is kept on the ticket; a again retries)" if action is ASSIGN \
-        else "(what failed stays in the outbox, view 3)"
-    return report.summary(action.done, tail)
+    return report.summary(action.done, "(what failed stays in the outbox, view 3)")

@@ -1,0 +1,40 @@
+"""The `assign` outbox op: the alert's analyst becomes the assignee of its ticket.
+
+Setting the same assignee twice changes nothing, so a rerun simply sends it again. The
+connectors resolve the name or email to what each system wants (a Jira accountId or
+username, a ServiceNow sys_user sys_id); a name the remote does not know is a
+NotFoundError, kept on the op and the ticket rather than retried.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from zshield_tui.connectors.errors import NotFoundError
+from zshield_tui.store import syncrepo as repo
+from zshield_tui.store.syncrepo import OutboxOp, transaction
+
+if TYPE_CHECKING:
+    from .worker import Worker
+
+FIELD = {"jira": "assignee", "servicenow": "assigned_to"}
+
+
+async def assign(worker: Worker, op: OutboxOp) -> str:
+    from .worker import Retry
+
+    conn = worker.store.conn
+    ticket = repo.ticket_for(conn, op.alert_id, op.target)
+    if ticket is None:
+        if repo.open_op(conn, op.target, op.alert_id, "create"):
+            raise Retry("waiting for the ticket to be created", 1.0)
+        raise NotFoundError("the alert has no ticket on this target", target=op.target)
+    who = str(op.payload["assignee"])
+    # ServiceNow by sys_id: spares the connector a lookup per ticket.
+    key = ticket["remote_id"] or ticket["key"] if worker.target.kind == "servicenow" \
+        else ticket["key"]
+    await worker.connector.update(key, {FIELD[worker.target.kind]: who})
+    with transaction(conn):
+        repo.update_ticket(conn, ticket["id"], last_synced_at=repo.now_iso())
+        repo.complete(conn, op.id)
+    return f"{ticket['key']} assigned to {who}"
