@@ -8,12 +8,12 @@ import httpx
 import pytest
 
 from tests.factories import make_alert
+from zshield_tui.commands.demo_cmd import write_sim_targets
 from zshield_tui.config import load_config
 from zshield_tui.connectors.jira.http import RetryPolicy as JiraRetry
 from zshield_tui.connectors.servicenow.retry import RetryPolicy as SnowRetry
-from zshield_tui.mapping.files import EXAMPLE_JIRA, EXAMPLE_SNOW
 from zshield_tui.sim.jira import app as jira_app
-from zshield_tui.sim.jira.state import CLOUD_EMAIL, CLOUD_TOKEN
+from zshield_tui.sim.jira.state import CLOUD_TOKEN
 from zshield_tui.sim.servicenow import app as snow_app
 from zshield_tui.store import Store, upsert_alerts
 from zshield_tui.sync.engine import SyncEngine
@@ -22,28 +22,9 @@ ENV = {"ZS_JIRA_TOKEN": CLOUD_TOKEN, "ZS_SNOW_PASSWORD": "zshield"}
 
 
 def write_config(folder: Path, jira_url: str, snow_url: str) -> Path:
-    """A config with jira-sec (Cloud, API token) and snow-sir (sn_si_incident, basic)."""
-    (folder / "jira-sec.json").write_text(EXAMPLE_JIRA)
-    (folder / "snow-sir.json").write_text(EXAMPLE_SNOW)
-    path = folder / "config.toml"
-    path.write_text(f'''
-[[targets]]
-name = "jira-sec"
-kind = "jira"
-url = "{jira_url}"
-deployment = "cloud"
-auth = {{ method = "api_token", email = "{CLOUD_EMAIL}", token_env = "ZS_JIRA_TOKEN" }}
-mapping = "jira-sec.json"
-
-[[targets]]
-name = "snow-sir"
-kind = "servicenow"
-url = "{snow_url}"
-auth = {{ method = "basic", username = "zshield.integration", password_env = "ZS_SNOW_PASSWORD" }}
-mapping = "snow-sir.json"
-close = {{ close_code = "Resolved", close_notes = "Closed from zshield" }}
-''')
-    return path
+    """The demo's two targets (jira-sec, snow-sir), secrets from ENV's names."""
+    return write_sim_targets(folder, jira_url, snow_url, jira_token_env="ZS_JIRA_TOKEN",
+                             snow_password_env="ZS_SNOW_PASSWORD")
 
 
 async def _no_sleep(_: float) -> None:

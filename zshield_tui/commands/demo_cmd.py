@@ -36,24 +36,34 @@ def run(ctx: Context, *, count: int) -> int:
 
 
 def write_demo_config(folder: Path, jira_url: str, snow_url: str) -> Path:
-    """Targets `jira-sec` (Cloud, API token) and `snow-sir` (sn_si_incident, basic auth)
-    on the simulators, with the documented example mappings."""
-    from zshield_tui.mapping.files import EXAMPLE_JIRA, EXAMPLE_SNOW
-    from zshield_tui.sim.jira.state import CLOUD_EMAIL, CLOUD_TOKEN
+    """The demo's config, with the simulators' secrets in this process's environment."""
+    from zshield_tui.sim.jira.state import CLOUD_TOKEN
 
     os.environ[JIRA_TOKEN_ENV] = CLOUD_TOKEN
     os.environ[SNOW_PASSWORD_ENV] = "zshield"   # the simulator's integration user
+    return write_sim_targets(folder, jira_url, snow_url, jira_token_env=JIRA_TOKEN_ENV,
+                             snow_password_env=SNOW_PASSWORD_ENV)
+
+
+def write_sim_targets(folder: Path, jira_url: str, snow_url: str, *, jira_token_env: str,
+                      snow_password_env: str) -> Path:
+    """`config.toml` with targets `jira-sec` (Cloud, API token) and `snow-sir`
+    (sn_si_incident, basic auth) on the simulators, and the documented example mappings;
+    the secrets are read from the two environment variables named."""
+    from zshield_tui.mapping.files import EXAMPLE_JIRA, EXAMPLE_SNOW
+    from zshield_tui.sim.jira.state import CLOUD_EMAIL
+
     (folder / "jira-sec.json").write_text(EXAMPLE_JIRA, encoding="utf-8")
     (folder / "snow-sir.json").write_text(EXAMPLE_SNOW, encoding="utf-8")
     config = folder / "config.toml"
-    snow_env = SNOW_PASSWORD_ENV
+    snow_env = snow_password_env
     config.write_text(f"""# zshield demo: targets on the in-process simulators
 [[targets]]
 name = "jira-sec"
 kind = "jira"
 url = "{jira_url}"
 deployment = "cloud"
-auth = {{ method = "api_token", email = "{CLOUD_EMAIL}", token_env = "{JIRA_TOKEN_ENV}" }}
+auth = {{ method = "api_token", email = "{CLOUD_EMAIL}", token_env = "{jira_token_env}" }}
 mapping = "jira-sec.json"
 
 [[targets]]
