@@ -51,6 +51,10 @@ async def test_push_note_and_outbox(make_app, sims, tmp_path):
         await wait_for(pilot, lambda: app.screen.pushed)
         assert len(jira.state.jira.issues) == 1
         await pilot.press("escape")
+        key = next(iter(jira.state.jira.issues))
+        # The list reads its rows again: the new key shows in the ticket column.
+        await wait_for(pilot, lambda: (app.screen.alerts.current.ticket or "").startswith(key),
+                       message=lambda: app.screen.alerts.current)
 
         await pilot.press("c")
         await wait_for(pilot, lambda: app.screen.query(TextArea))

@@ -80,6 +80,7 @@ class TicketActions:
     def on_ticket_actions__sync_status(self, message: _SyncStatus) -> None:
         if message.text:
             self.query_one(StatusLine).targets = message.text  # type: ignore[attr-defined]
+            self.alerts.refresh_rows()  # type: ignore[attr-defined]  # remote moves show
 
     def _selected(self) -> list[str]:
         alerts = self.alerts  # type: ignore[attr-defined]
@@ -91,6 +92,7 @@ class TicketActions:
         from ..widgets.alert_list import AlertList
 
         self.post_message(AlertList.CursorMoved(self.alerts.current))  # type: ignore
+        self.alerts.refresh_rows()  # type: ignore[attr-defined]
         self._background_sync()
 
     # -- actions -----------------------------------------------------------------------------

@@ -157,6 +157,17 @@ class AlertList(ScrollView, can_focus=True):
         offset = index % PAGE
         return page[offset] if offset < len(page) else None
 
+    def refresh_rows(self) -> None:
+        """Reads the pages in view again (a push, a sync or a bulk action changed their
+        states and tickets); the old rows stay on screen until the new ones arrive."""
+        if self._query is None:
+            return
+        top = self.scroll_offset.y
+        for page in range(top // PAGE, (top + self.size.height) // PAGE + 1):
+            if page in self._pages and page not in self._loading:
+                self._loading.add(page)
+                self._fetch(self._generation, self._query, page)
+
     @property
     def current(self) -> AlertRow | None:
         return self.row_at(self.cursor) if self.total else None
