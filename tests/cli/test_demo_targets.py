@@ -21,3 +21,12 @@ async def test_the_demo_targets_work_out_of_the_box(tmp_path, monkeypatch):
             _, report = await engine.push(["ZS-000001"], target)
             assert not report.failed, report.results
             assert [r.operation for r in report.results if r.ok].count("create") == 1
+
+
+def test_the_demo_config_has_rules_for_the_rules_screen_and_they_validate(tmp_path):
+    config = load_config(write_demo_config(tmp_path, "http://127.0.0.1:1", "http://127.0.0.1:2"),
+                         required=True)
+    assert [r.name for r in config.rules] == ["critical to OPS, on call",
+                                              "phishing to the SIR queue"]
+    assert "primary" in config.oncall and config.escalation is not None
+    assert not any(t.auto_create.enabled for t in config.targets)

@@ -41,8 +41,36 @@ def write_demo_config(folder: Path, jira_url: str, snow_url: str) -> Path:
 
     os.environ[JIRA_TOKEN_ENV] = CLOUD_TOKEN
     os.environ[SNOW_PASSWORD_ENV] = "zshield"   # the simulator's integration user
-    return write_sim_targets(folder, jira_url, snow_url, jira_token_env=JIRA_TOKEN_ENV,
-                             snow_password_env=SNOW_PASSWORD_ENV)
+    config = write_sim_targets(folder, jira_url, snow_url, jira_token_env=JIRA_TOKEN_ENV,
+                               snow_password_env=SNOW_PASSWORD_ENV)
+    with config.open("a", encoding="utf-8") as out:
+        out.write(DEMO_RULES)
+    return config
+
+
+# Something for the rules screen (4) to explain; auto-create stays off until the analyst
+# switches it on there, as it would on a real target.
+DEMO_RULES = """
+[[rules]]
+name = "critical to OPS, on call"
+when = { min_severity = "critical" }
+then = { target = "jira-sec", project = "OPS", assign = "oncall:primary" }
+
+[[rules]]
+name = "phishing to the SIR queue"
+when = { category = "phishing" }
+then = { target = "snow-sir", group = "Security Operations" }
+
+[oncall.primary]
+members = ["ana@example.com", "bo@example.com"]
+rotation = "daily"
+start = 2026-01-05T09:00:00
+timezone = "Europe/Berlin"
+
+[escalation]
+unacknowledged_after = "30m"
+action = { raise_priority = true, comment = "Escalated: unacknowledged for {{ age }}" }
+"""
 
 
 def write_sim_targets(folder: Path, jira_url: str, snow_url: str, *, jira_token_env: str,
