@@ -8,7 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.loopback import served
+from tests.sync.conftest import ENV, write_config
 from zshield_tui.demodata import generate_alerts
+from zshield_tui.sim.jira import app as jira_app
+from zshield_tui.sim.servicenow import app as snow_app
 from zshield_tui.store import Store, upsert_alerts
 from zshield_tui.tui.app import ZShieldApp
 from zshield_tui.tui.themes import BUILTIN_DIR
@@ -39,3 +43,23 @@ def make_app(seeded_db, tmp_path, monkeypatch):
         return ZShieldApp(db or copy, **kwargs)
 
     return factory
+
+
+@pytest.fixture
+def sims(tmp_path, monkeypatch):
+    """Both simulators on loopback and a config for them: (config path, the Jira app)."""
+    for key, value in ENV.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    jira, snow = jira_app.create_app(), snow_app.create_app()
+    with served(jira) as jira_url, served(snow) as snow_url:
+        yield write_config(tmp_path, jira_url, snow_url), jira
+
+
+async def wait_for(pilot, condition, tries: int = 200, message=lambda: "") -> None:
+    """Polls `condition` while the app runs (workers report back by message)."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"condition not reached {message()!r}")

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from tests.tui.conftest import SIZE
-from tests.tui.test_bulk_actions import confirm_and_finish, sims  # noqa: F401 - a fixture
-from tests.tui.test_push import wait_for
+from tests.tui.conftest import SIZE, wait_for
+from tests.tui.test_bulk_actions import confirm_and_finish
 from zshield_tui.tui.widgets.alert_detail import AlertDetailPane
 
 

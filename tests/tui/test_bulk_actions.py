@@ -3,31 +3,15 @@ of their tickets per target, then shows progress and a result per ticket."""
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import DataTable, Input, TextArea
 
-from tests.loopback import served
-from tests.sync.conftest import ENV, write_config
-from tests.tui.conftest import SIZE
-from tests.tui.test_push import wait_for
-from zshield_tui.sim.jira import app as jira_app
-from zshield_tui.sim.servicenow import app as snow_app
+from tests.tui.conftest import SIZE, wait_for
 from zshield_tui.store import Store
 from zshield_tui.store import syncrepo as repo
 from zshield_tui.store.alerts import child_ids
 from zshield_tui.tui.screens.confirm import ConfirmScreen
 from zshield_tui.tui.screens.push import PushScreen
 from zshield_tui.tui.screens.results import ResultScreen
-
-
-@pytest.fixture
-def sims(tmp_path, monkeypatch):
-    for key, value in ENV.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    jira, snow = jira_app.create_app(), snow_app.create_app()
-    with served(jira) as jira_url, served(snow) as snow_url:
-        yield write_config(tmp_path, jira_url, snow_url), jira
 
 
 async def mark_and_push(pilot, count: int) -> list[str]:

@@ -3,37 +3,14 @@ that syncs; `3` shows the outbox; the status line reports each target."""
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import OptionList, TextArea
 
-from tests.loopback import served
-from tests.sync.conftest import ENV, write_config
-from tests.tui.conftest import SIZE
-from zshield_tui.sim.jira import app as jira_app
-from zshield_tui.sim.servicenow import app as snow_app
+from tests.tui.conftest import SIZE, wait_for
 from zshield_tui.store import Store
 from zshield_tui.store import syncrepo as repo
 from zshield_tui.tui.screens.outbox import OutboxScreen
 from zshield_tui.tui.screens.push import PushScreen
 from zshield_tui.tui.widgets.status_line import StatusLine
-
-
-@pytest.fixture
-def sims(tmp_path, monkeypatch):
-    for key, value in ENV.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    jira, snow = jira_app.create_app(), snow_app.create_app()
-    with served(jira) as jira_url, served(snow) as snow_url:
-        yield write_config(tmp_path, jira_url, snow_url), jira
-
-
-async def wait_for(pilot, condition, tries: int = 200, message=lambda: "") -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"condition not reached {message()!r}")
 
 
 async def test_push_note_and_outbox(make_app, sims, tmp_path):

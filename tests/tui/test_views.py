@@ -6,9 +6,8 @@ from __future__ import annotations
 from textual.widgets import DataTable, Static
 
 from tests.sync.conftest import ENV
-from tests.tui.conftest import SIZE
-from tests.tui.test_bulk_actions import mark_and_push, sims  # noqa: F401 - a fixture
-from tests.tui.test_push import wait_for
+from tests.tui.conftest import SIZE, wait_for
+from tests.tui.test_bulk_actions import mark_and_push
 from zshield_tui.tui.screens.outbox import OutboxScreen
 from zshield_tui.tui.screens.rules import RulesScreen
 from zshield_tui.tui.screens.settings import SettingsScreen
