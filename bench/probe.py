@@ -47,7 +47,8 @@ def paint_zshield(db: str) -> dict:
     """The `zshield --db DB` path, ended once the first frame showing alerts goes out.
 
     Both apps stop at the same point: the first compositor update handed to the terminal
-    (`App._display`; headless, so nothing is written) that has, here, alert rows in it.
+    (`App._display`; headless, so nothing is written) that has, here, the first page of
+    alerts in it.
     """
     from zshield_tui.commands import tui_cmd
     from zshield_tui.commands.context import Context
@@ -60,7 +61,9 @@ def paint_zshield(db: str) -> dict:
 
     def render_line(self, y: int):
         strip = draw(self, y)
-        if not rows_drawn and self.total and self._pages.get(0):
+        # The first page is drawn (on an empty database: the empty list is).
+        if not rows_drawn and self._query is not None and (self._pages.get(0) or
+                                                           not self.total):
             rows_drawn.append(True)
         return strip
 
