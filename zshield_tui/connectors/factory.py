@@ -27,7 +27,7 @@ def connector_for(target: TargetConfig, *, table: str = "incident", projects: Se
 
     if quick:
         return ServiceNowConnector(target, env, table=table, timeout=10.0,
-                                   retry=ServiceNowRetry(attempts=2))
+                                   retry=ServiceNowRetry(max_attempts=2))
     return ServiceNowConnector(target, env, table=table)
 
 

@@ -41,8 +41,8 @@ class FakeClock:
 
 
 def clocked(clock: FakeClock, **kw) -> RetryPolicy:
-    return RetryPolicy(sleep=clock.sleep, now=lambda: clock.now, random=lambda: 0.5,
-                       read_timeout=2.0, **kw)
+    return RetryPolicy(sleep=clock.sleep, clock=lambda: clock.now.timestamp(),
+                       random=lambda: 0.5, read_timeout=2.0, **kw)
 
 
 def test_the_spec_checker_refuses_what_jira_does_not_have():

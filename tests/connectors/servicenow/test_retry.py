@@ -42,7 +42,7 @@ async def test_5xx_is_retried_with_growing_jittered_waits(make_connector, sim, f
 
 async def test_attempts_are_bounded(make_connector, sim, fake_time):
     sim.faults.fail_next = 100
-    async with make_connector(retry=RetryPolicy(attempts=3, sleep=fake_time.sleep,
+    async with make_connector(retry=RetryPolicy(max_attempts=3, sleep=fake_time.sleep,
                                                 clock=fake_time.now)) as connector:
         with pytest.raises(UnavailableError, match="503"):
             await connector.test_connection()

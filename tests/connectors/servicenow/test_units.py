@@ -54,15 +54,15 @@ def _response(**headers: str) -> httpx.Response:
 
 def test_rate_limit_wait_prefers_retry_after_then_the_unix_reset():
     policy = RetryPolicy(clock=lambda: 1_000.0)
-    assert policy.rate_limit_wait(_response(**{"Retry-After": "12"})) == 12.0
-    assert policy.rate_limit_wait(_response(**{"X-RateLimit-Reset": "1030"})) == 30.0
-    assert policy.rate_limit_wait(_response(**{"X-RateLimit-Reset": "900"})) == 0.0
-    assert policy.rate_limit_wait(_response()) is None
+    assert policy.server_delay(_response(**{"Retry-After": "12"})) == 12.0
+    assert policy.server_delay(_response(**{"X-RateLimit-Reset": "1030"})) == 30.0
+    assert policy.server_delay(_response(**{"X-RateLimit-Reset": "900"})) == 0.0
+    assert policy.server_delay(_response()) is None
 
 
 def test_backoff_is_capped():
     policy = RetryPolicy(base_delay=1, max_delay=5, random=lambda: 1.0)
-    assert [policy.backoff(n) for n in range(5)] == [1, 2, 4, 5, 5]
+    assert [policy.backoff(n) for n in range(1, 6)] == [1, 2, 4, 5, 5]
 
 
 def test_state_names_and_aliases():

@@ -1,20 +1,17 @@
 """Requests with the shared retry policy, and Jira error bodies as ConnectorErrors.
 
-429 and 503 wait for Retry-After (seconds or an HTTP date) or X-RateLimit-Reset (ISO-8601
-on Jira), else back off exponentially with jitter; attempts are bounded. A request that was
-sent but got no answer is retried only when repeating it is harmless; otherwise it raises
-UncertainError so the caller looks before it creates again.
+Jira's specifics of that policy: 409 (a conflicting concurrent update) and 503 mean the
+change was not made and repeat for any request; 429 and 503 wait for Retry-After (seconds or
+an HTTP date) or X-RateLimit-Reset (ISO-8601 on Jira); a wait longer than `max_delay` is
+handed back. A request that was sent but got no answer is retried only when repeating it is
+harmless; otherwise it raises UncertainError so the caller looks before it creates again.
 """
 
 from __future__ import annotations
 
 import asyncio
-import random
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import httpx
 
@@ -27,55 +24,26 @@ from zshield_tui.connectors.errors import (
     UncertainError,
     ValidationError,
 )
+from zshield_tui.connectors.retry import Outcome, send_with_retry
+from zshield_tui.connectors.retry import RetryPolicy as SharedRetryPolicy
 
-# 409 (conflicting concurrent update) and 503 mean the change was not made: safe to repeat.
-RETRY_STATUS = {409, 429, 503}
+RETRY_STATUS = frozenset({409, 429, 503})
 # 502/504 may arrive after the change was made: only idempotent requests repeat them.
-RETRY_IF_IDEMPOTENT = {500, 502, 504}
+RETRY_IF_IDEMPOTENT = frozenset({500, 502, 504})
 
 
 @dataclass
-class RetryPolicy:
-    """How often and how long to retry; `sleep`, `now` and `random` are injectable."""
+class RetryPolicy(SharedRetryPolicy):
+    """The shared policy with Jira's parameters."""
 
     max_attempts: int = 5
-    base_delay: float = 0.5
     max_delay: float = 60.0
+    max_wait: float | None = None
     jitter: float = 0.5
-    connect_timeout: float = 10.0
-    read_timeout: float = 30.0
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
-    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-    random: Callable[[], float] = random.random
-
-    def timeout(self) -> httpx.Timeout:
-        """The httpx timeouts of this policy."""
-        return httpx.Timeout(self.read_timeout, connect=self.connect_timeout)
-
-    def backoff(self, attempt: int) -> float:
-        """Exponential delay for the attempt-th retry (1-based), with jitter, capped."""
-        delay = self.base_delay * 2 ** (attempt - 1)
-        return min(self.max_delay, delay * (1 + self.jitter * self.random()))
-
-    def server_delay(self, response: httpx.Response) -> float | None:
-        """What the server asked for: Retry-After, else X-RateLimit-Reset."""
-        value = response.headers.get("retry-after")
-        if value:
-            try:
-                return max(0.0, float(value))
-            except ValueError:
-                try:
-                    return max(0.0, (parsedate_to_datetime(value) - self.now()).total_seconds())
-                except (TypeError, ValueError):
-                    pass
-        reset = response.headers.get("x-ratelimit-reset")
-        if reset:
-            try:
-                when = datetime.fromisoformat(reset.replace("Z", "+00:00"))
-                return max(0.0, (when - self.now()).total_seconds())
-            except ValueError:
-                return None
-        return None
+    full_jitter: bool = False
+    retry_always: frozenset[int] = RETRY_STATUS
+    retry_if_idempotent: frozenset[int] = RETRY_IF_IDEMPOTENT
+    reset_format: Literal["unix", "iso"] = "iso"
 
 
 def _messages(response: httpx.Response) -> tuple[list[str], dict[str, str]]:
@@ -139,45 +107,35 @@ class JiraHttp:
             idempotent = method in {"GET", "PUT", "DELETE", "HEAD"}
         policy = self.policy
         overall = policy.read_timeout + policy.connect_timeout
-        for attempt in range(1, policy.max_attempts + 1):
-            last = attempt == policy.max_attempts
-            try:
-                # asyncio's timeout also bounds transports that ignore httpx timeouts.
-                async with asyncio.timeout(overall):
-                    response = await self.client.request(method, url, **kwargs)
-            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-                if last:
-                    raise UnavailableError(f"{what}: cannot reach Jira ({type(exc).__name__})",
-                                           target=self.target) from None
-                await policy.sleep(policy.backoff(attempt))
-                continue
-            except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError,
-                    TimeoutError) as exc:
-                if not idempotent:
-                    raise UncertainError(
-                        f"{what}: no answer from Jira after the request was sent "
-                        f"({type(exc).__name__}); the change may have been made",
-                        target=self.target) from None
-                if last:
-                    raise UnavailableError(f"{what}: Jira did not answer "
-                                           f"({type(exc).__name__})", target=self.target
-                                           ) from None
-                await policy.sleep(policy.backoff(attempt))
-                continue
-            status = response.status_code
-            if response.is_success or status in ok:
-                return response
-            retry = status in RETRY_STATUS or (idempotent and status in RETRY_IF_IDEMPOTENT)
-            delay = policy.server_delay(response) if retry else None
-            # Retrying before Retry-After only earns a longer wait: hand a long one back.
-            if retry and not last and (delay is None or delay <= policy.max_delay):
-                await policy.sleep(delay if delay is not None else policy.backoff(attempt))
-                continue
-            if not idempotent and status in RETRY_IF_IDEMPOTENT:
-                raise UncertainError(f"{what}: Jira answered {status} after the request was "
-                                     "sent; the change may have been made", target=self.target)
-            error = error_for(response, target=self.target, auth_hint=self.auth_hint, what=what)
-            if isinstance(error, RateLimitError):
-                error.retry_after = delay
-            raise error
-        raise AssertionError("unreachable")  # pragma: no cover
+
+        async def send() -> httpx.Response:
+            # asyncio's timeout also bounds transports that ignore httpx timeouts.
+            async with asyncio.timeout(overall):
+                return await self.client.request(method, url, **kwargs)
+
+        result = await send_with_retry(send, policy, idempotent=idempotent)
+        if isinstance(result, httpx.Response):
+            if result.is_success or result.status_code in ok:
+                return result
+            raise error_for(result, target=self.target, auth_hint=self.auth_hint, what=what)
+        raise self._failure(result, idempotent=idempotent, what=what)
+
+    def _failure(self, outcome: Outcome, *, idempotent: bool, what: str) -> ConnectorError:
+        response, name = outcome.response, type(outcome.error).__name__
+        if response is None and not outcome.sent:
+            return UnavailableError(f"{what}: cannot reach Jira ({name})", target=self.target)
+        if response is None and not idempotent:
+            return UncertainError(f"{what}: no answer from Jira after the request was sent "
+                                  f"({name}); the change may have been made",
+                                  target=self.target)
+        if response is None:
+            return UnavailableError(f"{what}: Jira did not answer ({name})",
+                                    target=self.target)
+        if not idempotent and response.status_code in RETRY_IF_IDEMPOTENT:
+            return UncertainError(f"{what}: Jira answered {response.status_code} after the "
+                                  "request was sent; the change may have been made",
+                                  target=self.target)
+        error = error_for(response, target=self.target, auth_hint=self.auth_hint, what=what)
+        if isinstance(error, RateLimitError):
+            error.retry_after = outcome.wait
+        return error

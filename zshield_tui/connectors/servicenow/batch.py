@@ -20,31 +20,43 @@ _QUERY = "sysparm_exclude_reference_link=true&sysparm_display_value=false"
 
 async def bulk_patch(api: ServiceNowApi, table: str,
                      changes: Sequence[tuple[str, dict[str, Any]]],
+                     fields: Sequence[str] | None = None,
                      ) -> list[dict[str, Any] | ConnectorError]:
-    """PATCHes each (sys_id, body); one result record or error per item, in order."""
+    """PATCHes each (sys_id, body); one result record or error per item, in order.
+    `fields`: the columns each answer holds (default: the connector's record fields)."""
+    if fields is None:
+        # Imported here: the client imports this module.
+        from zshield_tui.connectors.servicenow.client import RECORD_FIELDS
+
+        fields = RECORD_FIELDS
     results: list[dict[str, Any] | ConnectorError] = []
     for start in range(0, len(changes), MAX_ITEMS):
         chunk = changes[start:start + MAX_ITEMS]
-        answered = await _batch(api, table, chunk)
+        answered = await _batch(api, table, chunk, fields)
         if answered is None:
-            answered = [await _single(api, table, sys_id, body) for sys_id, body in chunk]
+            answered = [await _single(api, table, sys_id, body, fields)
+                        for sys_id, body in chunk]
         results.extend(answered)
     return results
 
 
-async def _single(api: ServiceNowApi, table: str, sys_id: str,
-                  body: dict[str, Any]) -> dict[str, Any] | ConnectorError:
+async def _single(api: ServiceNowApi, table: str, sys_id: str, body: dict[str, Any],
+                  fields: Sequence[str] | None = None) -> dict[str, Any] | ConnectorError:
     try:
-        return await api.write("PATCH", table, body, sys_id=sys_id)
+        return await api.write("PATCH", table, body, sys_id=sys_id,
+                               fields=list(fields) if fields else None)
     except ConnectorError as exc:
         return exc
 
 
-async def _batch(api: ServiceNowApi, table: str, chunk: Sequence[tuple[str, dict[str, Any]]]
+async def _batch(api: ServiceNowApi, table: str, chunk: Sequence[tuple[str, dict[str, Any]]],
+                 fields: Sequence[str] | None = None,
                  ) -> list[dict[str, Any] | ConnectorError] | None:
     """The answers of one batch call, or None when the instance has no Batch API."""
+    # Only the fields the caller reads back: the instance renders, encodes and sends less.
+    query = _QUERY + (f"&sysparm_fields={','.join(fields)}" if fields else "")
     requests = [{"id": str(index), "method": "PATCH",
-                 "url": f"/api/now/table/{table}/{sys_id}?{_QUERY}", "headers": _HEADERS,
+                 "url": f"/api/now/table/{table}/{sys_id}?{query}", "headers": _HEADERS,
                  "exclude_response_headers": True,
                  "body": base64.b64encode(json.dumps(body).encode()).decode()}
                 for index, (sys_id, body) in enumerate(chunk)]
@@ -65,7 +77,7 @@ async def _batch(api: ServiceNowApi, table: str, chunk: Sequence[tuple[str, dict
         item = by_id.get(str(index))
         if item is None:
             # Not run before the batch transaction quota ended: do it on its own.
-            results.append(await _single(api, table, sys_id, body))
+            results.append(await _single(api, table, sys_id, body, fields))
             continue
         results.append(_item_result(api, item, table, sys_id))
     return results
