@@ -3,8 +3,10 @@ semantics against each simulator with 50 ms added to every request.
 
 Floor: Jira has no bulk transition here, so ceil(1,000 transitions / concurrency) x
 50 ms; ServiceNow goes through the Batch API, so ceil(ceil(1,000 / 50 per batch) /
-concurrency) x 50 ms. The measured time is the outbox drain (claims, requests, commits).
-Target: at most 1.5x the floor.
+concurrency) x 50 ms: the simulator charges the injected latency once per HTTP request, a
+batch call included (API-FACTS B10 speaks of the instance's work per item, which the
+simulator does for real, not of the network). The measured time is the outbox drain
+(claims, requests, commits). Target: at most 1.5x the floor. See bench/README.md.
 """
 
 from __future__ import annotations

@@ -20,7 +20,6 @@ from typing import Any
 
 from zshield_tui.connectors.base import Connector, RemoteTicket
 from zshield_tui.connectors.errors import (
-    ConnectorError,
     NotFoundError,
     RateLimitError,
     UnavailableError,
@@ -61,6 +60,11 @@ class DrainReport:
 Progress = Callable[[OpResult], None]
 CLAIM_PER_SLOT = 50   # ops claimed per concurrency slot: enough to fill Batch API calls
 BATCH = 50            # ServiceNow Batch API items per call (the connector's own limit)
+# A claim that is all batchable state changes grows to this many Batch API calls per slot:
+# with one call per slot every round waits for its slowest call (and the instance runs the
+# round's calls one after another), so slots sat idle. Three calls of at most 50 items stay
+# well inside the lease even near the 30 s batch quota.
+BATCH_CALLS_PER_SLOT = 3
 
 
 def owner_id() -> str:
@@ -117,9 +121,7 @@ class Worker:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + settle
         while True:
-            ops = repo.claim(self.store.conn, self.target.name, self.owner,
-                             limit=self.concurrency * CLAIM_PER_SLOT, lease=self.lease,
-                             dead_owners=dead_owners(self.store))
+            ops = self._claim()
             if not ops:
                 wait = self._wait_for_next(deadline - loop.time())
                 if wait is None:
@@ -127,6 +129,28 @@ class Worker:
                 await asyncio.sleep(wait)
                 continue
             await self._run(ops, report)
+
+    def _claim(self) -> list[OutboxOp]:
+        dead = dead_owners(self.store)
+        step = self.concurrency * CLAIM_PER_SLOT
+
+        def claim() -> list[OutboxOp]:
+            return repo.claim(self.store.conn, self.target.name, self.owner, limit=step,
+                              lease=self.lease, dead_owners=dead)
+
+        ops = claim()
+        for _ in range(BATCH_CALLS_PER_SLOT - 1):
+            # Only a full claim of nothing but batchable changes is worth extending: the
+            # ops of other kinds go one request each and are as many as before.
+            if len(ops) % step or len(self._batchable(_by_alert(ops))) != len(ops):
+                break
+            # Taken oldest first after the ones in hand, so merged they keep each alert's
+            # order (an alert split across the two becomes one group, run in order).
+            more = claim()
+            if not more:
+                break
+            ops += more
+        return ops
 
     def _wait_for_next(self, budget: float) -> float | None:
         due = repo.next_due(self.store.conn, self.target.name)
@@ -139,31 +163,30 @@ class Worker:
         return max(0.0, wait) + 0.01 if wait <= budget else None
 
     async def _run(self, ops: list[OutboxOp], report: DrainReport) -> None:
-        groups: dict[str, list[OutboxOp]] = {}
-        for op in ops:
-            groups.setdefault(op.alert_id, []).append(op)
+        groups = _by_alert(ops)
         batchable = self._batchable(groups)
+        batched = {op.id for op in batchable}
         gate = asyncio.Semaphore(self.concurrency)
 
         async def run_batch(chunk: list[OutboxOp]) -> None:
             async with gate:
                 await self._transition_batch(chunk, report)
 
-        await asyncio.gather(*(run_batch(batchable[i:i + BATCH])
-                               for i in range(0, len(batchable), BATCH)))
-
         async def run_group(group: list[OutboxOp]) -> None:
             async with gate:
-                todo = [op for op in group if op not in batchable]
-                for n, op in enumerate(todo):
+                for n, op in enumerate(group):
                     if not await self._one(op, report):
                         # Later ops of this alert wait for this one, as late as it does.
                         with transaction(self.store.conn) as conn:
-                            repo.release(conn, [o.id for o in todo[n + 1:]],
+                            repo.release(conn, [o.id for o in group[n + 1:]],
                                          self._deferred_by(op))
                         break
 
-        await asyncio.gather(*(run_group(g) for g in groups.values()))
+        # A batched op is the only op of its alert, so batches and the other groups touch
+        # different alerts and may share the slots; a slot freed by either is taken at once.
+        await asyncio.gather(*(run_batch(batchable[i:i + BATCH])
+                               for i in range(0, len(batchable), BATCH)),
+                             *(run_group(g) for g in groups.values() if g[0].id not in batched))
 
     def _deferred_by(self, op: OutboxOp) -> float:
         due = repo.next_attempt_of(self.store.conn, op.id)
@@ -192,17 +215,22 @@ class Worker:
         return True
 
     def _failed(self, op: OutboxOp, exc: Exception, report: DrainReport) -> None:
+        with transaction(self.store.conn) as conn:
+            result = self._record_failure(conn, op, exc)
+        self._report(report, result)
+
+    def _record_failure(self, conn: Any, op: OutboxOp, exc: Exception) -> OpResult:
+        """Writes the failure into the caller's transaction; the result to report after."""
         message = str(exc) or type(exc).__name__
         delay = self.retry_delay(op, exc)
-        with transaction(self.store.conn) as conn:
-            if delay is None:
-                repo.give_up(conn, op.id, message)
-                if op.operation == "comment":
-                    repo.set_note_state(conn, int(op.payload.get("note_id", 0)), "failed")
-            else:
-                repo.defer(conn, op.id, message, delay)
-        self._report(report, OpResult(op.id, op.target, op.alert_id, op.operation, False,
-                                      message, final=delay is None))
+        if delay is None:
+            repo.give_up(conn, op.id, message)
+            if op.operation == "comment":
+                repo.set_note_state(conn, int(op.payload.get("note_id", 0)), "failed")
+        else:
+            repo.defer(conn, op.id, message, delay)
+        return OpResult(op.id, op.target, op.alert_id, op.operation, False, message,
+                        final=delay is None)
 
     def retry_delay(self, op: OutboxOp, exc: Exception) -> float | None:
         """Seconds until the next attempt, or None when retrying cannot help."""
@@ -224,40 +252,50 @@ class Worker:
 
     # -- batched state changes ---------------------------------------------------------------------
     async def _transition_batch(self, ops: list[OutboxOp], report: DrainReport) -> None:
+        """One Batch API call for up to BATCH state changes; each op's answer is written
+        in one transaction after the instance answered, so a crash before it reruns them."""
         from . import ops as handlers
 
-        for start in range(0, len(ops), BATCH):
-            chunk = ops[start:start + BATCH]
+        answers: list[tuple[OutboxOp, RemoteTicket | Exception | None]] = []
+        try:
+            plan = [(op, *handlers.transition_plan(self, op)) for op in ops]
+        except Exception as exc:  # noqa: BLE001 - every failure is recorded on the op
+            answers = [(op, exc) for op in ops]
+        else:
+            # No ticket or no state to go to: nothing to send, done as it is.
+            answers = [(op, None) for op, key, _ in plan if not key]
+            todo = [(op, key, body) for op, key, body in plan if key]
             try:
-                plan = [handlers.transition_plan(self, op) for op in chunk]
-                todo = [(op, key, body) for op, (key, body) in zip(chunk, plan, strict=True)
-                        if key]
-                for op, (key, _) in zip(chunk, plan, strict=True):
-                    if not key:
-                        self._transition_done(op, None, report)
-                answers = await self.connector.bulk_update(  # type: ignore[attr-defined]
-                    [(key, body) for _, key, body in todo])
+                remote = await self.connector.bulk_update(  # type: ignore[attr-defined]
+                    [(key, body) for _, key, body in todo]) if todo else []
             except Exception as exc:  # noqa: BLE001
-                for op in chunk:
-                    self._failed(op, exc, report)
-                continue
-            for (op, _, _), answer in zip(todo, answers, strict=True):
-                if isinstance(answer, ConnectorError | Exception):
-                    self._failed(op, answer, report)
-                else:
-                    self._transition_done(op, answer, report)
-
-    def _transition_done(self, op: OutboxOp, ticket: RemoteTicket | None,
-                         report: DrainReport) -> None:
+                remote = [exc] * len(todo)
+            answers += [(op, answer) for (op, _, _), answer in zip(todo, remote, strict=True)]
         with transaction(self.store.conn) as conn:
-            row = repo.ticket_for(conn, op.alert_id, op.target)
-            if row is not None and ticket is not None:
-                repo.update_ticket(conn, row["id"], status=ticket.status,
-                                   synced_state=op.payload["state"],
-                                   last_synced_at=repo.now_iso(), error=None)
-            repo.complete(conn, op.id)
+            results = [self._record_failure(conn, op, answer) if isinstance(answer, Exception)
+                       else self._record_transition(conn, op, answer)
+                       for op, answer in answers]
+        for result in results:
+            self._report(report, result)
+
+    def _record_transition(self, conn: Any, op: OutboxOp,
+                           ticket: RemoteTicket | None) -> OpResult:
+        row = repo.ticket_for(conn, op.alert_id, op.target)
+        if row is not None and ticket is not None:
+            repo.update_ticket(conn, row["id"], status=ticket.status,
+                               synced_state=op.payload["state"],
+                               last_synced_at=repo.now_iso(), error=None)
+        repo.complete(conn, op.id)
         key = ticket.key if ticket else "nothing to change"
-        self._report(report, OpResult(op.id, op.target, op.alert_id, op.operation, True, key))
+        return OpResult(op.id, op.target, op.alert_id, op.operation, True, key)
+
+
+def _by_alert(ops: list[OutboxOp]) -> dict[str, list[OutboxOp]]:
+    """The ops of each alert, in claim (= queue) order."""
+    groups: dict[str, list[OutboxOp]] = {}
+    for op in ops:
+        groups.setdefault(op.alert_id, []).append(op)
+    return groups
 
 
 __all__ = ["DrainReport", "NotFoundError", "OpResult", "Retry", "Worker"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -26,6 +27,8 @@ class Sim:
     faults: Faults
     tokens: TokenStore = field(default_factory=TokenStore)
     max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT
+    # Batch API calls run one at a time, first come first served (see routes.batch).
+    batch_turn: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
 
 
 def create_app(*, seed: bool = True, faults: Faults | dict[str, Any] | None = None,
