@@ -9,7 +9,7 @@ import pytest
 
 from zshield_tui.connectors.errors import ValidationError
 from zshield_tui.connectors.servicenow import states
-from zshield_tui.connectors.servicenow.journal import split_history
+from zshield_tui.connectors.servicenow.journal import parse_time, split_history
 from zshield_tui.connectors.servicenow.payload import map_severity
 from zshield_tui.connectors.servicenow.retry import RetryPolicy
 from zshield_tui.connectors.servicenow.sla import to_status
@@ -81,3 +81,9 @@ def test_sla_row_without_display_values():
                         "time_left": "1970-01-01 00:00:00", "active": "true"})
     assert status.has_breached and status.percentage == 120.5 and status.stage == "paused"
     assert status.planned_end == datetime(2026, 11, 24, 13, tzinfo=UTC)
+
+
+def test_table_api_times_parse_as_utc_and_nonsense_names_the_format():
+    assert parse_time("2026-11-25 21:00:05") == datetime(2026, 11, 25, 21, 0, 5, tzinfo=UTC)
+    with pytest.raises(ValueError, match="%Y-%m-%d %H:%M:%S"):
+        parse_time("25/11/2026 21:00")

@@ -43,6 +43,7 @@ from zshield_tui.connectors.jira.shapes import (
     metadata_from,
     ticket_from_issue,
 )
+from zshield_tui.connectors.tls import verified_context
 
 PROPERTY = "zshield"
 MARKER = "zshield"   # on every issue zshield creates: bounds the update poll
@@ -81,7 +82,8 @@ class JiraConnector(Connector):
             token_file=token_file or paths.data_dir() / "oauth" / f"jira-{self.name}.json")
         self.client = httpx.AsyncClient(transport=transport, auth=http_auth,
                                         timeout=self.policy.timeout(),
-                                        headers={"Accept": "application/json"})
+                                        headers={"Accept": "application/json"},
+                                        verify=verified_context())
         self.http = JiraHttp(self.client, self.policy, target=self.name, auth_hint=hint)
         self._base: str | None = None if self.oauth else self.site
 

@@ -20,6 +20,7 @@ from zshield_tui.connectors.errors import (
 )
 from zshield_tui.connectors.servicenow.auth import Credentials
 from zshield_tui.connectors.servicenow.retry import Outcome, RetryPolicy, send_with_retry
+from zshield_tui.connectors.tls import verified_context
 
 MAX_PAGES = 1000
 PAGE_SIZE = 500
@@ -53,7 +54,8 @@ class ServiceNowApi:
         self.timeout = timeout
         self.client = httpx.AsyncClient(
             base_url=self.base_url, transport=transport, timeout=httpx.Timeout(timeout),
-            headers={"Accept": "application/json"}, event_hooks=dict(event_hooks or {}))
+            headers={"Accept": "application/json"}, event_hooks=dict(event_hooks or {}),
+            verify=verified_context())
 
     async def aclose(self) -> None:
         await self.client.aclose()

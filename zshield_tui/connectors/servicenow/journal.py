@@ -29,7 +29,13 @@ def sn_time(moment: datetime) -> str:
 
 
 def parse_time(text: str) -> datetime:
-    return datetime.strptime(text, FMT).replace(tzinfo=UTC)
+    """`2026-11-25 21:00:00` (UTC, as the Table API gives it with display values off).
+    fromisoformat is ~20x cheaper than strptime: a bulk close parses two per ticket."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = datetime.strptime(text, FMT)  # says which format was expected
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def query_value(text: str) -> str:
