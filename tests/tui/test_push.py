@@ -66,3 +66,27 @@ async def test_the_confirmation_defaults_to_no(make_app, sims):
         await pilot.press("enter")          # the focused button is No
         await pilot.pause(0.3)
         assert jira.state.jira.issues == {}
+
+
+async def test_v_reviews_the_drafts_on_the_highlighted_target_before_pushing(make_app, sims):
+    from textual.widgets import Select
+
+    from zshield_tui.tui.screens.mapping_preview import MappingPreviewScreen
+
+    config, jira = sims
+    app = make_app(config_file=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("space", "space")          # two marked alerts
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, PushScreen))
+        first = app.screen.alert_ids[0]
+        await pilot.press("down", "v")               # snow-sir highlighted
+        await wait_for(pilot, lambda: isinstance(app.screen, MappingPreviewScreen))
+        preview = app.screen
+        await wait_for(pilot, lambda: preview.choice is not None)
+        assert preview.choice.config.name == "snow-sir" and preview.alert_id == first
+        assert preview.query_one("#mapping-target", Select).value == 1
+        await pilot.press("escape", "escape")       # leave the editor, then the preview
+        await wait_for(pilot, lambda: isinstance(app.screen, PushScreen))
+        assert len(jira.state.jira.issues) == 0     # reviewing sends nothing

@@ -107,12 +107,14 @@ class MappingPreviewScreen(Screen):
             super().__init__()
 
     def __init__(self, source: AlertSource, alert_id: str, *, config_file: Path,
-                 step: Callable[[int], str | None] | None = None) -> None:
+                 step: Callable[[int], str | None] | None = None,
+                 target: str | None = None) -> None:
         super().__init__()
         self.source = source
         self.alert_id = alert_id
         self.config_file = config_file
         self._step = step
+        self._wanted_target = target  # selected first when configured (push's review)
         self.alert = None
         self.choices: list[TargetChoice] = []
         self.env = None
@@ -160,7 +162,9 @@ class MappingPreviewScreen(Screen):
         select = self.query_one("#mapping-target", Select)
         select.set_options((Text(c.label), n) for n, c in enumerate(self.choices))
         if self.choices:
-            select.value = 0  # posts Select.Changed, which loads the mapping
+            wanted = [n for n, c in enumerate(self.choices)
+                      if c.config is not None and c.config.name == self._wanted_target]
+            select.value = wanted[0] if wanted else 0  # Select.Changed loads the mapping
         self.query_one("#mapping-editor", TextArea).focus()
 
     def _set_alert(self, alert) -> None:
@@ -439,6 +443,20 @@ def newest_alerts(db_path: Path, count: int):
                 yield alert
     finally:
         conn.close()
+
+
+def ids_stepper(alert_ids: list[str], start: int = 0) -> Callable[[int], str | None]:
+    """`[`/`]` for the preview over a fixed list of alerts (push's review of its drafts)."""
+    position = [start]
+
+    def step(delta: int) -> str | None:
+        index = position[0] + delta
+        if not 0 <= index < len(alert_ids):
+            return None
+        position[0] = index
+        return alert_ids[index]
+
+    return step
 
 
 def list_stepper(alerts) -> Callable[[int], str | None]:

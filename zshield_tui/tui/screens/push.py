@@ -8,6 +8,7 @@ from functools import partial
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -17,10 +18,15 @@ from .results import ItemResult, Reporter, ResultScreen
 
 
 class PushScreen(ResultScreen):
-    """The result screen with a target chooser on top; the bar counts alerts."""
+    """The result screen with a target chooser on top; the bar counts alerts. `v` opens
+    the mapping preview on the highlighted target: the exact draft and request each alert
+    would send (`[` `]` step through them) before anything is pushed."""
+
+    BINDINGS = [Binding("v", "review", "Review drafts", id="push.review")]
 
     def __init__(self, bridge: SyncBridge, alert_ids: list[str]) -> None:
-        super().__init__(f"Push {len(alert_ids)} alert(s) to which target?", len(alert_ids))
+        super().__init__(f"Push {len(alert_ids)} alert(s) to which target?  "
+                         "(enter chooses, v reviews the drafts first)", len(alert_ids))
         self.bridge = bridge
         self.alert_ids = alert_ids
 
@@ -38,6 +44,17 @@ class PushScreen(ResultScreen):
             self.query_one("#result-title", Static).update(
                 Text("No targets configured: add [[targets]] to the config."))
         targets.focus()
+
+    def action_review(self) -> None:
+        from .mapping_preview import MappingPreviewScreen, ids_stepper
+
+        targets = self.query_one(OptionList)
+        if self.running or targets.highlighted is None or not self.alert_ids:
+            return
+        target = targets.get_option_at_index(targets.highlighted).id
+        self.app.push_screen(MappingPreviewScreen(
+            self.app.source, self.alert_ids[0], config_file=self.app.config_file,  # type: ignore
+            step=ids_stepper(self.alert_ids), target=target))
 
     @on(OptionList.OptionSelected, "#push-targets")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
