@@ -124,9 +124,10 @@ def _open_comment_ops(conn: Any, note_id: int) -> bool:
                if o.operation == "comment")
 
 
-def transition_plan(worker: Worker, op: OutboxOp) -> tuple[str | None, dict[str, Any]]:
-    """ServiceNow: the ticket key and PATCH body of a state change (no key: nothing to do)."""
-    ticket = repo.ticket_for(worker.store.conn, op.alert_id, op.target)
+def transition_plan(worker: Worker, op: OutboxOp, ticket: dict[str, Any] | None
+                    ) -> tuple[str | None, dict[str, Any]]:
+    """ServiceNow: the key and PATCH body of a state change of `ticket`, the op's linked
+    ticket (no key: nothing to do)."""
     name = worker.target.outbound(op.payload["state"])
     if ticket is None or name is None:
         return None, {}

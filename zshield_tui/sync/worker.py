@@ -257,8 +257,10 @@ class Worker:
         from . import ops as handlers
 
         answers: list[tuple[OutboxOp, RemoteTicket | Exception | None]] = []
+        # Read once for the plan and the record: a batch is 50 tickets.
+        rows = {op.id: repo.ticket_for(self.store.conn, op.alert_id, op.target) for op in ops}
         try:
-            plan = [(op, *handlers.transition_plan(self, op)) for op in ops]
+            plan = [(op, *handlers.transition_plan(self, op, rows[op.id])) for op in ops]
         except Exception as exc:  # noqa: BLE001 - every failure is recorded on the op
             answers = [(op, exc) for op in ops]
         else:
@@ -271,20 +273,22 @@ class Worker:
             except Exception as exc:  # noqa: BLE001
                 remote = [exc] * len(todo)
             answers += [(op, answer) for (op, _, _), answer in zip(todo, remote, strict=True)]
+        now = repo.now_iso()
         with transaction(self.store.conn) as conn:
             results = [self._record_failure(conn, op, answer) if isinstance(answer, Exception)
-                       else self._record_transition(conn, op, answer)
+                       else self._record_transition(conn, op, answer, rows[op.id], now)
                        for op, answer in answers]
         for result in results:
             self._report(report, result)
 
-    def _record_transition(self, conn: Any, op: OutboxOp,
-                           ticket: RemoteTicket | None) -> OpResult:
-        row = repo.ticket_for(conn, op.alert_id, op.target)
+    def _record_transition(self, conn: Any, op: OutboxOp, ticket: RemoteTicket | None,
+                           row: dict[str, Any] | None, now: str) -> OpResult:
+        """`row` is the linked ticket as read before the batch went out (its id is what
+        counts; the columns written here are the answer's)."""
         if row is not None and ticket is not None:
             repo.update_ticket(conn, row["id"], status=ticket.status,
-                               synced_state=op.payload["state"],
-                               last_synced_at=repo.now_iso(), error=None)
+                               synced_state=op.payload["state"], last_synced_at=now,
+                               error=None)
         repo.complete(conn, op.id)
         key = ticket.key if ticket else "nothing to change"
         return OpResult(op.id, op.target, op.alert_id, op.operation, True, key)

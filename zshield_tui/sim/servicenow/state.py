@@ -50,7 +50,7 @@ class PolicyError(Exception):
 # FMT's layout by isoformat and fromisoformat: several times cheaper than strftime and
 # strptime, and the simulator formats a handful of times per write (SLA clocks included).
 def fmt(moment: datetime) -> str:
-    return moment.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat(" ")
+    return moment.astimezone(UTC).isoformat(" ", "seconds")[:19]
 
 
 def parse_time(text: str) -> datetime:
