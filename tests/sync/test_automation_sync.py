@@ -11,11 +11,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.factories import make_alert
-from tests.sync.conftest import ENV
+from tests.sync.conftest import ENV, write_config
 from zshield_tui.config import load_config
 from zshield_tui.domain import Severity
-from zshield_tui.mapping.files import EXAMPLE_JIRA, EXAMPLE_SNOW
-from zshield_tui.sim.jira.state import CLOUD_EMAIL
 from zshield_tui.store import Store, upsert_alerts
 from zshield_tui.store import syncrepo as repo
 from zshield_tui.store.records import audit_trail
@@ -23,25 +21,6 @@ from zshield_tui.sync.automate import auto_create_alerts
 from zshield_tui.sync.engine import SyncEngine
 
 START = datetime(2026, 11, 23, 9, tzinfo=UTC)   # on-call rotation start: ana, then bo
-
-TARGETS = f'''
-[[targets]]
-name = "jira-sec"
-kind = "jira"
-url = "http://127.0.0.1:9001"
-deployment = "cloud"
-auth = {{ method = "api_token", email = "{CLOUD_EMAIL}", token_env = "ZS_JIRA_TOKEN" }}
-mapping = "jira-sec.json"
-auto_create = {{ enabled = {{jira}}, min_severity = "high" }}
-
-[[targets]]
-name = "snow-sir"
-kind = "servicenow"
-url = "http://127.0.0.1:9002"
-auth = {{ method = "basic", username = "zshield.integration", password_env = "ZS_SNOW_PASSWORD" }}
-mapping = "snow-sir.json"
-auto_create = {{ enabled = {{snow}}, min_severity = "medium" }}
-'''
 
 RULES = '''
 [[rules]]
@@ -84,15 +63,17 @@ def make_engine(tmp_path, sims, monkeypatch):
     """engine(jira_on, snow_on) -> a SyncEngine over one store, a config with both targets
     (auto-create switched as asked), the rules, on-call and escalation above."""
     monkeypatch.setenv("ZSHIELD_RUNS", str(tmp_path / "runs.json"))
-    (tmp_path / "jira-sec.json").write_text(EXAMPLE_JIRA)
-    (tmp_path / "snow-sir.json").write_text(EXAMPLE_SNOW)
     store = Store(tmp_path / "z.db")
     clock = Clock(START + timedelta(hours=2))      # Monday 11:00: ana is on call
 
     def build(jira: bool = True, snow: bool = True) -> SyncEngine:
-        path = tmp_path / "config.toml"
-        path.write_text(TARGETS.replace("{jira}", str(jira).lower())
-                        .replace("{snow}", str(snow).lower()) + RULES)
+        path = write_config(tmp_path, "http://127.0.0.1:9001", "http://127.0.0.1:9002")
+        text = path.read_text()
+        for target, on, floor in (("jira-sec", jira, "high"), ("snow-sir", snow, "medium")):
+            line = f'mapping = "{target}.json"\n'
+            text = text.replace(line, line + f"auto_create = {{ enabled = {str(on).lower()}, "
+                                             f'min_severity = "{floor}" }}\n')
+        path.write_text(text + RULES)
         return SyncEngine(store, load_config(path), path, env=ENV, options=sims.options(),
                           settle=5.0, base_delay=0.01, clock=clock)
 

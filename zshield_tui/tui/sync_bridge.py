@@ -191,16 +191,7 @@ class SyncBridge:
     def comment_many(self, alert_ids: Sequence[str], text: str,
                      progress: Callable[[Any], None] | None = None) -> Any:
         """Adds the note to each alert, sends them; returns the DrainReport."""
-        from zshield_tui.sync.worker import DrainReport
-
-        with Store(self.db_path) as store:
-            engine = self._engine(store, settle=3.0)
-            targets: set[str] = set()
-            for alert_id in alert_ids:
-                targets.update(engine.queue_comment(alert_id, text))
-            if not targets:  # drain() with no names would mean every target
-                return DrainReport()
-            return asyncio.run(engine.drain(sorted(targets), progress))
+        return self._queue_and_send(alert_ids, lambda e, a: e.queue_comment(a, text), progress)
 
     def close_many(self, alert_ids: Sequence[str], children: bool,
                    progress: Callable[[Any], None] | None = None) -> tuple[list[str], Any]:
@@ -216,13 +207,18 @@ class SyncBridge:
                     progress: Callable[[Any], None] | None = None) -> Any:
         """Assigns the alerts and sends the assignee to every linked ticket; returns the
         DrainReport (what could not be sent stays queued)."""
+        return self._queue_and_send(alert_ids, lambda e, a: e.queue_assign(a, who), progress)
+
+    def _queue_and_send(self, alert_ids: Sequence[str], queue: Callable[[Any, str], list[str]],
+                        progress: Callable[[Any], None] | None) -> Any:
+        """`queue(engine, alert_id)` for each alert, then one drain of the targets it named."""
         from zshield_tui.sync.worker import DrainReport
 
         with Store(self.db_path) as store:
             engine = self._engine(store, settle=3.0)
             targets: set[str] = set()
             for alert_id in alert_ids:
-                targets.update(engine.queue_assign(alert_id, who))
+                targets.update(queue(engine, alert_id))
             if not targets:  # drain() with no names would mean every target
                 return DrainReport()
             return asyncio.run(engine.drain(sorted(targets), progress))
