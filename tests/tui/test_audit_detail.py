@@ -16,7 +16,7 @@ def pane_text(pane: AlertDetailPane) -> str:
     return capture.get()
 
 
-async def test_a_state_change_shows_in_the_detail(make_app, sims):  # noqa: F811
+async def test_a_state_change_shows_in_the_detail(make_app, sims):
     config, _ = sims
     app = make_app(config_file=config)
     async with app.run_test(size=SIZE) as pilot:

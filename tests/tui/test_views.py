@@ -8,6 +8,7 @@ from textual.widgets import DataTable, Static
 from tests.sync.conftest import ENV
 from tests.tui.conftest import SIZE, wait_for
 from tests.tui.test_bulk_actions import mark_and_push
+from zshield_tui.store import Store
 from zshield_tui.tui.screens.outbox import OutboxScreen
 from zshield_tui.tui.screens.rules import RulesScreen
 from zshield_tui.tui.screens.settings import SettingsScreen
@@ -19,7 +20,7 @@ def cells(table: DataTable) -> list[list[str]]:
     return [[c.plain for c in table.get_row_at(n)] for n in range(table.row_count)]
 
 
-async def test_view_2_lists_the_pushed_tickets_newest_first(make_app, sims):  # noqa: F811
+async def test_view_2_lists_the_pushed_tickets_newest_first(make_app, sims):
     config, jira = sims
     app = make_app(config_file=config)
     async with app.run_test(size=SIZE) as pilot:
@@ -30,7 +31,10 @@ async def test_view_2_lists_the_pushed_tickets_newest_first(make_app, sims):  # 
         await wait_for(pilot, lambda: table.row_count == 2)
         rows = cells(table)
         assert {r[0] for r in rows} == set(ids)
-        assert [r[2] for r in rows] == ["SEC-2", "SEC-1"]
+        # Newest link first: the two creates run at once, so either may be linked first.
+        with Store(app.db_path) as store:
+            linked = [k for (k,) in store.conn.execute("SELECT key FROM ticket ORDER BY id DESC")]
+        assert [r[2] for r in rows] == linked and sorted(linked) == ["SEC-1", "SEC-2"]
         assert all(r[1] == "jira-sec" and r[3] == "To Do" for r in rows)
 
         await pilot.press("3")                   # views replace each other
@@ -49,7 +53,7 @@ async def test_view_2_lists_the_pushed_tickets_newest_first(make_app, sims):  # 
 
 
 async def test_view_5_shows_the_targets_without_secrets_and_tests_a_connection(
-        make_app, sims):  # noqa: F811
+        make_app, sims):
     config, _ = sims
     app = make_app(config_file=config)
     async with app.run_test(size=SIZE) as pilot:
