@@ -21,6 +21,20 @@ def test_ingesting_the_same_alerts_twice_never_duplicates(store):
     assert store.conn.execute("SELECT count(*) FROM alert").fetchone()[0] == 10
 
 
+def test_a_native_record_changed_anywhere_counts_as_updated(store):
+    """Native records carry no `raw` of their own: a new title, severity or evidence file
+    must still count, and move updated_at (what runs after an ingest looks at it)."""
+    upsert_alerts(store.conn, [make_alert(1)], fmt="zshield")
+    before = store.conn.execute("SELECT updated_at FROM alert").fetchone()[0]
+    assert upsert_alerts(store.conn, [make_alert(1, title="Renamed")], fmt="zshield").updated == 1
+    with_file = make_alert(1, title="Renamed",
+                           evidence=[Evidence(name="dns.log", path="/tmp/dns.log")])
+    assert upsert_alerts(store.conn, [with_file], fmt="zshield").updated == 1
+    assert upsert_alerts(store.conn, [with_file], fmt="zshield").unchanged == 1
+    after = store.conn.execute("SELECT updated_at FROM alert").fetchone()[0]
+    assert after > before and get_alert(store.conn, "ZS-000001").evidence == with_file.evidence
+
+
 def test_a_changed_record_updates_in_place_and_keeps_the_analysts_state(store):
     upsert_alerts(store.conn, [make_alert(1)], fmt="zshield")
     assert set_state(store, "ZS-000001", AlertState.ACKNOWLEDGED, actor="ana")

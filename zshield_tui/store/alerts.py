@@ -35,7 +35,13 @@ ON CONFLICT (id) DO UPDATE SET
     created_at = excluded.created_at, parent_id = excluded.parent_id, tags = excluded.tags,
     assets = excluded.assets, iocs = excluded.iocs, playbook = excluded.playbook,
     raw = excluded.raw, format = excluded.format, updated_at = excluded.updated_at
-WHERE alert.raw IS NOT excluded.raw OR alert.assets IS NOT excluded.assets
+WHERE (alert.title, alert.description, alert.severity, alert.source, alert.category,
+       alert.mitre_technique, alert.created_at, alert.parent_id, alert.tags, alert.assets,
+       alert.iocs, alert.playbook, alert.raw)
+   IS NOT (excluded.title, excluded.description, excluded.severity, excluded.source,
+           excluded.category, excluded.mitre_technique, excluded.created_at,
+           excluded.parent_id, excluded.tags, excluded.assets, excluded.iocs,
+           excluded.playbook, excluded.raw)
 """
 
 _COLUMNS = ("id, title, description, severity, source, category, mitre_technique, "
@@ -78,7 +84,7 @@ def upsert_alerts(conn: sqlite3.Connection, alerts: Iterable[Alert], *, fmt: str
             # the upsert's WHERE leaves identical records out.
             changed = conn.executemany(_UPSERT, (_row(a, fmt, now) for a in batch)).rowcount
             conn.execute(FTS_INDEX_NEW.format(after=int(before_seq)))
-            _replace_evidence(conn, [a for a in batch if a.evidence])
+            changed += _replace_evidence(conn, [a for a in batch if a.evidence], now)
         # New rows take seq values above the old maximum, one each.
         inserted = _max_seq(conn) - before_seq
         counts.inserted += inserted
@@ -131,13 +137,27 @@ def _json(value: object, *, exclude_none: bool = False) -> str:
     return to_json(value, exclude_none=exclude_none, fallback=str).decode()
 
 
-def _replace_evidence(conn: sqlite3.Connection, alerts: list[Alert]) -> None:
+def _replace_evidence(conn: sqlite3.Connection, alerts: list[Alert], now: str) -> int:
+    """Stores each alert's evidence list; an alert whose list changed while its row did
+    not (a native record's evidence is not in `raw`) counts as updated, with `updated_at`
+    moved, so what follows an ingest (new evidence onto linked tickets) sees it. Returns
+    how many such alerts."""
+    touched = 0
     for alert in alerts:
+        wanted = [(e.name, e.path) for e in alert.evidence]
+        stored = conn.execute("SELECT name, path FROM evidence WHERE alert_id = ? ORDER BY id",
+                              (alert.id,)).fetchall()
+        if stored == wanted:
+            continue
+        (updated_at,) = conn.execute("SELECT updated_at FROM alert WHERE id = ?",
+                                     (alert.id,)).fetchone()
+        if updated_at != now:    # else inserted or updated by this very upsert: counted
+            conn.execute("UPDATE alert SET updated_at = ? WHERE id = ?", (now, alert.id))
+            touched += 1
         conn.execute("DELETE FROM evidence WHERE alert_id = ?", (alert.id,))
-        conn.executemany(
-            "INSERT INTO evidence (alert_id, name, path) VALUES (?, ?, ?)",
-            [(alert.id, e.name, e.path) for e in alert.evidence],
-        )
+        conn.executemany("INSERT INTO evidence (alert_id, name, path) VALUES (?, ?, ?)",
+                         [(alert.id, n, p) for n, p in wanted])
+    return touched
 
 
 def _row_count(conn: sqlite3.Connection) -> int:
