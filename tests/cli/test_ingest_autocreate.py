@@ -116,3 +116,27 @@ def test_sync_sends_what_ingest_queued(setup, capsys, env, monkeypatch):
         assert code == 0 and "auto-create" not in out
     assert len(jira.state.jira.issues) == 2
     assert len(snow.state.sim.state.tables["sn_si_incident"]) == 1
+
+
+def test_a_reingest_with_new_evidence_queues_it_for_the_linked_ticket(setup, capsys, env):
+    from zshield_tui.domain import Evidence
+    from zshield_tui.store import syncrepo as repo
+
+    base, path = setup
+    alert = make_alert(3, severity=Severity.MEDIUM)   # below both thresholds
+    path.write_text(alert.model_dump_json() + "\n")
+    assert run(capsys, *base, "ingest", str(path))[0] == 0
+    with Store(env / "z.db") as store:    # linked by an earlier push
+        repo.save_ticket(store.conn, alert.id, "jira-sec", key="SEC-9", remote_id="10009",
+                         url="", status="To Do", synced_state="new")
+    (env / "dns.log").write_text("query evil.example\n")
+    again = alert.model_copy(update={"evidence": [Evidence(name="dns.log",
+                                                           path=str(env / "dns.log"))]})
+    path.write_text(again.model_dump_json() + "\n")
+    code, out, err = run(capsys, *base, "ingest", str(path))
+    assert code == 0, err
+    assert "evidence: 1 ticket(s) get new files on the next sync" in out
+    with Store(env / "z.db") as store:
+        ops = [o for o in repo.list_ops(store.conn) if o.operation == "attach"]
+    assert [(o.alert_id, o.target) for o in ops] == [(alert.id, "jira-sec")]
+    assert [f["name"] for f in ops[0].payload["files"]] == ["dns.log"]

@@ -223,3 +223,30 @@ async def test_show_json_lists_each_tickets_attachments(
     assert sorted((a["name"], a["size"]) for a in ticket["attachments"]) == \
         sorted((n, len(d)) for n, d in evidence.items())
     assert all(a["remote_id"] for a in ticket["attachments"])
+
+
+@pytest.mark.parametrize("target", TARGETS)
+async def test_evidence_a_reingest_brings_goes_to_the_existing_ticket(
+        engine, sims, store, evidence, target, tmp_path):
+    from datetime import UTC, datetime
+
+    from zshield_tui.store.alerts import iso
+    from zshield_tui.sync.attach_op import queue_new_evidence
+
+    await engine.push([ALERT], target)
+    assert len(remote_files(sims, target, ALERT, store)) == 3
+    since = iso(datetime.now(UTC))
+    assert queue_new_evidence(store.conn, since) == 0          # nothing changed yet
+    (tmp_path / "dns.log").write_bytes(b"query evil.example\n")
+    listed = [Evidence(name=n, path=str(tmp_path / n))
+              for n in ("capture.pcap", "screenshot.png", "dns.log")]
+    # As a source record would: the new file is in the raw record too.
+    upsert_alerts(store.conn, [make_alert(20, evidence=listed,
+                                          raw={"evidence": [e.name for e in listed]})],
+                  fmt="zshield")
+    assert queue_new_evidence(store.conn, since) == 1
+    assert queue_new_evidence(store.conn, since) == 0          # one open op is enough
+    await engine.drain([target])
+    names = sorted(n for n, _ in remote_files(sims, target, ALERT, store))
+    assert names == sorted(["capture.pcap", "screenshot.png", "dns.log", IOC_LIST])
+    assert queue_new_evidence(store.conn, since) == 0          # the ticket has them all

@@ -62,7 +62,18 @@ def run(ctx: Context, paths: list[str], fmt: str) -> int:
                 worst = EXIT_FAILED
         if floor is not None and not _auto_create(ctx, store, wanted, after_seq, since):
             worst = EXIT_USAGE
+        _new_evidence(ctx, store, since)
     return worst
+
+
+def _new_evidence(ctx: Context, store, since: datetime) -> None:
+    """Evidence a re-ingest brought for alerts that already have tickets goes to them too
+    (the attach op skips what each ticket has); sent by `zshield sync` or the open TUI."""
+    from zshield_tui.store.alerts import iso
+    from zshield_tui.sync.attach_op import queue_new_evidence
+
+    if queued := queue_new_evidence(store.conn, iso(since)):
+        print(f"evidence: {queued} ticket(s) get new files on the next sync", file=ctx.out)
 
 
 def _auto_create_floor(ctx: Context) -> Severity | None:

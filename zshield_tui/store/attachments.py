@@ -34,3 +34,11 @@ def attachments_of(conn: sqlite3.Connection, alert_id: str) -> list[dict[str, An
     rows = conn.execute(f"SELECT {', '.join(ATTACHMENT_COLUMNS)} FROM attachment "
                         "WHERE alert_id = ? ORDER BY target, id", (alert_id,)).fetchall()
     return [dict(zip(ATTACHMENT_COLUMNS, r, strict=True)) for r in rows]
+
+
+def linked_changed_since(conn: sqlite3.Connection, since: str) -> list[tuple[str, str]]:
+    """(alert id, target) of every ticket whose alert was written at or after `since`:
+    the tickets a re-ingest may have brought new evidence for."""
+    return conn.execute("SELECT t.alert_id, t.target FROM ticket t JOIN alert a "
+                        "ON a.id = t.alert_id WHERE a.updated_at >= ? ORDER BY t.id",
+                        (since,)).fetchall()

@@ -64,6 +64,25 @@ def attach_payload(alert: Alert) -> dict[str, Any] | None:
             "iocs": bool(alert.iocs)}
 
 
+def queue_new_evidence(conn: Any, since: str) -> int:
+    """After an ingest: queues an attach op for each linked ticket whose alert changed
+    since `since` and now names files the ticket lacks, unless one is open already; an
+    IOC list that grew keeps its name and is not sent again. Returns how many."""
+    queued = 0
+    with transaction(conn):
+        for alert_id, target in files.linked_changed_since(conn, since):
+            alert = get_alert(conn, alert_id)
+            payload = attach_payload(alert) if alert is not None else None
+            if payload is None or repo.open_op(conn, target, alert_id, "attach"):
+                continue
+            wanted = {f["name"] for f in payload["files"]} | \
+                ({ioc_list_name(alert_id)} if payload["iocs"] else set())
+            if wanted - files.attached_names(conn, alert_id, target):
+                repo.enqueue(conn, target, alert_id, "attach", payload)
+                queued += 1
+    return queued
+
+
 def cmdb_payload(alert: Alert) -> dict[str, Any] | None:
     """The cmdb op's payload: the alert's assets as (hostname, ip); None without any."""
     assets = [{"hostname": a.hostname, "ip": a.ip} for a in alert.assets if a.hostname or a.ip]

@@ -273,12 +273,11 @@ class SimState:
             total = max(1.0, (end - start).total_seconds())
             elapsed = (now - start).total_seconds()
             percentage = f"{100.0 * elapsed / total:.2f}"
+            left, spent = as_duration((end - now).total_seconds()), as_duration(elapsed)
             sla.update(percentage=percentage, business_percentage=percentage,
                        has_breached="true" if now > end else "false",
-                       time_left=as_duration((end - now).total_seconds()),
-                       business_time_left=as_duration((end - now).total_seconds()),
-                       duration=as_duration(elapsed), business_duration=as_duration(elapsed),
-                       sys_updated_on=fmt(now))
+                       time_left=left, business_time_left=left,
+                       duration=spent, business_duration=spent, sys_updated_on=fmt(now))
 
 
 def seed(state: SimState) -> None:
