@@ -169,3 +169,14 @@ def test_config_login_refuses_a_target_that_does_not_use_oauth(env, capsys):
     assert "target 'jira-dc' does not use OAuth 2.0" in err
     code, _, err = run(capsys, "--config", str(config), "config", "login")
     assert code == 2 and "none configured" in err
+
+
+def test_every_sample_ingested_again_is_unchanged(env, capsys):
+    """A second ingest of the same files changes nothing, in every format (records without
+    a time of their own get the ingest time, which must not count as a change)."""
+    db = str(env / "z.db")
+    run(capsys, "--db", db, "ingest", str(SAMPLES))
+    code, out, _ = run(capsys, "--db", db, "ingest", str(SAMPLES))
+    lines = [line for line in out.splitlines() if " alerts (" in line]
+    assert code == 0 and len(lines) >= 8
+    assert all(" 0 new, 0 updated, " in line for line in lines), out

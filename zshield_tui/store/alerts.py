@@ -35,13 +35,14 @@ ON CONFLICT (id) DO UPDATE SET
     created_at = excluded.created_at, parent_id = excluded.parent_id, tags = excluded.tags,
     assets = excluded.assets, iocs = excluded.iocs, playbook = excluded.playbook,
     raw = excluded.raw, format = excluded.format, updated_at = excluded.updated_at
+-- Not created_at: a record without a time of its own gets the ingest time, which differs
+-- on every run of the same file.
 WHERE (alert.title, alert.description, alert.severity, alert.source, alert.category,
-       alert.mitre_technique, alert.created_at, alert.parent_id, alert.tags, alert.assets,
-       alert.iocs, alert.playbook, alert.raw)
+       alert.mitre_technique, alert.parent_id, alert.tags, alert.assets, alert.iocs,
+       alert.playbook, alert.raw)
    IS NOT (excluded.title, excluded.description, excluded.severity, excluded.source,
-           excluded.category, excluded.mitre_technique, excluded.created_at,
-           excluded.parent_id, excluded.tags, excluded.assets, excluded.iocs,
-           excluded.playbook, excluded.raw)
+           excluded.category, excluded.mitre_technique, excluded.parent_id, excluded.tags,
+           excluded.assets, excluded.iocs, excluded.playbook, excluded.raw)
 """
 
 _COLUMNS = ("id, title, description, severity, source, category, mitre_technique, "
