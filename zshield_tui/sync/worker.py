@@ -269,7 +269,7 @@ class Worker:
             todo = [(op, key, body) for op, key, body in plan if key]
             try:
                 remote = await self.connector.bulk_update(  # type: ignore[attr-defined]
-                    [(key, body) for _, key, body in todo]) if todo else []
+                    [(key, body) for _, key, body in todo], brief=True) if todo else []
             except Exception as exc:  # noqa: BLE001
                 remote = [exc] * len(todo)
             answers += [(op, answer) for (op, _, _), answer in zip(todo, remote, strict=True)]

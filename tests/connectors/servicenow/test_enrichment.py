@@ -141,3 +141,16 @@ async def test_batch_splits_large_sets(connector, monkeypatch, recorder):
     tickets = [await _ticket(connector, key=f"ZS-9{n}") for n in range(5)]
     results = await connector.bulk_update([(t.key, {"urgency": "2"}) for t in tickets])
     assert len(results) == 5 and len(recorder.to("POST", "/v1/batch")) == 3
+
+
+async def test_a_brief_bulk_update_asks_only_for_identity_and_state(connector, recorder):
+    tickets = [await _ticket(connector, key=f"ZS-5{n}") for n in range(2)]
+    results = await connector.bulk_update([(t.key, {"urgency": "2"}) for t in tickets],
+                                          brief=True)
+    assert [r.key for r in results] == [t.key for t in tickets]
+    assert all(r.status and set(r.fields) <= {"sys_id", "number", "state", "correlation_id",
+                                              "sys_created_on", "sys_updated_on"}
+               for r in results)
+    (call,) = recorder.to("POST", "/api/now/v1/batch")
+    url = json.loads(call.content)["rest_requests"][0]["url"]
+    assert "sysparm_fields=sys_id,number,state," in url

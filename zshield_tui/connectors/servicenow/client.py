@@ -51,6 +51,8 @@ RECORD_FIELDS = ["sys_id", "number", "state", "short_description", "priority", "
                  "assignment_group", "caller_id", "cmdb_ci", "close_code", "close_notes",
                  "hold_reason", "active", "sys_created_on", "sys_updated_on", "sys_mod_count",
                  "cmdb_ci.name"]
+STATE_FIELDS = ["sys_id", "number", "state", "correlation_id", "sys_created_on",
+                "sys_updated_on"]
 DEFAULT_CLOSE_CODE = {"incident": "Solution provided", "sn_si_incident": "Investigation completed"}
 DEFAULT_CLOSE_NOTES = "Closed from zshield"
 DEFAULT_MAX_ATTACHMENT = 1024 * 1024 * 1024   # com.glide.attachment.max_size default
@@ -234,12 +236,15 @@ class ServiceNowConnector(Connector):
                                       sys_id=await self._sys_id(key), fields=RECORD_FIELDS)
         return self._ticket(record)
 
-    async def bulk_update(self, changes: Sequence[tuple[str, dict[str, Any]]]
-                          ) -> list[RemoteTicket | ConnectorError]:
-        """Many PATCHes through the Batch API (or one by one); a result per item."""
+    async def bulk_update(self, changes: Sequence[tuple[str, dict[str, Any]]], *,
+                          brief: bool = False) -> list[RemoteTicket | ConnectorError]:
+        """Many PATCHes through the Batch API (or one by one); a result per item. `brief`:
+        each answer holds only the ticket's identity, state and times (STATE_FIELDS), what
+        a bulk state change reads back; a quarter of the bytes both ways."""
         prepared = [(await self._sys_id(key), await self._prepare(body))
                     for key, body in changes]
-        results = await bulk_patch(self.api, self.table, prepared)
+        results = await bulk_patch(self.api, self.table, prepared,
+                                   STATE_FIELDS if brief else None)
         return [r if isinstance(r, ConnectorError) else self._ticket(r) for r in results]
 
     async def bulk_close(self, keys: Iterable[str], fields: Mapping[str, Any] | None = None,
