@@ -64,3 +64,12 @@ def test_assignment_by_oncall_category_and_asset_owner(config):
         "exec-team@yourorg.com"
     other = make_alert(1, category="recon", source="EDR")
     assert assign(config.rules[2].then, other, config.oncall, moment).assignee is None
+
+
+def test_rules_read_back_as_an_analyst_wrote_them(config):
+    from zshield_tui.automation.rules import describe_then, describe_when
+
+    described = [(describe_when(r.when), describe_then(r)) for r in config.rules]
+    assert described[0] == ("severity >= critical",
+                            "jira-sec, project SOCCRIT, assign oncall:primary")
+    assert described[2][0] == "severity >= medium, source EDR"

@@ -71,3 +71,24 @@ def route(alert: Alert, rules: list[Rule]) -> Match | None:
 def explain_all(alert: Alert, rules: list[Rule]) -> list[tuple[Rule, bool, list[str]]]:
     """Every rule with whether it matches and why (for the rules screen and `rules show`)."""
     return [(rule, *check_when(rule.when, alert)) for rule in rules]
+
+
+def describe_when(when: RuleWhen) -> str:
+    """`severity >= critical, category malware|ransomware`, or `always`: a rule's
+    conditions as the rules screen and `zshield rules show` print them."""
+    parts = [f"severity >= {when.min_severity}"] if when.min_severity else []
+    for name in ("category", "source", "asset_owner", "tag"):
+        value = getattr(when, name)
+        if value is not None:
+            parts.append(f"{name} {value if isinstance(value, str) else '|'.join(value)}")
+    return ", ".join(parts) or "always"
+
+
+def describe_then(rule: Rule) -> str:
+    """`jira-sec, project SOCCRIT, assign oncall:primary`: where a rule sends the ticket."""
+    then = rule.then
+    parts = [then.target]
+    parts += [f"project {then.project}"] if then.project else []
+    parts += [f"group {then.group}"] if then.group else []
+    parts += [f"assign {then.assign}"] if then.assign else []
+    return ", ".join(parts)

@@ -81,7 +81,7 @@ def _print_whatif(ctx: Context, doc: dict[str, Any]) -> None:
 
 def show(ctx: Context, alert_id: str | None, as_json: bool) -> int:
     from zshield_tui.automation.oncall import now_and_next
-    from zshield_tui.automation.rules import explain_all, route
+    from zshield_tui.automation.rules import describe_then, describe_when, explain_all, route
 
     config = ctx.config
     now = datetime.now(UTC)
@@ -113,8 +113,8 @@ def show(ctx: Context, alert_id: str | None, as_json: bool) -> int:
         return EXIT_OK
     out = ctx.out
     print(f"Rules ({len(doc['rules'])}, first match wins):", file=out)
-    for i, rule in enumerate(doc["rules"]):
-        print(f"  {i}. {rule['name']}: when {rule['when'] or 'always'} then {rule['then']}",
+    for i, rule in enumerate(config.rules):
+        print(f"  {i}. {rule.name}: when {describe_when(rule.when)} -> {describe_then(rule)}",
               file=out)
     for name, info in doc["oncall"].items():
         print(f"On call {name}: {info['now']} until {info['until']}, then {info['next']}",

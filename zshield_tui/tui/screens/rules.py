@@ -103,7 +103,7 @@ class RulesScreen(Screen):
 
     def _show(self, config: Any, alert: Any) -> None:
         from zshield_tui.automation.oncall import describe
-        from zshield_tui.automation.rules import explain_all, route
+        from zshield_tui.automation.rules import describe_then, describe_when, explain_all, route
 
         self.config = config
         head = f"Rules: {len(config.rules)}, first match wins"
@@ -114,9 +114,8 @@ class RulesScreen(Screen):
         lines = Text()
         for i, rule in enumerate(config.rules):
             marker = "> " if match is not None and match.index == i else "  "
-            when = rule.when.model_dump(exclude_none=True) or "always"
             lines.append(f"{marker}{i}. {rule.name}\n", style="bold" if marker == "> " else "")
-            lines.append(f"     when {when} -> {rule.then.target}\n")
+            lines.append(f"     when {describe_when(rule.when)} -> {describe_then(rule)}\n")
         if not config.rules:
             lines.append("No [[rules]] in the config: thresholds alone decide.\n")
         self.query_one("#rules-list", Static).update(lines)
