@@ -33,6 +33,10 @@ def test_a_native_record_changed_anywhere_counts_as_updated(store):
     assert upsert_alerts(store.conn, [with_file], fmt="zshield").unchanged == 1
     after = store.conn.execute("SELECT updated_at FROM alert").fetchone()[0]
     assert after > before and get_alert(store.conn, "ZS-000001").evidence == with_file.evidence
+    # The source record dropped the file: so does the store.
+    assert upsert_alerts(store.conn, [make_alert(1, title="Renamed")],
+                         fmt="zshield").updated == 1
+    assert get_alert(store.conn, "ZS-000001").evidence == []
 
 
 def test_a_changed_record_updates_in_place_and_keeps_the_analysts_state(store):

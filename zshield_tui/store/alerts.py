@@ -85,7 +85,7 @@ def upsert_alerts(conn: sqlite3.Connection, alerts: Iterable[Alert], *, fmt: str
             # the upsert's WHERE leaves identical records out.
             changed = conn.executemany(_UPSERT, (_row(a, fmt, now) for a in batch)).rowcount
             conn.execute(FTS_INDEX_NEW.format(after=int(before_seq)))
-            changed += _replace_evidence(conn, [a for a in batch if a.evidence], now)
+            changed += _replace_evidence(conn, _evidence_to_write(conn, batch), now)
         # New rows take seq values above the old maximum, one each.
         inserted = _max_seq(conn) - before_seq
         counts.inserted += inserted
@@ -136,6 +136,21 @@ def _json(value: object, *, exclude_none: bool = False) -> str:
     # pydantic-core's serialiser (Rust) is several times faster than json.dumps here and
     # serialises the nested models without a model_dump first.
     return to_json(value, exclude_none=exclude_none, fallback=str).decode()
+
+
+def _evidence_to_write(conn: sqlite3.Connection, batch: list[Alert]) -> list[Alert]:
+    """The alerts whose evidence list may differ from the stored one: those that name
+    files, and those that name none while the store still lists some (a source record
+    that dropped them). One query per 500 alerts, not one per alert."""
+    named = [a for a in batch if a.evidence]
+    bare = [a for a in batch if not a.evidence]
+    had: set[str] = set()
+    for start in range(0, len(bare), 500):
+        ids = [a.id for a in bare[start:start + 500]]
+        marks = ", ".join("?" for _ in ids)
+        had.update(r[0] for r in conn.execute(
+            f"SELECT DISTINCT alert_id FROM evidence WHERE alert_id IN ({marks})", ids))
+    return named + [a for a in bare if a.id in had]
 
 
 def _replace_evidence(conn: sqlite3.Connection, alerts: list[Alert], now: str) -> int:
