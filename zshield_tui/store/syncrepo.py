@@ -304,6 +304,15 @@ def add_note(conn: sqlite3.Connection, alert_id: str, body: str, *, author: str,
     return int(cur.lastrowid or 0)
 
 
+def note_still_sending(conn: sqlite3.Connection, note_id: int) -> bool:
+    """Whether a comment op for the note is unfinished on some target (asked in SQL: a bulk
+    note completes one op per ticket, and reading every open op each time was quadratic)."""
+    return conn.execute(
+        "SELECT 1 FROM outbox WHERE operation = 'comment' AND status IN ('pending', 'running', "
+        "'failed') AND json_extract(payload, '$.note_id') = ? LIMIT 1", (note_id,)
+    ).fetchone() is not None
+
+
 def set_note_state(conn: sqlite3.Connection, note_id: int, state: str) -> None:
     conn.execute("UPDATE note SET sync_state = ? WHERE id = ?", (state, note_id))
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from zshield_tui.connectors.errors import NotFoundError
 from zshield_tui.store import syncrepo as repo
 from zshield_tui.store.syncrepo import OutboxOp, transaction
+
+from .linked import linked_ticket
 
 if TYPE_CHECKING:
     from .worker import Worker
@@ -21,14 +22,8 @@ FIELD = {"jira": "assignee", "servicenow": "assigned_to"}
 
 
 async def assign(worker: Worker, op: OutboxOp) -> str:
-    from .worker import Retry
-
     conn = worker.store.conn
-    ticket = repo.ticket_for(conn, op.alert_id, op.target)
-    if ticket is None:
-        if repo.open_op(conn, op.target, op.alert_id, "create"):
-            raise Retry("waiting for the ticket to be created", 1.0)
-        raise NotFoundError("the alert has no ticket on this target", target=op.target)
+    ticket = linked_ticket(worker, op)
     who = str(op.payload["assignee"])
     # ServiceNow by sys_id: spares the connector a lookup per ticket.
     key = ticket["remote_id"] or ticket["key"] if worker.target.kind == "servicenow" \

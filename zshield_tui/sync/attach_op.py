@@ -18,12 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from zshield_tui.connectors.errors import ConnectorError, NotFoundError, ValidationError
+from zshield_tui.connectors.errors import ConnectorError, ValidationError
 from zshield_tui.domain import Alert
 from zshield_tui.store import attachments as files
 from zshield_tui.store import get_alert
 from zshield_tui.store import syncrepo as repo
 from zshield_tui.store.syncrepo import OutboxOp, transaction
+
+from .linked import linked_ticket
 
 if TYPE_CHECKING:
     from .worker import Worker
@@ -107,7 +109,7 @@ class _File:
 async def attach(worker: Worker, op: OutboxOp) -> str:
     """Uploads what the ticket lacks, recording each file as soon as it is up."""
     conn = worker.store.conn
-    ticket = _ticket(worker, op)
+    ticket = linked_ticket(worker, op)
     key = ticket["key"]
     done = files.attached_names(conn, op.alert_id, op.target)
     todo = [f for f in _files(worker, op) if f.name not in done]
@@ -148,7 +150,7 @@ async def cmdb(worker: Worker, op: OutboxOp) -> str:
     """Resolves the alert's assets to CIs and points the ticket's cmdb_ci at the first;
     none found is noted in the audit, not an error. Running it again does the same."""
     conn = worker.store.conn
-    ticket = _ticket(worker, op)
+    ticket = linked_ticket(worker, op)
     assets = [(a.get("hostname"), a.get("ip")) for a in op.payload["assets"]]
     result = await worker.connector.link_assets(ticket["key"], assets)  # type: ignore[attr-defined]
     ci = result.primary
@@ -165,13 +167,6 @@ async def cmdb(worker: Worker, op: OutboxOp) -> str:
                    ci.name if ci else None, "; ".join(notes))
         repo.complete(conn, op.id)
     return ticket["key"]
-
-
-def _ticket(worker: Worker, op: OutboxOp) -> dict[str, Any]:
-    ticket = repo.ticket_for(worker.store.conn, op.alert_id, op.target)
-    if ticket is None:
-        raise NotFoundError("the alert has no ticket on this target", target=op.target)
-    return ticket
 
 
 def _files(worker: Worker, op: OutboxOp) -> list[_File]:

@@ -130,10 +130,7 @@ class SyncEngine:
         with transaction(self.store.conn) as conn:
             if repo.alert_state(conn, alert_id) is None:
                 raise KeyError(alert_id)
-            targets = [t["target"] for t in repo.tickets_of(conn, alert_id)
-                       if t["target"] in self.targets]
-            targets += [o.target for o in repo.list_ops(conn) if o.alert_id == alert_id
-                        and o.operation == "create" and o.target not in targets]
+            targets = self._linked_targets(conn, alert_id)
             note_id = repo.add_note(conn, alert_id, text, author=author or self.actor,
                                     origin="local",
                                     sync_state="pending" if targets else "local")
@@ -147,12 +144,18 @@ class SyncEngine:
         with transaction(self.store.conn) as conn:
             if not repo.write_assignee(conn, alert_id, who, self.actor):
                 return []
-            targets = [t["target"] for t in repo.tickets_of(conn, alert_id)
-                       if t["target"] in self.targets]
-            targets += [o.target for o in repo.list_ops(conn) if o.alert_id == alert_id
-                        and o.operation == "create" and o.target not in targets]
+            targets = self._linked_targets(conn, alert_id)
             for name in targets:
                 repo.enqueue(conn, name, alert_id, "assign", {"assignee": who})
+        return targets
+
+    def _linked_targets(self, conn: Any, alert_id: str) -> list[str]:
+        """The configured targets the alert has a ticket on, or one still being created."""
+        targets = [t["target"] for t in repo.tickets_of(conn, alert_id)
+                   if t["target"] in self.targets]
+        # One indexed lookup per target, not a scan of the outbox per alert of a bulk note.
+        targets += [name for name in self.targets if name not in targets
+                    and repo.open_op(conn, name, alert_id, "create")]
         return targets
 
     def queue_state(self, alert_id: str, state: str, *, children: bool = False) -> list[str]:

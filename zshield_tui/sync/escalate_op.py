@@ -19,6 +19,8 @@ from zshield_tui.store import syncrepo as repo
 from zshield_tui.store.automation_rows import set_op_payload
 from zshield_tui.store.syncrepo import OutboxOp, transaction
 
+from .linked import linked_ticket
+
 if TYPE_CHECKING:
     from .worker import Worker
 
@@ -28,9 +30,7 @@ AUTHOR = "rule:escalation"   # the audit trail's actor for escalations, on the n
 async def escalate(worker: Worker, op: OutboxOp) -> str:
     """Carries out one escalation decision on the alert's ticket."""
     conn = worker.store.conn
-    ticket = repo.ticket_for(conn, op.alert_id, op.target)
-    if ticket is None:
-        raise NotFoundError("the alert has no ticket on this target", target=op.target)
+    ticket = linked_ticket(worker, op)
     key = ticket["key"]
     payload = op.payload
     if not _still_new(ticket["status"], payload):

@@ -20,6 +20,7 @@ from zshield_tui.store.syncrepo import OutboxOp, transaction
 from .assign_op import assign
 from .attach_op import attach, attach_payload, cmdb, cmdb_payload
 from .escalate_op import escalate
+from .linked import linked_ticket
 
 if TYPE_CHECKING:
     from .worker import Worker
@@ -91,16 +92,11 @@ async def _create(worker: Worker, op: OutboxOp) -> tuple[CreateResult, str | Non
 async def comment(worker: Worker, op: OutboxOp) -> str:
     """Sends a note as a comment / work note. A rerun first looks for its own text on the
     ticket, so a comment whose answer was lost is linked, not posted twice."""
-    from .worker import Retry
 
     conn = worker.store.conn
     note_id = int(op.payload["note_id"])
     body = str(op.payload["body"])
-    ticket = repo.ticket_for(conn, op.alert_id, op.target)
-    if ticket is None:
-        if repo.open_op(conn, op.target, op.alert_id, "create"):
-            raise Retry("waiting for the ticket to be created", 1.0)
-        raise NotFoundError("the alert has no ticket on this target", target=op.target)
+    ticket = linked_ticket(worker, op)
     remote_id = None
     if op.attempts > 0:
         known = repo.known_remote_ids(conn, op.target)
@@ -113,15 +109,9 @@ async def comment(worker: Worker, op: OutboxOp) -> str:
     with transaction(conn):
         repo.link_note(conn, note_id, op.target, remote_id)
         repo.complete(conn, op.id)
-        if not _open_comment_ops(conn, note_id):
+        if not repo.note_still_sending(conn, note_id):
             repo.set_note_state(conn, note_id, "synced")
     return ticket["key"]
-
-
-def _open_comment_ops(conn: Any, note_id: int) -> bool:
-    return any(o.payload.get("note_id") == note_id
-               for o in repo.list_ops(conn, ("pending", "running", "failed"))
-               if o.operation == "comment")
 
 
 def transition_plan(worker: Worker, op: OutboxOp, ticket: dict[str, Any] | None
@@ -170,9 +160,7 @@ async def transition(worker: Worker, op: OutboxOp) -> str:
 async def runbook(worker: Worker, op: OutboxOp) -> str:
     """The playbook, once, as one work note (ServiceNow) or comment (Jira): a rerun sees
     the note already on the ticket and sends nothing."""
-    ticket = repo.ticket_for(worker.store.conn, op.alert_id, op.target)
-    if ticket is None:
-        raise NotFoundError("the alert has no ticket on this target", target=op.target)
+    ticket = linked_ticket(worker, op)
     steps = [str(s) for s in op.payload["steps"]]
     connector: Any = worker.connector
     if worker.target.kind == "servicenow":
