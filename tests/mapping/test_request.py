@@ -25,7 +25,7 @@ CLOUD_BODY = {
                 {"type": "text", "text": "MITRE ATT&CK: T1059.001"}]},
         ]},
         "priority": {"name": "High"},
-        "labels": ["zpoa-shield", "execution", "zshield-zs-2026-000123"],
+        "labels": ["zpoa-shield", "execution", "zshield-zs-2026-000123-4c3b03c25449"],
         "assignee": {"accountId": "<resolved at send time from ana@yourorg.com>"},
     },
     "properties": [{"key": "zshield", "value": {"alert_id": "ZS-2026-000123"}}],
@@ -106,4 +106,4 @@ def test_oauth_on_cloud_goes_through_the_atlassian_api_gateway(jira_target):
     request = build_request(draft, oauth, "A-1")
     assert request.url == "https://api.atlassian.com/ex/jira/<cloudId>/rest/api/3/issue"
     assert request.headers["Authorization"] == "Bearer <redacted: OAuth access token>"
-    assert request.body["fields"]["labels"] == ["zshield-a-1"]
+    assert request.body["fields"]["labels"] == ["zshield-a-1-bc4e7be982ab"]

@@ -43,3 +43,20 @@ async def test_dry_run_sends_nothing(engine, sims):
     plan, report = await engine.push(["ZS-000002"], "jira-sec", dry_run=True)
     assert plan.queued == ["ZS-000002"] and report.results == []
     assert remote_count(sims, "jira-sec") == 0 and engine.pending() == []
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("ids", [("x/1", "x:1"), ("Case-1", "case-1")])
+async def test_ids_that_differ_in_case_or_one_character_get_tickets_of_their_own(
+        engine, sims, store, target, ids):
+    """An attacker who names an alert `case-1` and gets it pushed first must not take the
+    ticket of the real `Case-1` (they share Jira's readable label)."""
+    from tests.factories import make_alert
+    from zshield_tui.store import upsert_alerts
+
+    upsert_alerts(store.conn, [make_alert(1, id=i) for i in ids], fmt="zshield")
+    for alert_id in ids:
+        _, report = await engine.push([alert_id], target)
+        assert not report.failed, report.failed
+    keys = {repo.ticket_for(store.conn, i, target)["key"] for i in ids}
+    assert len(keys) == 2 and remote_count(sims, target) == 2

@@ -8,7 +8,6 @@ issue and a ServiceNow incident both become a RemoteTicket.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -137,12 +136,6 @@ class Connector(ABC):
     @abstractmethod
     async def create(self, payload: dict[str, Any], *, correlation_key: str) -> CreateResult:
         """Creates the ticket, or returns the one already made for `correlation_key`."""
-
-    @abstractmethod
-    async def create_many(
-        self, items: Sequence[tuple[dict[str, Any], str]]
-    ) -> list[CreateResult | Exception]:
-        """Bulk create (payload, correlation key); one result or error per item, in order."""
 
     @abstractmethod
     async def get(self, key: str) -> RemoteTicket: ...

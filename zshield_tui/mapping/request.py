@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import copy
 import inspect
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
 from zshield_tui.domain import TicketDraft
+from zshield_tui.domain.correlation import correlation_label
 
 from .target import TargetSpec
 
@@ -33,7 +33,6 @@ SNOW_PARAMS = {
     "sysparm_input_display_value": "true",
     "sysparm_exclude_reference_link": "true",
 }
-_UNSAFE_LABEL = re.compile(r"[^a-z0-9_.-]")
 
 
 @dataclass(frozen=True)
@@ -54,11 +53,6 @@ def adf(text: str) -> dict[str, Any]:
     paragraphs = [{"type": "paragraph", "content": [{"type": "text", "text": line}]}
                   for line in lines if line.strip()]
     return {"type": "doc", "version": 1, "content": paragraphs}
-
-
-def correlation_label(alert_id: str) -> str:
-    """The Jira label that finds the ticket of an alert again (DESIGN §6)."""
-    return "zshield-" + _UNSAFE_LABEL.sub("-", alert_id.lower())
 
 
 def build_request(draft: TicketDraft, target: TargetSpec, alert_id: str, *, table: str = "",

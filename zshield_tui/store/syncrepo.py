@@ -220,6 +220,13 @@ def tickets_of(conn: sqlite3.Connection, alert_id: str) -> list[dict[str, Any]]:
     return [_ticket(r) for r in rows]  # type: ignore[misc]
 
 
+def alert_of_ticket(conn: sqlite3.Connection, target: str, key: str) -> str | None:
+    """The alert a target's ticket is linked to, if any."""
+    row = conn.execute("SELECT alert_id FROM ticket WHERE target = ? AND key = ?",
+                       (target, key)).fetchone()
+    return row[0] if row else None
+
+
 def tickets_by_key(conn: sqlite3.Connection, target: str) -> dict[str, dict[str, Any]]:
     """A target's linked tickets by key (the poller's lookup)."""
     rows = conn.execute(f"SELECT {', '.join(TICKET_COLUMNS)} FROM ticket WHERE target = ?",

@@ -35,6 +35,12 @@ async def create(worker: Worker, op: OutboxOp) -> str:
     if existing is None:
         result, warning = await _create(worker, op)
         ticket = result.ticket
+        owner = repo.alert_of_ticket(conn, op.target, ticket.key)
+        if owner is not None and owner != op.alert_id:
+            # A connector must never hand one ticket to two alerts; if one does, say so
+            # rather than fail on the ticket table's unique key.
+            raise ValidationError(f"{ticket.key} is already the ticket of alert {owner}",
+                                  target=op.target)
     with transaction(conn):
         if existing is None:
             repo.save_ticket(conn, op.alert_id, op.target, key=ticket.key,

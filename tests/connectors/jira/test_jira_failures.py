@@ -13,7 +13,6 @@ from zshield_tui.connectors.errors import (
     RateLimitError,
     UnavailableError,
     UncertainError,
-    ValidationError,
 )
 from zshield_tui.connectors.jira import JiraConnector
 from zshield_tui.connectors.jira.http import RetryPolicy
@@ -146,22 +145,6 @@ async def test_dropped_comment_is_uncertain_not_repeated(make_connector, app):
     assert len(app.state.jira.issues[key].comments) == 1
 
 
-async def test_dropped_bulk_create_makes_one_issue_per_alert(make_connector, app):
-    app.state.faults.update({"drop_after_change": 1, "drop_hang": 5})
-    async with make_connector("pat", retry=fast_policy(read_timeout=0.2,
-                                                       connect_timeout=0.1)) as jira:
-        results = await jira.create_many([(payload(f"b{n}"), f"ZS-D{n}") for n in range(3)])
-    assert all(r.created for r in results)
-    assert len(app.state.jira.issues) == 3
-
-
-async def test_bulk_create_sends_at_most_50_per_call(make_connector, app, recorder):
-    async with make_connector("api_token") as jira:
-        results = await jira.create_many([(payload(f"b{n}"), f"ZS-M{n}") for n in range(120)])
-    assert len(app.state.jira.issues) == 120 and all(r.created for r in results)
-    bulk = [json.loads(r[3]) for r in recorder.requests if r[2].endswith("/issue/bulk")]
-    assert [len(b["issueUpdates"]) for b in bulk] == [50, 50, 20]
-    assert recorder.problems() == []
 
 
 async def test_property_is_written_when_create_ignored_it(make_connector, app, recorder):
@@ -241,14 +224,3 @@ async def test_unreadable_attachment_settings_fall_back_to_the_configured_limit(
     async with jira:
         key = (await jira.create(payload(), correlation_key="ZS-META")).ticket.key
         assert await jira.attach(key, evidence)
-
-
-async def test_bulk_refused_as_a_whole_fails_every_item(app):
-    refused = httpx.Response(400, json={"errorMessages": ["Too many issues"], "errors": {}})
-    jira = JiraConnector(target("api_token"), ENV, transport=Override(app, {"/issue/bulk":
-                                                                             refused}),
-                         retry=fast_policy(), projects=["SEC"])
-    async with jira:
-        results = await jira.create_many([(payload("a"), "ZS-W1"), (payload("b"), "ZS-W2")])
-    assert all(isinstance(r, ValidationError) and "Too many issues" in str(r)
-               for r in results)

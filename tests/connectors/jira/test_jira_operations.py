@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from zshield_tui.connectors.errors import NotFoundError, ValidationError
-from zshield_tui.connectors.jira.client import correlation_label
+from zshield_tui.domain.correlation import correlation_label, legacy_correlation_label
 
 
 def payload(summary: str = "PowerShell download cradle on web-01", **fields) -> dict:
@@ -18,8 +18,8 @@ def payload(summary: str = "PowerShell download cradle on web-01", **fields) -> 
 
 
 def test_correlation_label_is_a_valid_jira_label():
-    assert correlation_label("ZS-2026-000123") == "zshield-zs-2026-000123"
-    assert correlation_label("a b/c:D") == "zshield-a-b-c-d"
+    assert correlation_label("ZS-2026-000123") == "zshield-zs-2026-000123-4c3b03c25449"
+    assert correlation_label("a b/c:D").startswith("zshield-a-b-c-d-")
 
 
 async def test_test_connection_names_the_account(jira):
@@ -33,7 +33,7 @@ async def test_create_then_get(jira):
     assert ticket.key.startswith("SEC-")
     assert ticket.status == "To Do" and ticket.status_category == "new"
     assert ticket.correlation_key == "ZS-1"
-    assert {"zpoa-shield", "zshield", "zshield-zs-1"} <= set(ticket.fields["labels"])
+    assert {"zpoa-shield", "zshield", correlation_label("ZS-1")} <= set(ticket.fields["labels"])
     assert ticket.url.endswith(f"/browse/{ticket.key}")
 
 
@@ -50,6 +50,34 @@ async def test_find_by_correlation(jira):
     made = await jira.create(payload(), correlation_key="ZS-3")
     found = await jira.find_by_correlation("ZS-3")
     assert found is not None and found.key == made.ticket.key
+
+
+@pytest.mark.parametrize("first, second", [("x/1", "x:1"), ("Case-1", "case-1")])
+async def test_ids_that_share_a_readable_label_get_issues_of_their_own(jira, app, first,
+                                                                      second):
+    one = await jira.create(payload(), correlation_key=first)
+    two = await jira.create(payload(), correlation_key=second)
+    assert two.created and two.ticket.key != one.ticket.key
+    assert (await jira.find_by_correlation(first)).key == one.ticket.key
+    assert (await jira.find_by_correlation(second)).key == two.ticket.key
+
+
+async def test_an_issue_labelled_before_the_hash_is_still_found(jira, app):
+    made = await jira.create(payload(), correlation_key="ZS-OLD")
+    issue = app.state.jira.issues[made.ticket.key]
+    issue.fields["labels"] = ["zshield", legacy_correlation_label("ZS-OLD")]
+    again = await jira.create(payload(), correlation_key="ZS-OLD")
+    assert not again.created and again.ticket.key == made.ticket.key
+
+
+async def test_an_issue_planted_with_a_colliding_legacy_label_is_not_taken(jira, app):
+    """An attacker's alert `case-1`, pushed first under the old labels, must not take
+    the ticket of the real `Case-1`."""
+    planted = await jira.create(payload(), correlation_key="case-1")
+    app.state.jira.issues[planted.ticket.key].fields["labels"] = [
+        "zshield", legacy_correlation_label("Case-1")]
+    real = await jira.create(payload(), correlation_key="Case-1")
+    assert real.created and real.ticket.key != planted.ticket.key
 
 
 async def test_validation_errors_name_the_field(jira):
@@ -164,16 +192,6 @@ async def test_resolve_user_and_assign_by_email(jira):
     with pytest.raises(NotFoundError):
         await jira.resolve_user("nobody@example.com")
 
-
-async def test_bulk_create(jira, app):
-    items = [(payload(f"bulk {n}"), f"ZS-B{n}") for n in range(3)]
-    items.append((payload("bad", labels=["a b"]), "ZS-BAD"))
-    results = await jira.create_many(items)
-    assert [type(r).__name__ for r in results] == ["CreateResult"] * 3 + ["ValidationError"]
-    assert "labels" in results[3].fields
-    again = await jira.create_many(items[:2])
-    assert [r.created for r in again] == [False, False]
-    assert len(app.state.jira.issues) == 3
 
 
 async def test_updated_since_speaks_the_users_time_zone(jira, app):

@@ -123,13 +123,6 @@ async def test_test_connection_names_the_user(connector):
     assert await connector.test_connection() == "Zshield Integration (zshield.integration)"
 
 
-async def test_create_many_returns_one_result_per_item(connector):
-    results = await connector.create_many([(dict(PAYLOAD), "ZS-11"),
-                                           ({**PAYLOAD, "assignment_group": "Nobody"}, "ZS-12"),
-                                           (dict(PAYLOAD), "ZS-11")])
-    assert results[0].created and isinstance(results[1], ValidationError)
-    assert not results[2].created
-
 
 async def test_create_metadata_reads_choices(connector, table):
     metadata = await connector.create_metadata()

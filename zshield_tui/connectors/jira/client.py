@@ -34,16 +34,19 @@ from zshield_tui.connectors.errors import (
 )
 from zshield_tui.connectors.jira.adf import text_to_adf
 from zshield_tui.connectors.jira.auth import OAuthHosts, build_auth
-from zshield_tui.connectors.jira.bulk import bulk_create
 from zshield_tui.connectors.jira.http import JiraHttp, RetryPolicy
 from zshield_tui.connectors.jira.shapes import (
     attachments_from,
     comment_from,
-    correlation_label,
     metadata_from,
     ticket_from_issue,
 )
 from zshield_tui.connectors.tls import verified_context
+from zshield_tui.domain.correlation import (
+    correlation_label,
+    is_ticket_of,
+    legacy_correlation_label,
+)
 
 PROPERTY = "zshield"
 MARKER = "zshield"   # on every issue zshield creates: bounds the update poll
@@ -176,11 +179,6 @@ class JiraConnector(Connector):
                 return found
             await self.policy.sleep(self.policy.backoff(look))
         return None
-
-    async def create_many(self, items: Sequence[tuple[dict[str, Any], str]]
-                          ) -> list[CreateResult | Exception]:
-        """Bulk create through /issue/bulk, at most 50 per call; one result per item."""
-        return await bulk_create(self, items)
 
     async def get(self, key: str) -> RemoteTicket:
         """The issue with status, labels and the zshield property."""
@@ -336,11 +334,32 @@ class JiraConnector(Connector):
 
     async def find_by_correlation(self, correlation_key: str,
                                   payload: dict[str, Any] | None = None) -> RemoteTicket | None:
-        """The issue labelled for this alert (bounded by project when known)."""
-        label = correlation_label(correlation_key)
-        found = await self._search(f'{self._project_clause(payload)}labels = "{label}"')
-        # Data Center search returns no properties; the label already proves the key.
-        return replace(found[0], correlation_key=correlation_key) if found else None
+        """The issue made for exactly this alert (bounded by project when known): found by
+        its label, or by the label issues made before the hash was added, and confirmed
+        by its `zshield` property, so an alert whose id differs only in case or in a
+        replaced character never takes another's issue."""
+        labels = sorted({correlation_label(correlation_key),
+                         legacy_correlation_label(correlation_key)})
+        quoted = ", ".join(f'"{label}"' for label in labels)
+        for ticket in await self._search(f"{self._project_clause(payload)}labels in ({quoted})"):
+            if not self.cloud:
+                ticket = replace(ticket, correlation_key=await self._property(ticket.key))
+            if is_ticket_of(correlation_key, list(ticket.fields.get("labels") or []),
+                            ticket.correlation_key):
+                return replace(ticket, correlation_key=correlation_key)
+        return None
+
+    async def _property(self, key: str) -> str | None:
+        """The alert id in the issue's `zshield` property (Data Center search does not
+        return properties); None when the issue has none."""
+        try:
+            found = (await self._call("GET", f"/issue/{key}/properties/{PROPERTY}",
+                                      what=f"property of {key}")).json()
+        except NotFoundError:
+            return None
+        value = found.get("value") if isinstance(found, dict) else None
+        alert_id = value.get("alert_id") if isinstance(value, dict) else None
+        return alert_id if isinstance(alert_id, str) else None
 
     async def _made(self, key: str, correlation_key: str) -> RemoteTicket:
         """The new issue; its `zshield` property is written now if the create skipped it

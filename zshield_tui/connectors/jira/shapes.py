@@ -1,8 +1,7 @@
-"""Jira JSON -> the connector's result types, and the correlation label."""
+"""Jira JSON -> the connector's result types."""
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,11 +13,6 @@ from zshield_tui.connectors.base import (
     RemoteTicket,
 )
 from zshield_tui.connectors.jira.adf import adf_to_text
-
-
-def correlation_label(alert_id: str) -> str:
-    """`zshield-<alert id>`, lower-cased, characters outside a-z 0-9 - _ . replaced by -."""
-    return "zshield-" + re.sub(r"[^a-z0-9_.-]", "-", alert_id.lower())
 
 
 def parse_time(value: str | None) -> datetime | None:

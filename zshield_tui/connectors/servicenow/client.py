@@ -152,8 +152,9 @@ class ServiceNowConnector(Connector):
     async def find_by_correlation(self, correlation_key: str) -> RemoteTicket | None:
         query = (f"correlation_id={query_value(correlation_key)}"
                  f"^correlation_display={CORRELATION_DISPLAY}^ORDERBYsys_created_on")
-        rows = await self.api.list(self.table, query, fields=RECORD_FIELDS, limit=5)
-        # Only an exact match counts: an ignored clause would return unrelated records.
+        rows = await self.api.list(self.table, query, fields=RECORD_FIELDS, limit=100)
+        # Only an exact match counts: an ignored clause would return unrelated records, and
+        # the instance compares text without case, so `case-1` also finds `Case-1`'s.
         rows = [r for r in rows if r.get("correlation_id") == correlation_key
                 and r.get("correlation_display") == CORRELATION_DISPLAY]
         return self._ticket(rows[0]) if rows else None
@@ -177,17 +178,6 @@ class ServiceNowConnector(Connector):
                     return CreateResult(found, created=True)
         assert failure is not None
         raise failure
-
-    async def create_many(self, items: Sequence[tuple[dict[str, Any], str]]
-                          ) -> list[CreateResult | Exception]:
-        # One by one: each create must look for its correlation key first.
-        results: list[CreateResult | Exception] = []
-        for payload, key in items:
-            try:
-                results.append(await self.create(payload, correlation_key=key))
-            except ConnectorError as exc:
-                results.append(exc)
-        return results
 
     async def update(self, key: str, fields: dict[str, Any]) -> None:
         await self.api.write("PATCH", self.table, await self._prepare(fields),

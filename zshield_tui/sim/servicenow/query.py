@@ -107,10 +107,11 @@ def matches(query: Query, get: Callable[[str], str]) -> bool:
 
 def _test(c: Condition, actual: str) -> bool:
     value = c.value
+    # Instances compare text without regard to case (the database's collation).
     if c.op == "=":
-        return actual == value
+        return actual.lower() == value.lower()
     if c.op == "!=":
-        return actual != value
+        return actual.lower() != value.lower()
     if c.op in ("IN", "NOT IN"):
         inside = actual in value.split(",")
         return inside if c.op == "IN" else not inside
