@@ -8,6 +8,7 @@ imported only when chosen, so starting the TUI pays for none of them.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 
 FORMATS = ("auto", "zshield", "suricata", "wazuh", "elastic", "ocsf", "guardduty", "zeek",
@@ -93,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from zshield_tui.commands.context import EXIT_USAGE, Context, UsageError
+    from zshield_tui.commands.context import EXIT_FAILED, EXIT_USAGE, Context, UsageError
     from zshield_tui.config import ConfigError
     from zshield_tui.store.db import StoreError
 
@@ -103,6 +104,14 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, ConfigError, StoreError) as exc:
         print(f"zshield: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except sqlite3.Error as exc:
+        # Read-only, full or locked after the database opened: the work stopped part way,
+        # and what was committed before stays. Full and locked pass; the rest needs a fix.
+        from zshield_tui.store.db import describe_database_error, fault_kind
+
+        where = ctx.__dict__.get("db_path", "the database")  # resolved when it was opened
+        print(f"zshield: {describe_database_error(where, exc)}", file=sys.stderr)
+        return EXIT_FAILED if fault_kind(exc) in {"full", "locked"} else EXIT_USAGE
     except KeyboardInterrupt:
         print("zshield: interrupted; what was stored so far is kept", file=sys.stderr)
         return 130

@@ -83,3 +83,26 @@ def test_what_cannot_be_sent_stays_queued_and_is_reported(setup, capsys):
     code, out, err = run(capsys, *base, "sync", "--once")
     assert code == 0, err
     assert len(jira.state.jira.issues) == 1
+
+
+def test_a_missing_secret_is_one_line_and_the_other_target_still_syncs(setup, capsys,
+                                                                       monkeypatch):
+    base, jira, snow = setup
+    monkeypatch.delenv("ZS_JIRA_TOKEN")
+    code, out, err = run(capsys, *base, "push", "ZS-000001", "--target", "jira-sec", "--json")
+    assert code == 1 and "Traceback" not in err
+    doc = json.loads(out)
+    assert "ZS_JIRA_TOKEN" in doc["stopped"]["jira-sec"]
+    assert [op["status"] for op in doc["still_queued"]] == ["pending"]
+    assert run(capsys, *base, "push", "ZS-000002", "--target", "snow-sir")[0] == 0
+    assert run(capsys, *base, "comment", "ZS-000002", "seen on web-02")[0] == 0
+
+    code, out, err = run(capsys, *base, "sync", "--once")
+    assert code == 1
+    assert "jira-sec: environment variable ZS_JIRA_TOKEN (from auth.token_env) is not set" \
+        in err
+    assert "jira-sec: not polled" in out and len(jira.state.jira.issues) == 0
+    monkeypatch.setenv("ZS_JIRA_TOKEN", ENV["ZS_JIRA_TOKEN"])
+    code, out, err = run(capsys, *base, "sync", "--once")
+    assert code == 0, out + err
+    assert len(jira.state.jira.issues) == 1

@@ -46,10 +46,21 @@ class _Progress:
             print(file=self.ctx.out)
 
 
-def _leftovers(engine, ctx: Context, quiet: bool) -> list[dict[str, Any]]:
+def _stopped(ctx: Context, report, quiet: bool) -> dict[str, str]:
+    """Targets whose sending stopped early (unreachable, no usable credentials)."""
+    stopped = dict(report.stopped) if report is not None else {}
+    if not quiet:
+        for reason in stopped.values():
+            print(f"zshield: {reason}; its changes stay queued", file=ctx.err)
+    return stopped
+
+
+def _leftovers(engine, ctx: Context, quiet: bool,
+               targets: list[str] | None = None) -> list[dict[str, Any]]:
+    """What is still queued (on `targets` only, when named)."""
     left = [{"id": o.id, "target": o.target, "alert_id": o.alert_id, "operation": o.operation,
              "status": o.status, "attempts": o.attempts, "error": o.last_error}
-            for o in engine.pending()]
+            for o in engine.pending() if targets is None or o.target in targets]
     if left and not quiet:
         print(f"{len(left)} change(s) still queued; `zshield sync` sends them later:",
               file=ctx.err)
@@ -74,14 +85,15 @@ def push(ctx: Context, alert_ids: list[str], target: str, dry_run: bool, as_json
         plan, report = asyncio.run(engine.push(alert_ids, target, dry_run=dry_run,
                                                progress=progress))
         progress.end()
-        left = [] if dry_run else _leftovers(engine, ctx, as_json)
+        stopped = _stopped(ctx, report, as_json)
+        left = [] if dry_run else _leftovers(engine, ctx, as_json, [target])
         tickets = {a: t["key"] for a in alert_ids
                    if (t := _ticket(store, a, target)) is not None}
     document = {"target": target, "dry_run": dry_run, "queued": plan.queued,
                 "already_linked": plan.linked, "invalid": plan.invalid,
                 "missing": plan.missing, "tickets": tickets,
                 "failed": [{"alert_id": r.alert_id, "error": r.detail} for r in report.failed],
-                "still_queued": left}
+                "stopped": stopped, "still_queued": left}
     if as_json:
         if dry_run:
             document["drafts"] = plan.drafts
@@ -119,10 +131,11 @@ def comment(ctx: Context, alert_id: str, text: str, as_json: bool) -> int:
             print(f"zshield: no alert with id {alert_id!r} in {store.path}", file=ctx.err)
             return EXIT_FAILED
         report = asyncio.run(engine.drain(targets)) if targets else None
-        left = _leftovers(engine, ctx, as_json)
+        stopped = _stopped(ctx, report, as_json)
+        left = _leftovers(engine, ctx, as_json, targets)
     return _finish(ctx, as_json, {"alert_id": alert_id, "targets": targets,
                                   "sent": report.done if report else 0,
-                                  "still_queued": left}, left)
+                                  "stopped": stopped, "still_queued": left}, left)
 
 
 def close(ctx: Context, alert_id: str, children: bool, as_json: bool) -> int:
@@ -137,13 +150,14 @@ def close(ctx: Context, alert_id: str, children: bool, as_json: bool) -> int:
         progress = _Progress(ctx, as_json)
         report = asyncio.run(engine.drain(progress=progress))
         progress.end()
+        stopped = _stopped(ctx, report, as_json)
         left = _leftovers(engine, ctx, as_json)
     if not as_json:
         print(f"resolved {len(changed)} alert(s); {report.done} ticket change(s) sent",
               file=ctx.out)
     return _finish(ctx, as_json, {"alert_id": alert_id, "resolved": changed,
-                                  "sent": report.done, "still_queued": left}, left,
-                   text=False)
+                                  "sent": report.done, "stopped": stopped,
+                                  "still_queued": left}, left, text=False)
 
 
 def sync(ctx: Context, once: bool, interval: float, as_json: bool) -> int:
@@ -157,11 +171,16 @@ def sync(ctx: Context, once: bool, interval: float, as_json: bool) -> int:
             progress = _Progress(ctx, as_json)
             report, polled = asyncio.run(engine.sync_once(progress))
             progress.end()
+            stopped = _stopped(ctx, report, as_json)
+            for name, p in polled.items():
+                if p.error and not as_json:
+                    print(f"zshield: {p.error}; {name} is polled again next pass", file=ctx.err)
             left = _leftovers(engine, ctx, as_json)
             automated = engine.automation
-            summary = {"sent": report.done, "failed": len(report.failed),
+            summary = {"sent": report.done, "failed": len(report.failed), "stopped": stopped,
                        "polled": {n: {"tickets": p.tickets, "states": p.states,
-                                      "notes": p.notes, "conflicts": p.conflicts}
+                                      "notes": p.notes, "conflicts": p.conflicts,
+                                      "error": p.error}
                                   for n, p in polled.items()},
                        "auto_created": dict(automated.created.queued),
                        "auto_create_failed": [
@@ -178,7 +197,8 @@ def sync(ctx: Context, once: bool, interval: float, as_json: bool) -> int:
                     print(f"escalated {d.target} {d.key} ({d.alert_id}): {d.reason}",
                           file=ctx.out)
                 print(f"sent {report.done}, failed {len(report.failed)}, "
-                      + ", ".join(f"{n}: {p.tickets} tickets, {p.states} states, "
+                      + ", ".join(f"{n}: not polled" if p.error else
+                                  f"{n}: {p.tickets} tickets, {p.states} states, "
                                   f"{p.notes} notes, {len(p.conflicts)} conflicts"
                                   for n, p in polled.items()), file=ctx.out)
             if once:

@@ -41,6 +41,11 @@ class UnavailableError(ConnectorError):
     """5xx, timeout or network failure still after the allowed retries."""
 
 
+class UnreachableError(UnavailableError):
+    """No connection could be opened after the allowed retries: nothing was sent, and
+    the other requests to this target would fare no better right now."""
+
+
 class UncertainError(UnavailableError):
     """The request was sent but no answer came: the change may or may not have happened.
     Callers must look (find by correlation key) before trying a create again."""

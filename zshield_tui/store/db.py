@@ -55,8 +55,41 @@ def connect(path: Path, *, create: bool = True, cache_mb: int = 64) -> sqlite3.C
     except SchemaError as exc:
         raise StoreError(str(exc)) from None
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path}: cannot use this database: {exc}") from None
+        raise StoreError(describe_database_error(path, exc)) from None
     return conn
+
+
+def fault_kind(exc: sqlite3.Error) -> str:
+    """readonly, full, locked, cantopen or other: what the analyst has to do differs."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    text = str(exc)
+    if primary == sqlite3.SQLITE_READONLY or "readonly" in text:
+        return "readonly"
+    if primary == sqlite3.SQLITE_FULL or "disk is full" in text:
+        return "full"
+    if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in text:
+        return "locked"
+    if primary == sqlite3.SQLITE_CANTOPEN or "unable to open" in text:
+        return "cantopen"
+    return "other"
+
+
+_ADVICE = {
+    "readonly": "the database is read-only; check the permissions of the file and its folder",
+    "full": "the disk is full; what was committed before is kept, free some space and run "
+            "the command again",
+    "locked": "the database is locked by another process (waited 5 s); what was committed "
+              "before is kept, run the command again",
+    "cantopen": "cannot open the database file; check that its folder exists and is "
+                "writable (SQLite also writes -wal and -shm files beside it)",
+}
+
+
+def describe_database_error(path: Path | str, exc: sqlite3.Error) -> str:
+    """One line naming the database and saying what to do about `exc`."""
+    reason = _ADVICE.get(fault_kind(exc), f"cannot use this database: {exc}")
+    return f"{path}: {reason}"
 
 
 def _check_file(path: Path, *, create: bool) -> None:

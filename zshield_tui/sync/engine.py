@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from zshield_tui.automation.escalation import Clock, utc_now
 from zshield_tui.config import Config
+from zshield_tui.connectors.errors import ConnectorError
 from zshield_tui.domain import Alert, TicketDraft
 from zshield_tui.store import Store, get_alert
 from zshield_tui.store import syncrepo as repo
@@ -194,11 +195,19 @@ class SyncEngine:
             if name not in names:
                 continue
             target = self.targets[name]
-            async with make_connector(target, self.env) as connector:
-                worker = Worker(self.store, target, connector, concurrency=self.concurrency,
-                                base_delay=self.base_delay, progress=progress)
-                part = await worker.drain(settle=self.settle if settle is None else settle)
+            try:
+                async with make_connector(target, self.env) as connector:
+                    worker = Worker(self.store, target, connector,
+                                    concurrency=self.concurrency, base_delay=self.base_delay,
+                                    progress=progress)
+                    part = await worker.drain(settle=self.settle if settle is None else settle)
+            except ConnectorError as exc:
+                # No usable credentials (a missing secret, a failed token exchange): this
+                # target's ops stay pending and the other targets still go.
+                report.stopped[name] = str(exc)
+                continue
             report.results += part.results
+            report.stopped.update(part.stopped)
         return report
 
     async def poll(self, targets: Sequence[str] | None = None) -> dict[str, PollReport]:
@@ -206,8 +215,11 @@ class SyncEngine:
         out: dict[str, PollReport] = {}
         for name in targets or list(self.targets):
             target = self.targets[name]
-            async with make_connector(target, self.env) as connector:
-                out[name] = await poll(self.store, target, connector)
+            try:
+                async with make_connector(target, self.env) as connector:
+                    out[name] = await poll(self.store, target, connector)
+            except ConnectorError as exc:
+                out[name] = PollReport(error=str(exc))   # the next pass tries again
         return out
 
     async def sync_once(self, progress: Progress | None = None) -> tuple[DrainReport,

@@ -33,6 +33,7 @@ class PollReport:
     states: int = 0
     notes: int = 0
     conflicts: list[str] = field(default_factory=list)
+    error: str | None = None   # the target could not be polled this pass
 
 
 async def poll(store: Store, target: Target, connector: Connector) -> PollReport:

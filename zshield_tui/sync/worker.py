@@ -23,6 +23,7 @@ from zshield_tui.connectors.errors import (
     NotFoundError,
     RateLimitError,
     UnavailableError,
+    UnreachableError,
 )
 from zshield_tui.store import Store
 from zshield_tui.store import syncrepo as repo
@@ -47,6 +48,9 @@ class OpResult:
 @dataclass
 class DrainReport:
     results: list[OpResult] = field(default_factory=list)
+    # Targets whose drain stopped early, and why (unreachable, or no usable credentials):
+    # their ops stay pending for the next pass.
+    stopped: dict[str, str] = field(default_factory=dict)
 
     @property
     def done(self) -> int:
@@ -113,6 +117,9 @@ class Worker:
         self.progress = progress
         self.owner = owner_id()
         self.cache: dict[str, Any] = {}   # per drain: e.g. Jira transitions by status
+        # Set when a connection could not be opened: every other op would wait out the
+        # same retries, so the drain hands them back and stops (they stay pending).
+        self.unreachable: str | None = None
 
     async def drain(self, *, settle: float = 0.0) -> DrainReport:
         """Sends every due op; with `settle`, also waits for ops deferred by up to that
@@ -129,6 +136,9 @@ class Worker:
                 await asyncio.sleep(wait)
                 continue
             await self._run(ops, report)
+            if self.unreachable is not None:
+                report.stopped[self.target.name] = self.unreachable
+                return report
 
     def _claim(self) -> list[OutboxOp]:
         dead = dead_owners(self.store)
@@ -170,11 +180,17 @@ class Worker:
 
         async def run_batch(chunk: list[OutboxOp]) -> None:
             async with gate:
+                if self.unreachable is not None:
+                    self._hand_back(chunk)
+                    return
                 await self._transition_batch(chunk, report)
 
         async def run_group(group: list[OutboxOp]) -> None:
             async with gate:
                 for n, op in enumerate(group):
+                    if self.unreachable is not None:
+                        self._hand_back(group[n:])
+                        break
                     if not await self._one(op, report):
                         # Later ops of this alert wait for this one, as late as it does.
                         with transaction(self.store.conn) as conn:
@@ -187,6 +203,11 @@ class Worker:
         await asyncio.gather(*(run_batch(batchable[i:i + BATCH])
                                for i in range(0, len(batchable), BATCH)),
                              *(run_group(g) for g in groups.values() if g[0].id not in batched))
+
+    def _hand_back(self, ops: list[OutboxOp]) -> None:
+        """Untried ops back to pending, due at once for the next pass."""
+        with transaction(self.store.conn) as conn:
+            repo.release(conn, [op.id for op in ops])
 
     def _deferred_by(self, op: OutboxOp) -> float:
         due = repo.next_attempt_of(self.store.conn, op.id)
@@ -222,6 +243,8 @@ class Worker:
     def _record_failure(self, conn: Any, op: OutboxOp, exc: Exception) -> OpResult:
         """Writes the failure into the caller's transaction; the result to report after."""
         message = str(exc) or type(exc).__name__
+        if isinstance(exc, UnreachableError) and self.unreachable is None:
+            self.unreachable = message
         delay = self.retry_delay(op, exc)
         if delay is None:
             repo.give_up(conn, op.id, message)

@@ -95,6 +95,7 @@ class SyncBridge:
     def __init__(self, db_path: Path, config_file: Path) -> None:
         self.db_path = db_path
         self.config_file = config_file
+        self._unusable: dict[str, str] = {}   # target -> why the last pass could not use it
 
     def _engine(self, store: Store, **kwargs: Any):
         from zshield_tui.config import load_config
@@ -136,11 +137,14 @@ class SyncBridge:
             return changed, asyncio.run(engine.drain(progress=progress))
 
     def sync_once(self) -> None:
-        """One background pass: send what is due, poll every target."""
+        """One background pass: send what is due, poll every target. A target that could
+        not be reached or used is remembered until a pass reaches it (see `status`)."""
         with Store(self.db_path) as store:
             engine = self._engine(store, settle=0.0)
             if engine.targets:
-                asyncio.run(engine.sync_once())
+                report, polled = asyncio.run(engine.sync_once())
+                self._unusable = {**{n: p.error for n, p in polled.items() if p.error},
+                                  **report.stopped}
 
     def status(self) -> list[TargetStatus]:
         """Per configured target: pending and failed ops, and the newest error."""
@@ -149,8 +153,10 @@ class SyncBridge:
         names = self.target_names()
         with Store(self.db_path) as store:
             counts = target_counts(store.conn)
-        return [TargetStatus(n, c.pending, c.failed, c.last_error) if (c := counts.get(n))
-                else TargetStatus(n, 0, 0, None) for n in names]
+        unusable = self._unusable
+        return [TargetStatus(n, c.pending, c.failed, unusable.get(n) or c.last_error)
+                if (c := counts.get(n)) else TargetStatus(n, 0, 0, unusable.get(n))
+                for n in names]
 
     def outbox(self) -> list[Any]:
         """Unfinished ops, oldest first."""

@@ -22,6 +22,7 @@ from zshield_tui.connectors.errors import (
     RateLimitError,
     UnavailableError,
     UncertainError,
+    UnreachableError,
     ValidationError,
 )
 from zshield_tui.connectors.retry import Outcome, send_with_retry
@@ -123,7 +124,7 @@ class JiraHttp:
     def _failure(self, outcome: Outcome, *, idempotent: bool, what: str) -> ConnectorError:
         response, name = outcome.response, type(outcome.error).__name__
         if response is None and not outcome.sent:
-            return UnavailableError(f"{what}: cannot reach Jira ({name})", target=self.target)
+            return UnreachableError(f"{what}: cannot reach Jira ({name})", target=self.target)
         if response is None and not idempotent:
             return UncertainError(f"{what}: no answer from Jira after the request was sent "
                                   f"({name}); the change may have been made",

@@ -16,6 +16,7 @@ from zshield_tui.connectors.errors import (
     RateLimitError,
     UnavailableError,
     UncertainError,
+    UnreachableError,
     ValidationError,
 )
 from zshield_tui.connectors.servicenow.auth import Credentials
@@ -104,6 +105,9 @@ class ServiceNowApi:
         else:
             text = f"{where}: {type(outcome.error).__name__ or 'no answer'}"
             status = None
+        if outcome.response is None and not outcome.sent:
+            return UnreachableError(text + ": cannot reach the instance; try later",
+                                    target=self.target)
         if outcome.sent and not idempotent:
             return UncertainError(text + " (the change may have been made; look before "
                                   "retrying)", target=self.target, status=status)

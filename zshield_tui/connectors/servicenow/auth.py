@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 
 from zshield_tui.config import BasicAuth, OAuth2Auth, TargetConfig
-from zshield_tui.connectors.errors import AuthError, UnavailableError
+from zshield_tui.connectors.errors import AuthError, UnavailableError, UnreachableError
 from zshield_tui.paths import data_dir
 
 REFRESH_MARGIN = 60.0
@@ -148,6 +148,9 @@ class OAuthCredentials(Credentials):
             # Form-encoded only: the token endpoint refuses JSON (trap 19).
             response = await client.post(self._url, data=form,
                                          headers={"Accept": "application/json"})
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            raise UnreachableError(f"cannot reach {self._url}: {type(exc).__name__}",
+                                   target=self._target) from None
         except httpx.HTTPError as exc:
             raise UnavailableError(f"cannot reach {self._url}: {type(exc).__name__}",
                                    target=self._target) from None
