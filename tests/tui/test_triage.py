@@ -223,3 +223,17 @@ async def test_a_bad_config_is_reported_in_the_app_without_stopping_it(make_app,
         assert app.is_running
         messages = [str(n.message) for n in app._notifications]
         assert any(f"{config}: targets[0] (x).kind" in m for m in messages)
+
+
+async def test_the_total_follows_alerts_another_process_stores(make_app, tmp_path):
+    from tests.tui.conftest import wait_for
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        status = app.screen.query_one(StatusLine)
+        await pilot.pause(AFTER_FIRST_PAINT + 0.1)   # the watch starts after first paint
+        with Store(tmp_path / "alerts.db") as other:   # as `zshield ingest` would
+            upsert_alerts(other.conn, [make_alert(n, id=f"LATE-{n}") for n in range(3)],
+                          fmt="zshield")
+        await wait_for(pilot, lambda: status.total == 403, message=lambda: status.total)

@@ -51,6 +51,7 @@ class AlertSource:
         self._count_conn = connect(path, create=False, cache_mb=8)
         self._lock = threading.Lock()
         self._count_lock = threading.Lock()
+        self._watch_conn: sqlite3.Connection | None = None
         self.generation = 0
 
     def open(self, flt: AlertFilter, sort: Sort, page_size: int) -> Snapshot:
@@ -78,6 +79,15 @@ class AlertSource:
                 return counter.count()
             except sqlite3.OperationalError:
                 return None
+
+    def data_version(self) -> int:
+        """A number that changes whenever any other connection (another process, or this
+        app's own writers) commits: SQLite's `PRAGMA data_version`, a read of shared
+        memory, cheap enough to ask every second on the UI thread."""
+        if self._watch_conn is None:
+            self._watch_conn = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True,
+                                               check_same_thread=False)
+        return self._watch_conn.execute("PRAGMA data_version").fetchone()[0]
 
     def detail(self, alert_id: str) -> AlertDetail | None:
         """Everything the detail pane shows for one alert, or None if it is gone."""
@@ -109,3 +119,5 @@ class AlertSource:
                 self._orm_store.close()
             self._conn.close()
             self._count_conn.close()
+            if self._watch_conn is not None:
+                self._watch_conn.close()

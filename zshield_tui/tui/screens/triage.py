@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 DETAIL_DELAY = 0.06  # s; holding j down should not load every alert it passes
 AFTER_FIRST_PAINT = 0.4  # s; see _after_first_paint
+WATCH_INTERVAL = 1.0  # s between looks for commits by other processes (ingest, sync)
 
 
 class TriageScreen(TicketActions, Screen):
@@ -76,6 +77,8 @@ class TriageScreen(TicketActions, Screen):
         self._keystroke = 0
         self._detail_timer = None
         self._ready = False
+        self._snapshot: Snapshot | None = None
+        self._data_version: int | None = None
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="status")
@@ -152,6 +155,7 @@ class TriageScreen(TicketActions, Screen):
         snapshot = message.snapshot
         if snapshot.generation != self.source.generation:
             return
+        self._snapshot = snapshot
         self.alerts.show(snapshot)
         status = self.query_one(StatusLine)
         status.total, status.exact, status.sort = snapshot.estimate, snapshot.exact, self.sort
@@ -167,6 +171,16 @@ class TriageScreen(TicketActions, Screen):
     def _after_first_paint(self) -> None:
         self.post_message(self.Ready())
         self.start_background_sync()
+        self._data_version = self.source.data_version()
+        self.set_interval(WATCH_INTERVAL, self._watch_changes)
+
+    def _watch_changes(self) -> None:
+        """Another process committed (an ingest, a sync): count the list again, so the
+        header never shows a stale number."""
+        version = self.source.data_version()
+        if version != self._data_version and self._snapshot is not None:
+            self._data_version = version
+            self._count(self._snapshot)
 
     def on_triage_screen__count(self, message: _Count) -> None:
         if message.generation == self.source.generation:
