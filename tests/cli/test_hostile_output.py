@@ -87,3 +87,15 @@ def test_an_unknown_hostile_id_is_reported_escaped(db, capsys):
     code, _, err = run(capsys, "--db", db, "show", "nope\x1b]0;x\x07")
     assert code == 1
     assert unsafe_characters(err, allow="\n") == []
+
+
+def test_ingest_errors_quote_the_record_escaped(env, capsys, tmp_path):
+    bad = tmp_path / "bad\x1b[2J.jsonl"
+    bad.write_text(json.dumps({"id": "ZS-1", "title": "t", "created_at": "2026-11-24T10:00:00Z",
+                               "severity": "\x1b]52;c;eA==\x07\u202eurgent"}) + "\n"
+                   + "{\"id\": \"\x1b]0;x\x07\n")
+    code, out, err = run(capsys, "--db", str(env / "z.db"), "ingest", str(bad))
+    assert code == 1
+    assert unsafe_characters(out, allow="\n") == []
+    assert unsafe_characters(err, allow="\n") == []
+    assert "bad\\x1b[2J.jsonl:1: severity" in err

@@ -18,7 +18,8 @@ def run(ctx: Context, alert_id: str, as_json: bool) -> int:
     with ctx.open_store(create=False) as store:
         alert = get_alert(store.conn, alert_id)
         if alert is None:
-            print(f"zshield: no alert with id {alert_id!r} in {store.path}", file=ctx.err)
+            print(f"zshield: no alert with id '{printable(alert_id)}' in {store.path}",
+                  file=ctx.err)
             return EXIT_FAILED
         document: dict[str, Any] = alert.model_dump(mode="json")
         files = attachments_of(store.conn, alert_id)
