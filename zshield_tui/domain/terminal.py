@@ -37,7 +37,7 @@ _OTHER_UNSAFE = (
     "\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
     "\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
     "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
-    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"  # Cf, as of Unicode 16
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"  # Cf (Unicode 15)
     "\u2028\u2029"  # line and paragraph separators
     "\ud800-\udfff"  # lone surrogates
     "\ufdd0-\ufdef\ufffe\uffff"
@@ -53,8 +53,6 @@ _JSON_UNSAFE = re.compile(f"[{_OTHER_UNSAFE}]")
 _ZWJ = "\u200d"
 _EMOJI_SIDE = {"So", "Sk"}
 _VARIATION_SELECTOR_16 = "\ufe0f"
-
-
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
