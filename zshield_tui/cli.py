@@ -96,13 +96,15 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from zshield_tui.commands.context import EXIT_FAILED, EXIT_USAGE, Context, UsageError
     from zshield_tui.config import ConfigError
+    from zshield_tui.domain.terminal import printable
     from zshield_tui.store.db import StoreError
 
     ctx = Context(config_override=args.config, db_override=args.db)
     try:
         return _dispatch(ctx, args)
     except (UsageError, ConfigError, StoreError) as exc:
-        print(f"zshield: {exc}", file=sys.stderr)
+        # Messages may quote an alert id or a file's content: escaped like all other text.
+        print(printable(f"zshield: {exc}"), file=sys.stderr)
         return EXIT_USAGE
     except sqlite3.Error as exc:
         # Read-only, full or locked after the database opened: the work stopped part way,
@@ -110,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         from zshield_tui.store.db import describe_database_error, fault_kind
 
         where = ctx.__dict__.get("db_path", "the database")  # resolved when it was opened
-        print(f"zshield: {describe_database_error(where, exc)}", file=sys.stderr)
+        print(printable(f"zshield: {describe_database_error(where, exc)}"), file=sys.stderr)
         return EXIT_FAILED if fault_kind(exc) in {"full", "locked"} else EXIT_USAGE
     except KeyboardInterrupt:
         print("zshield: interrupted; what was stored so far is kept", file=sys.stderr)

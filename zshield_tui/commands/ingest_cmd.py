@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from zshield_tui.domain import Alert, Severity
+from zshield_tui.domain.terminal import printable
 from zshield_tui.ingest import IngestError, RecordError, read
 from zshield_tui.store import upsert_alerts
 
@@ -38,7 +39,7 @@ def run(ctx: Context, paths: list[str], fmt: str) -> int:
             try:
                 stream = read(path, fmt)
             except IngestError as exc:
-                print(f"zshield: {exc}", file=ctx.err)
+                print(printable(f"zshield: {exc}"), file=ctx.err)
                 worst = EXIT_USAGE
                 continue
             errors: list[RecordError] = []
@@ -46,14 +47,15 @@ def run(ctx: Context, paths: list[str], fmt: str) -> int:
                 counts = upsert_alerts(store.conn, _alerts(ctx, stream, errors, floor, wanted),
                                        fmt=stream.format)
             except IngestError as exc:
-                print(f"zshield: {exc}", file=ctx.err)
+                print(printable(f"zshield: {exc}"), file=ctx.err)
                 worst = EXIT_USAGE
                 continue
-            for error in errors:
-                print(error, file=ctx.err)
+            for error in errors:  # a reason may quote the record
+                print(printable(str(error)), file=ctx.err)
             loaded = counts.inserted + counts.updated + counts.unchanged
             print(
-                f"{stream.path}: {loaded} alerts ({stream.format}): {counts.inserted} new, "
+                f"{printable(str(stream.path))}: {loaded} alerts ({stream.format}): "
+                f"{counts.inserted} new, "
                 f"{counts.updated} updated, {counts.unchanged} unchanged; "
                 f"{stream.skipped} skipped, {len(errors)} errors",
                 file=ctx.out,
@@ -102,9 +104,9 @@ def _auto_create(ctx: Context, store, wanted: list[str], after_seq: int,
     report = auto_create_alerts(engine, ids)
     for alert_id, target, errors in report.failed:
         for name, problems in errors.items():
-            print(f"auto-create: {alert_id} on {target}: invalid {name}: "
-                  f"{'; '.join(problems)}", file=ctx.err)
-    print(report.line(), file=ctx.out)
+            print(printable(f"auto-create: {alert_id} on {target}: invalid {name}: "
+                            f"{'; '.join(problems)}"), file=ctx.err)
+    print(printable(report.line()), file=ctx.out)
     return True
 
 
@@ -131,6 +133,7 @@ def _alerts(ctx: Context, stream, errors: list[RecordError], floor: Severity | N
                 wanted.append(item.id)
             yield item
         if show and n % _PROGRESS_EVERY == 0:
-            print(f"\r{stream.path}: {n:,} records read…", end="", file=ctx.err, flush=True)
+            print(f"\r{printable(str(stream.path))}: {n:,} records read…", end="",
+                  file=ctx.err, flush=True)
     if show:
         print("\r\033[K", end="", file=ctx.err, flush=True)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 
 from zshield_tui.domain import Severity
+from zshield_tui.domain.terminal import printable, printable_json
 from zshield_tui.store import AlertQuery, AlertRow, FilterError, Sort, parse_filter
 
 from .context import EXIT_OK, Context, UsageError
@@ -22,7 +22,7 @@ def run(ctx: Context, filter_text: str, limit: int, sort: str, as_json: bool) ->
         rows = AlertQuery(store.conn, flt, Sort(sort)).page(0, limit)
     if as_json:
         for row in rows:
-            print(json.dumps(row_json(row), ensure_ascii=False), file=ctx.out)
+            print(printable_json(row_json(row)), file=ctx.out)
     elif ctx.interactive:
         width = shutil.get_terminal_size().columns
         for row in rows:
@@ -44,9 +44,10 @@ def row_json(row: AlertRow) -> dict[str, object]:
 
 
 def _cells(row: AlertRow) -> list[str]:
+    """One line's cells, made printable: a tab or newline in a title stays inside it."""
     return [
         row.created_at[:16].replace("T", " "), Severity.from_rank(row.severity).value,
-        row.state, row.source, row.id, row.title,
+        row.state, printable(row.source), printable(row.id), printable(row.title),
     ]
 
 

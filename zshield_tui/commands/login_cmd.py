@@ -10,6 +10,7 @@ import asyncio
 import webbrowser
 
 from zshield_tui.connectors.errors import ConnectorError
+from zshield_tui.domain.terminal import printable
 
 from .context import EXIT_FAILED, EXIT_OK, Context, UsageError
 
@@ -29,9 +30,9 @@ def run(ctx: Context, target_name: str | None) -> int:
     try:
         who = asyncio.run(_login(ctx, target))
     except ConnectorError as exc:
-        print(f"zshield: {exc}", file=ctx.err)
+        print(printable(f"zshield: {exc}"), file=ctx.err)
         return EXIT_FAILED
-    print(f"{target.name}: logged in as {who}", file=ctx.out)
+    print(printable(f"{target.name}: logged in as {who}"), file=ctx.out)
     return EXIT_OK
 
 

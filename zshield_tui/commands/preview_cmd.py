@@ -3,10 +3,10 @@ the exact request a push would send, and every validation error; exit 1 when inv
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from zshield_tui.domain.terminal import printable, printable_json
 from zshield_tui.paths import data_dir
 from zshield_tui.store import get_alert
 
@@ -51,12 +51,13 @@ def run(ctx: Context, alert_id: str, target_name: str, as_json: bool) -> int:
     try:
         target, mapping = resolve_target(ctx, target_name)
     except MappingError as exc:
-        print(f"zshield: {exc}", file=ctx.err)
+        print(printable(f"zshield: {exc}"), file=ctx.err)
         return EXIT_FAILED
     with ctx.open_store(create=False) as store:
         alert = get_alert(store.conn, alert_id)
         if alert is None:
-            print(f"zshield: no alert with id {alert_id!r} in {store.path}", file=ctx.err)
+            print(f"zshield: no alert with id '{printable(alert_id)}' in {store.path}",
+                  file=ctx.err)
             return EXIT_FAILED
     cache = MetadataCache(data_dir() / "metadata")
     metadata, unreachable = _live_metadata(ctx, target_name, mapping)
@@ -70,7 +71,7 @@ def run(ctx: Context, alert_id: str, target_name: str, as_json: bool) -> int:
     if unreachable:
         document["unreachable"] = unreachable
     if as_json:
-        print(json.dumps(document, ensure_ascii=False, indent=2), file=ctx.out)
+        print(printable_json(document, indent=2), file=ctx.out)
     else:
         _print_text(ctx, document)
     return EXIT_OK if preview.valid else EXIT_FAILED
@@ -113,20 +114,25 @@ def _document(preview, target: str) -> dict[str, Any]:
 
 
 def _print_text(ctx: Context, doc: dict[str, Any]) -> None:
+    # Rendered fields, errors and the request all quote alert text; each line is escaped.
+    def line(text: str) -> None:
+        print(printable(text), file=ctx.out)
+
     verdict = "valid" if doc["valid"] else f"INVALID ({len(doc['errors'])} fields)"
-    print(f"{doc['alert_id']} -> {doc['target']}: {verdict}; checked against "
-          f"{doc['checked_against']}", file=ctx.out)
+    line(f"{doc['alert_id']} -> {doc['target']}: {verdict}; checked against "
+         f"{doc['checked_against']}")
     if doc.get("unreachable"):
-        print(f"  target not reached: {doc['unreachable']}", file=ctx.out)
+        line(f"  target not reached: {doc['unreachable']}")
     for name, problems in doc["errors"].items():
         for problem in problems:
-            print(f"  error  {name}: {problem}", file=ctx.out)
+            line(f"  error  {name}: {problem}")
     for name in doc["omitted"]:
-        print(f"  omitted  {name} (rendered empty)", file=ctx.out)
+        line(f"  omitted  {name} (rendered empty)")
     for note in doc["notes"]:
-        print(f"  note  {note}", file=ctx.out)
+        line(f"  note  {note}")
     request = doc["request"]
-    print(f"\n{request['method']} {request['url']}", file=ctx.out)
+    print(file=ctx.out)
+    line(f"{request['method']} {request['url']}")
     for key, value in request["headers"].items():
-        print(f"{key}: {value}", file=ctx.out)
-    print(json.dumps(request["body"], ensure_ascii=False, indent=2), file=ctx.out)
+        line(f"{key}: {value}")
+    print(printable_json(request["body"], indent=2), file=ctx.out)

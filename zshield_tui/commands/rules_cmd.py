@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 
+from zshield_tui.domain.terminal import printable, printable_json
 from zshield_tui.store import get_alert
 
 from .context import EXIT_FAILED, EXIT_OK, Context, UsageError
@@ -46,14 +46,14 @@ def whatif(ctx: Context, days: int, target: str | None, dry_run: bool, as_json: 
                    f"on {check_target}")
     document = result.as_json() | {"not_checked": problems}
     if as_json:
-        print(json.dumps(document, ensure_ascii=False, indent=2), file=ctx.out)
+        print(printable_json(document, indent=2), file=ctx.out)
     else:
         _print_whatif(ctx, document)
     return EXIT_FAILED if dry_run and result.failures else EXIT_OK
 
 
 def _print_whatif(ctx: Context, doc: dict[str, Any]) -> None:
-    out = ctx.out
+    out = _PrintableLines(ctx)
     print(f"What-if over {doc['days']} days: {doc['alerts']} alerts -> "
           f"{doc['tickets']} tickets", file=out)
     peak = max(doc["per_day"].values(), default=0) or 1
@@ -99,7 +99,7 @@ def show(ctx: Context, alert_id: str | None, as_json: bool) -> int:
         with ctx.open_store(create=False) as store:
             alert = get_alert(store.conn, alert_id)
         if alert is None:
-            print(f"zshield: no alert with id {alert_id!r}", file=ctx.err)
+            print(f"zshield: no alert with id '{printable(alert_id)}'", file=ctx.err)
             return EXIT_FAILED
         match = route(alert, config.rules)
         doc["alert"] = {
@@ -109,9 +109,9 @@ def show(ctx: Context, alert_id: str | None, as_json: bool) -> int:
                       for r, ok, reasons in explain_all(alert, config.rules)],
         }
     if as_json:
-        print(json.dumps(doc, ensure_ascii=False, indent=2), file=ctx.out)
+        print(printable_json(doc, indent=2), file=ctx.out)
         return EXIT_OK
-    out = ctx.out
+    out = _PrintableLines(ctx)
     print(f"Rules ({len(doc['rules'])}, first match wins):", file=out)
     for i, rule in enumerate(config.rules):
         print(f"  {i}. {rule.name}: when {describe_when(rule.when)} -> {describe_then(rule)}",
@@ -122,3 +122,15 @@ def show(ctx: Context, alert_id: str | None, as_json: bool) -> int:
     if "alert" in doc:
         print(f"Alert {doc['alert']['id']}: {doc['alert']['why']}", file=out)
     return EXIT_OK
+
+
+class _PrintableLines:
+    """A file for print() that escapes each line: rule names, assignees, reasons and
+    mapping errors quote config and alert text alike."""
+
+    def __init__(self, ctx: Context) -> None:
+        self._out = ctx.out
+
+    def write(self, text: str) -> None:
+        # print() writes the text and its "\n" separately; the newline passes as it is.
+        self._out.write(text if text == "\n" else printable(text))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from zshield_tui.domain.terminal import printable, printable_json
 from zshield_tui.store import get_alert
 from zshield_tui.store.alerts import child_ids
 from zshield_tui.store.attachments import attachments_of
@@ -18,7 +18,8 @@ def run(ctx: Context, alert_id: str, as_json: bool) -> int:
     with ctx.open_store(create=False) as store:
         alert = get_alert(store.conn, alert_id)
         if alert is None:
-            print(f"zshield: no alert with id {alert_id!r} in {store.path}", file=ctx.err)
+            print(f"zshield: no alert with id '{printable(alert_id)}' in {store.path}",
+                  file=ctx.err)
             return EXIT_FAILED
         document: dict[str, Any] = alert.model_dump(mode="json")
         files = attachments_of(store.conn, alert_id)
@@ -41,24 +42,25 @@ def run(ctx: Context, alert_id: str, as_json: bool) -> int:
             for e in audit_trail(store, alert_id)
         ]
     if as_json:
-        print(json.dumps(document, ensure_ascii=False, indent=2), file=ctx.out)
+        print(printable_json(document, indent=2), file=ctx.out)
     else:
         _print_text(ctx, document)
     return EXIT_OK
 
 
 def _print_text(ctx: Context, doc: dict[str, Any]) -> None:
+    # Every value below may come from the alert or from a remote system.
     def line(label: str, value: object) -> None:
         if value not in (None, "", []):
-            print(f"{label:>16}  {value}", file=ctx.out)
+            print(f"{label:>16}  {printable(str(value))}", file=ctx.out)
 
-    print(f"{doc['id']}  {doc['title']}", file=ctx.out)
+    print(f"{printable(doc['id'])}  {printable(doc['title'])}", file=ctx.out)
     for key in ("severity", "state", "source", "category", "mitre_technique",
                 "assigned_analyst", "created_at", "parent_id"):
         line(key.replace("_", " "), doc[key])
     line("tags", ", ".join(doc["tags"]))
     if doc["description"]:
-        print(f"\n{doc['description']}\n", file=ctx.out)
+        print(f"\n{printable(doc['description'], multiline=True)}\n", file=ctx.out)
     for asset in doc["assets"]:
         line("asset", " / ".join(v for v in (asset.get("hostname"), asset.get("ip")) if v)
              + (f" (owner {asset['owner']})" if asset.get("owner") else ""))

@@ -8,9 +8,10 @@ with `--json`, exactly one JSON document on stdout.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from typing import Any
+
+from zshield_tui.domain.terminal import printable, printable_json
 
 from .context import EXIT_FAILED, EXIT_OK, Context, UsageError
 
@@ -35,11 +36,12 @@ class _Progress:
             return
         mark = "ok" if result.ok else ("retry" if not result.final else "FAILED")
         if self.ctx.interactive:
-            print(f"\r{self.count} done  last: {result.alert_id} {mark}", end="",
+            print(f"\r{self.count} done  last: {printable(result.alert_id)} {mark}", end="",
                   file=self.ctx.out, flush=True)
         else:
-            print(f"{mark}\t{result.target}\t{result.alert_id}\t{result.operation}\t"
-                  f"{result.detail}", file=self.ctx.out, flush=True)
+            cells = (result.target, result.alert_id, result.operation, result.detail)
+            print("\t".join([mark, *(printable(str(c)) for c in cells)]), file=self.ctx.out,
+                  flush=True)
 
     def end(self) -> None:
         if self.count and self.ctx.interactive and not self.quiet:
@@ -51,7 +53,7 @@ def _stopped(ctx: Context, report, quiet: bool) -> dict[str, str]:
     stopped = dict(report.stopped) if report is not None else {}
     if not quiet:
         for reason in stopped.values():
-            print(f"zshield: {reason}; its changes stay queued", file=ctx.err)
+            print(printable(f"zshield: {reason}; its changes stay queued"), file=ctx.err)
     return stopped
 
 
@@ -65,8 +67,8 @@ def _leftovers(engine, ctx: Context, quiet: bool,
         print(f"{len(left)} change(s) still queued; `zshield sync` sends them later:",
               file=ctx.err)
         for op in left[:20]:
-            print(f"  #{op['id']} {op['target']} {op['alert_id']} {op['operation']} "
-                  f"{op['status']}: {op['error'] or 'not sent yet'}", file=ctx.err)
+            print(printable(f"  #{op['id']} {op['target']} {op['alert_id']} {op['operation']} "
+                            f"{op['status']}: {op['error'] or 'not sent yet'}"), file=ctx.err)
     return left
 
 
@@ -97,18 +99,21 @@ def push(ctx: Context, alert_ids: list[str], target: str, dry_run: bool, as_json
     if as_json:
         if dry_run:
             document["drafts"] = plan.drafts
-        print(json.dumps(document, ensure_ascii=False, indent=2), file=ctx.out)
+        print(printable_json(document, indent=2), file=ctx.out)
     else:
         for alert_id in plan.missing:
-            print(f"zshield: no alert with id {alert_id!r}", file=ctx.err)
+            print(f"zshield: no alert with id '{printable(alert_id)}'", file=ctx.err)
         for alert_id, errors in plan.invalid.items():
             for name, problems in errors.items():
-                print(f"{alert_id}: invalid {name}: {'; '.join(problems)}", file=ctx.err)
+                print(printable(f"{alert_id}: invalid {name}: {'; '.join(problems)}"),
+                      file=ctx.err)
         verb = "would create" if dry_run else "ticket"
         for alert_id in plan.queued:
-            print(f"{alert_id}\t{target}\t{tickets.get(alert_id, verb)}", file=ctx.out)
+            print("\t".join(printable(c) for c in (alert_id, target,
+                                                    tickets.get(alert_id, verb))), file=ctx.out)
         for alert_id, key in plan.linked.items():
-            print(f"{alert_id}\t{target}\t{key} (already linked)", file=ctx.out)
+            print("\t".join(printable(c) for c in (alert_id, target, f"{key} (already linked)")),
+                  file=ctx.out)
     bad = plan.missing or plan.invalid or report.failed or left
     return EXIT_FAILED if bad else EXIT_OK
 
@@ -128,7 +133,8 @@ def comment(ctx: Context, alert_id: str, text: str, as_json: bool) -> int:
         try:
             targets = engine.queue_comment(alert_id, text)
         except KeyError:
-            print(f"zshield: no alert with id {alert_id!r} in {store.path}", file=ctx.err)
+            print(f"zshield: no alert with id '{printable(alert_id)}' in {store.path}",
+                  file=ctx.err)
             return EXIT_FAILED
         report = asyncio.run(engine.drain(targets)) if targets else None
         stopped = _stopped(ctx, report, as_json)
@@ -145,7 +151,8 @@ def close(ctx: Context, alert_id: str, children: bool, as_json: bool) -> int:
         try:
             changed = engine.queue_state(alert_id, "resolved", children=children)
         except KeyError as exc:
-            print(f"zshield: no alert with id {exc.args[0]!r} in {store.path}", file=ctx.err)
+            print(f"zshield: no alert with id '{printable(exc.args[0])}' in {store.path}",
+                  file=ctx.err)
             return EXIT_FAILED
         progress = _Progress(ctx, as_json)
         report = asyncio.run(engine.drain(progress=progress))
@@ -174,7 +181,8 @@ def sync(ctx: Context, once: bool, interval: float, as_json: bool) -> int:
             stopped = _stopped(ctx, report, as_json)
             for name, p in polled.items():
                 if p.error and not as_json:
-                    print(f"zshield: {p.error}; {name} is polled again next pass", file=ctx.err)
+                    print(printable(f"zshield: {p.error}; {name} is polled again next pass"),
+                          file=ctx.err)
             left = _leftovers(engine, ctx, as_json)
             automated = engine.automation
             summary = {"sent": report.done, "failed": len(report.failed), "stopped": stopped,
@@ -192,15 +200,15 @@ def sync(ctx: Context, once: bool, interval: float, as_json: bool) -> int:
                        "still_queued": left}
             if not as_json:
                 if automated.created.queued or automated.created.failed:
-                    print(automated.created.line(), file=ctx.out)
+                    print(printable(automated.created.line()), file=ctx.out)
                 for d in automated.escalated:
-                    print(f"escalated {d.target} {d.key} ({d.alert_id}): {d.reason}",
+                    print(printable(f"escalated {d.target} {d.key} ({d.alert_id}): {d.reason}"),
                           file=ctx.out)
-                print(f"sent {report.done}, failed {len(report.failed)}, "
-                      + ", ".join(f"{n}: not polled" if p.error else
-                                  f"{n}: {p.tickets} tickets, {p.states} states, "
-                                  f"{p.notes} notes, {len(p.conflicts)} conflicts"
-                                  for n, p in polled.items()), file=ctx.out)
+                print(printable(f"sent {report.done}, failed {len(report.failed)}, "
+                                + ", ".join(f"{n}: not polled" if p.error else
+                                            f"{n}: {p.tickets} tickets, {p.states} states, "
+                                            f"{p.notes} notes, {len(p.conflicts)} conflicts"
+                                            for n, p in polled.items())), file=ctx.out)
             if once:
                 return _finish(ctx, as_json, summary, left, text=False)
             time.sleep(interval)
@@ -209,7 +217,7 @@ def sync(ctx: Context, once: bool, interval: float, as_json: bool) -> int:
 def _finish(ctx: Context, as_json: bool, document: dict[str, Any], left: list,
             *, text: bool = True) -> int:
     if as_json:
-        print(json.dumps(document, ensure_ascii=False, indent=2), file=ctx.out)
+        print(printable_json(document, indent=2), file=ctx.out)
     elif text and not left:
         print("sent", file=ctx.out)
     return EXIT_FAILED if left else EXIT_OK

@@ -10,6 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from zshield_tui.domain.terminal import printable
+
 
 class AssignScreen(ModalScreen[str | None]):
     """Dismisses with the assignee (a user name, email or display name), or None."""
@@ -27,7 +29,7 @@ class AssignScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text(f"Assign {self.subject} to  (enter saves, esc cancels)"))
+            yield Static(Text(f"Assign {printable(self.subject)} to  (enter saves, esc cancels)"))
             yield Input(placeholder="user name or email, as the targets know it",
                         id="assign-who")
 

@@ -23,6 +23,8 @@ from textual.screen import Screen
 from textual.widgets import Input, ProgressBar, Select, Static, TextArea
 from textual.worker import Worker, get_current_worker
 
+from zshield_tui.domain.terminal import printable
+
 from ..failures import report_worker_failure
 from ..source import AlertSource
 from ..widgets.key_bar import KeyBar
@@ -126,7 +128,7 @@ class MappingPreviewScreen(Screen):
         self._timer = None
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(f"mapping preview · {self.alert_id}"), id="mapping-head")
+        yield Static(Text(f"mapping preview · {printable(self.alert_id)}"), id="mapping-head")
         yield Select[int]([], prompt="target", allow_blank=True, id="mapping-target")
         with Horizontal(id="mapping-main"):
             yield TextArea.code_editor("", language="json", id="mapping-editor")
@@ -169,8 +171,9 @@ class MappingPreviewScreen(Screen):
 
     def _set_alert(self, alert) -> None:
         self.alert = alert
-        head = Text(f"mapping preview · {self.alert_id}", no_wrap=True, overflow="ellipsis")
-        head.append(f" · {alert.title}" if alert is not None else " · alert not found")
+        head = Text(f"mapping preview · {printable(self.alert_id)}", no_wrap=True,
+                    overflow="ellipsis")
+        head.append(f" · {printable(alert.title)}" if alert is not None else " · alert not found")
         head.append("   esc leaves the editor · [ ] alerts · b batch · t target", style="dim")
         self.query_one("#mapping-head", Static).update(head)
 

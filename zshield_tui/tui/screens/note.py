@@ -9,6 +9,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
+from zshield_tui.domain.terminal import printable
+
 
 class NoteScreen(ModalScreen[str | None]):
     """Dismisses with the note's text, or None when cancelled or empty."""
@@ -30,7 +32,7 @@ class NoteScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text(f"Note on {self.subject}  (ctrl+s save, esc cancel)"))
+            yield Static(Text(f"Note on {printable(self.subject)}  (ctrl+s save, esc cancel)"))
             yield TextArea(id="note-text")
 
     def on_mount(self) -> None:

@@ -10,6 +10,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 from textual.worker import Worker
 
+from zshield_tui.domain.terminal import printable
+
 from ..failures import report_worker_failure
 from ..sync_bridge import SyncBridge
 from ..widgets.key_bar import KeyBar
@@ -47,7 +49,7 @@ class OutboxScreen(Screen):
         table = self.query_one(DataTable)
         table.clear()
         for op in ops:
-            table.add_row(*(Text(str(v)) for v in (
+            table.add_row(*(Text(printable(str(v))) for v in (
                 op.id, op.target, op.alert_id, op.operation, op.status, op.attempts,
                 op.last_error or "")), key=str(op.id))
         title = f" outbox: {len(ops)} change(s) waiting" if ops else " outbox: empty"

@@ -18,6 +18,8 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, ProgressBar, Static
 from textual.worker import Worker
 
+from zshield_tui.domain.terminal import printable
+
 from ..failures import report_worker_failure
 
 
@@ -40,11 +42,12 @@ class ItemResult:
         return cls(op.alert_id, op.target, key, op.ok, detail, op.final)
 
     def cell(self) -> Text:
+        # The detail is a remote system's answer or an error quoting alert text.
         if self.ok:
-            return Text("✓ " + (self.detail or "ok"))
+            return Text("✓ " + printable(self.detail or "ok"))
         if not self.final:
-            return Text(f"⟳ will retry: {self.detail}", style="yellow")
-        return Text(f"✗ {self.detail}", style="red")
+            return Text(f"⟳ will retry: {printable(self.detail)}", style="yellow")
+        return Text(f"✗ {printable(self.detail)}", style="red")
 
 
 class Reporter:
@@ -133,8 +136,9 @@ class ResultScreen(ModalScreen[bool]):
 
     def on_result_screen_item(self, message: Item) -> None:
         r = message.result
-        self.query_one(DataTable).add_row(Text(r.alert_id), Text(r.target or "—"),
-                                          Text(r.key or "—"), r.cell())
+        self.query_one(DataTable).add_row(Text(printable(r.alert_id)),
+                                          Text(printable(r.target or "—")),
+                                          Text(printable(r.key or "—")), r.cell())
         if message.advance:
             self.query_one(ProgressBar).advance(1)
 
@@ -143,7 +147,8 @@ class ResultScreen(ModalScreen[bool]):
         self.done = True
         bar = self.query_one(ProgressBar)
         bar.update(total=bar.total or 1, progress=bar.total or 1)
-        self.query_one("#result-title", Static).update(Text(message.summary + "  (esc closes)"))
+        self.query_one("#result-title", Static).update(
+            Text(printable(message.summary) + "  (esc closes)"))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_worker_failure(self, event)

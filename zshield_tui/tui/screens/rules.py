@@ -21,6 +21,8 @@ from textual.screen import Screen
 from textual.widgets import Sparkline, Static
 from textual.worker import Worker
 
+from zshield_tui.domain.terminal import printable
+
 from ..failures import report_worker_failure
 from ..widgets.key_bar import KeyBar
 from .confirm import ConfirmScreen
@@ -108,7 +110,7 @@ class RulesScreen(Screen):
         self.config = config
         head = f"Rules: {len(config.rules)}, first match wins"
         if alert is not None:
-            head += f"  |  alert {alert.id}"
+            head += f"  |  alert {printable(alert.id)}"
         self.query_one("#rules-head", Static).update(Text(head))
         match = route(alert, config.rules) if alert is not None else None
         lines = Text()
@@ -123,9 +125,12 @@ class RulesScreen(Screen):
         if alert is None:
             why.append("No alert selected.")
         else:
-            why.append("Matched: " + (match.explain() if match else "no rule matches") + "\n")
+            # The reasons quote the alert's fields.
+            why.append("Matched: " + printable(match.explain() if match else "no rule matches")
+                       + "\n")
             for rule, ok, reasons in explain_all(alert, config.rules):
-                why.append(f"  {'yes' if ok else 'no '} {rule.name}: {'; '.join(reasons)}\n")
+                why.append(printable(f"  {'yes' if ok else 'no '} {rule.name}: "
+                                     f"{'; '.join(reasons)}") + "\n")
         self.query_one("#rules-match", Static).update(why)
         oncall = Text("On call\n", style="bold")
         for name, rotation in config.oncall.items():
@@ -226,13 +231,13 @@ class RulesScreen(Screen):
         for name, count in sorted(result.per_target.items()):
             text.append(f"  {name}: {count}\n")
         for (target, assignee), count in sorted(result.per_assignee.items())[:8]:
-            text.append(f"  {target} -> {assignee}: {count}\n")
+            text.append(printable(f"  {target} -> {assignee}: {count}") + "\n")
         text.append(f"  mapping failures: {len(result.failures)}\n")
         for failure in result.failures[:5]:
-            text.append(f"    {failure.alert_id} on {failure.target}: "
-                        f"{', '.join(failure.errors)}\n")
+            text.append(printable(f"    {failure.alert_id} on {failure.target}: "
+                                  f"{', '.join(failure.errors)}") + "\n")
         for problem in problems:
-            text.append(f"  (not checked) {problem}\n")
+            text.append(printable(f"  (not checked) {problem}") + "\n")
         days = list(result.per_day)
         if days:
             text.append(f"per day {days[0]} .. {days[-1]}, peak "

@@ -14,6 +14,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 from textual.worker import Worker
 
+from zshield_tui.domain.terminal import printable
+
 from ..failures import report_worker_failure
 from ..sync_bridge import SyncBridge, TargetInfo
 from ..widgets.key_bar import KeyBar
@@ -97,9 +99,10 @@ class SettingsScreen(Screen):
     def _test(self, name: str) -> None:
         try:
             who = self.bridge.test_connection(name)
-            result = Text(f"✓ {who}", style="green")
+            # Both answers are the remote system's words.
+            result = Text(printable(f"✓ {who}"), style="green")
         except Exception as exc:  # noqa: BLE001 - whatever went wrong is the answer here
-            result = Text(f"✗ {exc}", style="red")
+            result = Text(printable(f"✗ {exc}"), style="red")
         self.app.call_from_thread(self._set_result, name, result)
 
     def _set_result(self, name: str, result: Text) -> None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import work
 from textual.binding import Binding
 from textual.message import Message
+
+from zshield_tui.domain.terminal import printable
 
 from ..widgets.status_line import StatusLine
 
@@ -39,8 +40,8 @@ def status_text(statuses: list[TargetStatus]) -> str:
             (f" ✗ {s.failed}" if s.failed else "")
         if not s.pending and not s.failed:
             part += " ✓"
-        if s.last_error:
-            part += f": {s.last_error[:40]}"
+        if s.last_error:  # the remote system's words, or an error quoting alert text
+            part += f": {printable(s.last_error)[:40]}"
         parts.append(part)
     return "  ".join(parts)
 
@@ -192,4 +193,4 @@ class TicketActions:
             self.notify("no linked ticket to open", severity="warning")  # type: ignore
             return
         webbrowser.open(urls[0])
-        self.notify(Text(f"opened {urls[0]}").plain, markup=False)  # type: ignore
+        self.notify(printable(f"opened {urls[0]}"), markup=False)  # type: ignore

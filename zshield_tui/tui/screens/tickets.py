@@ -13,6 +13,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 from textual.worker import Worker
 
+from zshield_tui.domain.terminal import printable
+
 from ..failures import report_worker_failure
 from ..sync_bridge import SyncBridge, TicketRow
 from ..widgets.key_bar import KeyBar
@@ -21,7 +23,7 @@ from ..widgets.key_bar import KeyBar
 def sla_text(sla: dict | None) -> Text:
     if not sla:
         return Text("")
-    text = Text(f"{sla.get('percentage', '?')}%",
+    text = Text(f"{printable(str(sla.get('percentage', '?')))}%",
                 style="bold red" if sla.get("breached") else "")
     if sla.get("time_left") is not None:
         text.append(f" ({int(sla['time_left']) // 60}m left)")
@@ -34,7 +36,7 @@ def synced_text(at: str | None) -> Text:
     try:
         return Text(f"{datetime.fromisoformat(at):%m-%d %H:%M:%S}")
     except ValueError:
-        return Text(at)
+        return Text(printable(at))
 
 
 class TicketsScreen(Screen):
@@ -72,9 +74,11 @@ class TicketsScreen(Screen):
         table = self.query_one(DataTable)
         table.clear()
         for n, t in enumerate(rows):
-            table.add_row(Text(t.alert_id), Text(t.target), Text(t.key, style="bold"),
-                          Text(t.status), sla_text(t.sla), Text(t.configuration_item or ""),
-                          synced_text(t.last_synced_at), Text(t.error or "", style="red"),
+            table.add_row(Text(printable(t.alert_id)), Text(printable(t.target)),
+                          Text(printable(t.key), style="bold"), Text(printable(t.status)),
+                          sla_text(t.sla), Text(printable(t.configuration_item or "")),
+                          synced_text(t.last_synced_at),
+                          Text(printable(t.error or ""), style="red"),
                           key=str(n))
         title = f" tickets: {len(rows)} linked, newest first" if rows \
             else " tickets: none linked yet (p pushes alerts)"
@@ -94,7 +98,7 @@ class TicketsScreen(Screen):
             self.notify("no ticket URL to open", severity="warning")
             return
         webbrowser.open(ticket.url)
-        self.notify(f"opened {ticket.url}", markup=False)
+        self.notify(printable(f"opened {ticket.url}"), markup=False)
 
     def action_show_alert(self) -> None:
         # The list pages through SQLite in its own sort; finding a row's position there

@@ -1,17 +1,18 @@
 """The detail pane: every field of the alert under the cursor, built as rich Text.
 
 Alert text comes from attackers as often as from tools, so none of it is ever parsed as
-markup: everything is appended to `Text` objects as plain strings.
+markup: everything is appended to `Text` objects as plain strings, after printable() has
+made its control characters visible.
 """
 
 from __future__ import annotations
-
-import json
 
 from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
+
+from zshield_tui.domain.terminal import printable, printable_json
 
 from ..source import AlertDetail
 from .alert_list import SEVERITY_LABELS, SEVERITY_NAMES
@@ -49,8 +50,8 @@ class AlertDetailPane(VerticalScroll, can_focus=False):
         head = Text()
         head.append(f" {SEVERITY_LABELS[sev_rank]} ", style=f"bold reverse {sev_style}")
         head.append(" ")
-        head.append(alert.title, style="bold")
-        head.append(f"\n{alert.id}", style="dim")
+        head.append(printable(alert.title), style="bold")
+        head.append(f"\n{printable(alert.id)}", style="dim")
 
         fields = Text()
         for label, value in (
@@ -62,11 +63,11 @@ class AlertDetailPane(VerticalScroll, can_focus=False):
         ):
             if value:
                 fields.append(f"{label:>10}  ", style="dim")
-                fields.append(f"{value}\n")
+                fields.append(f"{printable(value)}\n")
 
         parts: list[RenderableType] = [head, Text(""), fields]
         if alert.description:
-            parts += [Text(alert.description), Text("")]
+            parts += [Text(printable(alert.description, multiline=True)), Text("")]
         parts += self._section("Assets", [
             a.label() + (f"  owner {a.owner}" if a.owner else "") for a in alert.assets
         ])
@@ -78,7 +79,7 @@ class AlertDetailPane(VerticalScroll, can_focus=False):
         ])
         parts += self._section("Audit", [self._audit_line(e) for e in self.detail.audit])
         if self.show_raw:
-            raw = json.dumps(alert.raw, indent=2, ensure_ascii=False, default=str)
+            raw = printable_json(alert.raw, indent=2, default=str)
             parts += [Text("Raw record", style="bold underline"), Text(raw, style="dim")]
         else:
             parts.append(Text("r shows the raw record", style="dim italic"))
@@ -99,6 +100,6 @@ class AlertDetailPane(VerticalScroll, can_focus=False):
             return []
         body = Text()
         body.append(f"{title} ({len(lines)})\n", style="bold underline")
-        for line in lines:
-            body.append(f"  {line}\n")
+        for line in lines:  # each quotes alert or remote text
+            body.append(f"  {printable(line)}\n")
         return [body]

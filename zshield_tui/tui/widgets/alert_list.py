@@ -23,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import Worker, WorkerState
 
+from zshield_tui.domain.terminal import printable
 from zshield_tui.store.query import AlertQuery, AlertRow
 
 from ..failures import report_worker_failure
@@ -234,17 +235,21 @@ class AlertList(ScrollView, can_focus=True):
         marked = row.id in self.marked
         marker = "✔ " if marked else ("▸ " if row.children else "● ")
         marker_style = self._colour("alert-list--marked") if marked else sev
-        title = row.title if not row.children else f"{row.title} ({row.children} children)"
+        # Alert text is escaped once per drawn line; the strip cache keeps it off the
+        # scrolling path.
+        title = printable(" ".join(row.title.split()))
+        if row.children:
+            title = f"{title} ({row.children} children)"
         if row.parent_id:
             title = "└ " + title
-        ticket = (row.ticket or "—") if cols.ticket else ""
+        ticket = printable(row.ticket or "—") if cols.ticket else ""
         segments = [
             Segment(marker, base + Style(color=marker_style.color, bold=True)),
             Segment(_cell(SEVERITY_LABELS[row.severity], 5), base + sev),
             Segment(_cell(row.created_at[5:16].replace("T", " "), 12), base),
-            Segment(_cell(" ".join(title.split()), cols.title), base),
-            Segment(_cell(row.source, cols.source), base),
-            Segment(_cell(row.mitre_technique or "", cols.technique), base),
+            Segment(_cell(title, cols.title), base),
+            Segment(_cell(printable(row.source), cols.source), base),
+            Segment(_cell(printable(row.mitre_technique or ""), cols.technique), base),
             Segment(_cell(ticket, cols.ticket), base + self._colour("alert-list--ticket")),
             Segment(_cell(row.state.replace("_", " "), cols.state), base),
         ]

@@ -1,14 +1,15 @@
 """The right side of the mapping preview, and the batch check's result, as rich Text.
 
 Built in worker threads (plain objects, no widget state), and only ever from `Text`
-pieces: rendered fields carry alert text, which must never be read as markup.
+pieces: rendered fields carry alert text, which must never be read as markup, and which
+goes through printable() so its control characters show instead of acting.
 """
 
 from __future__ import annotations
 
-import json
-
 from rich.text import Text
+
+from zshield_tui.domain.terminal import printable, printable_json
 
 ERROR = "bold red"
 HEADING = "bold"
@@ -20,7 +21,7 @@ def preview_text(preview, problem: str | None, *, alert_found: bool = True) -> T
     text = Text()
     if problem:
         text.append("mapping file\n", style=HEADING)
-        text.append(f"  {problem}\n", style=ERROR)
+        text.append(f"  {printable(problem)}\n", style=ERROR)
         return text
     if not alert_found:
         text.append("the alert is no longer in the database\n", style=ERROR)
@@ -29,32 +30,34 @@ def preview_text(preview, problem: str | None, *, alert_found: bool = True) -> T
         return text
     draft = preview.draft
     verdict = "valid" if draft.valid else f"{len(draft.errors)} fields with errors"
-    text.append(f"{preview.alert_id}: {verdict}\n", style=HEADING if draft.valid else ERROR)
-    text.append(f"checked against {preview.basis}\n\n", style=DIM)
+    text.append(f"{printable(preview.alert_id)}: {verdict}\n",
+                style=HEADING if draft.valid else ERROR)
+    text.append(f"checked against {printable(preview.basis)}\n\n", style=DIM)
     if draft.errors:
         text.append("errors\n", style=HEADING)
         for name, problems in draft.errors.items():
             for item in problems:
-                text.append(f"  {name}: ", style=ERROR)
-                text.append(f"{item}\n")
+                text.append(f"  {printable(name)}: ", style=ERROR)
+                text.append(f"{printable(item)}\n")
         text.append("\n")
     text.append("fields\n", style=HEADING)
     fields = draft.payload.get("fields", draft.payload)
     for name, value in fields.items():
-        shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-        text.append(f"  {name}: ", style="bold")
+        shown = printable(value, multiline=True) if isinstance(value, str) \
+            else printable_json(value)
+        text.append(f"  {printable(name)}: ", style="bold")
         text.append(f"{shown}\n")
     if draft.omitted:
         text.append("\nomitted (rendered empty)\n", style=HEADING)
-        text.append("".join(f"  {name}\n" for name in draft.omitted), style=DIM)
+        text.append("".join(f"  {printable(name)}\n" for name in draft.omitted), style=DIM)
     request = preview.request
     text.append("\nrequest\n", style=HEADING)
-    text.append(f"{request.method} {request.url}\n")
+    text.append(printable(f"{request.method} {request.url}") + "\n")
     for key, value in request.headers.items():
-        text.append(f"{key}: {value}\n", style=DIM)
-    text.append(json.dumps(request.body, ensure_ascii=False, indent=2) + "\n")
+        text.append(printable(f"{key}: {value}") + "\n", style=DIM)
+    text.append(printable_json(request.body, indent=2) + "\n")
     for note in request.notes:
-        text.append(f"note: {note}\n", style=DIM)
+        text.append(printable(f"note: {note}") + "\n", style=DIM)
     return text
 
 
@@ -67,10 +70,10 @@ def batch_text(result, shown: int = 20) -> Text:
                 style=ERROR if failed else "bold green")
     for problem, count in result.counts.most_common():
         text.append(f"  {count:>6}  ", style="bold")
-        text.append(f"{problem}\n")
+        text.append(f"{printable(problem)}\n")
     for alert_id, errors in result.failed[:shown]:
-        text.append(f"  {alert_id}: ", style=DIM)
-        text.append(f"{', '.join(errors)}\n")
+        text.append(f"  {printable(alert_id)}: ", style=DIM)
+        text.append(f"{printable(', '.join(errors))}\n")
     if failed > shown:
         text.append(f"  ... and {failed - shown} more\n", style=DIM)
     return text
