@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from functools import partial
 from itertools import chain
@@ -30,6 +31,16 @@ MAX_RECORD_BYTES = 16 * 1024 * 1024
 
 # (1-based line where the record starts, index in its array or None, value or BadJSON)
 Item = tuple[int, int | None, Any]
+
+
+def file_kind(mode: int) -> str | None:
+    """None for a regular file; else what it is ("a FIFO", "a device", ...), for messages
+    that refuse it: only regular files are read from a name (stdin is read as it is)."""
+    if stat.S_ISREG(mode):
+        return None
+    return ("a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode)
+            else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a file")
 
 
 class BadJSON:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import stat
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
@@ -19,7 +18,7 @@ from . import zeek
 from .common import Context
 from .detect import FORMATS, MODULES, detect_format
 from .errors import IngestError, RecordError, RecordProblem, describe_validation_error
-from .source import BadJSON, Item, read_items
+from .source import BadJSON, Item, file_kind, read_items
 
 STDIN_NAME = "<stdin>"
 # How far to read ahead for a first object to detect the format from, past bad lines.
@@ -205,12 +204,8 @@ def _open_regular(path: str) -> IO[bytes]:
 
 
 def _require_regular(path: str, mode: int) -> None:
-    if stat.S_ISREG(mode):
-        return
-    kind = ("a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode)
-            else "a socket" if stat.S_ISSOCK(mode)
-            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a file")
-    raise IngestError(f"cannot read {path}: {kind}, not a regular file")
+    if kind := file_kind(mode):
+        raise IngestError(f"cannot read {path}: {kind}, not a regular file")
 
 
 def _zeek_notes(overrides: Mapping[str, Severity | str] | None) -> dict[str, Severity]:

@@ -13,11 +13,11 @@ further than the limit plus one byte.
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Iterable
 from pathlib import Path
 
 from zshield_tui.config import Config
+from zshield_tui.ingest.source import file_kind
 
 _CHUNK = 1 << 20
 _OPEN_FLAGS = (os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
@@ -114,12 +114,9 @@ def _still_inside(fd: int, origin: str | None, roots: tuple[str, ...]) -> bool:
 
 
 def _require_regular(name: str, path: str, mode: int) -> None:
-    if stat.S_ISREG(mode):
-        return
-    kind = ("a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode)
-            else "a socket" if stat.S_ISSOCK(mode)
-            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a file")
-    raise EvidenceRefused(f"evidence {name}: {path} is {kind}, not a regular file; not sent")
+    if kind := file_kind(mode):
+        raise EvidenceRefused(f"evidence {name}: {path} is {kind}, not a regular file; "
+                              "not sent")
 
 
 def _too_large(name: str, path: str, size: int | None, limit: int) -> EvidenceRefused:
