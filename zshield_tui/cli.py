@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = sub.add_parser("ingest", help="load alert files; - reads stdin")
     ingest.add_argument("paths", nargs="+", metavar="PATH")
     ingest.add_argument("--format", choices=FORMATS, default="auto")
+    ingest.add_argument("--json", action="store_true", help="one JSON document, every error")
 
     listing = sub.add_parser("list", help="alerts as lines or JSON lines")
     listing.add_argument("--filter", default="", metavar="F", help="the TUI's filter grammar")
@@ -134,7 +135,7 @@ def _dispatch(ctx, args: argparse.Namespace) -> int:
     if args.command == "ingest":
         from zshield_tui.commands import ingest_cmd
 
-        return ingest_cmd.run(ctx, args.paths, args.format)
+        return ingest_cmd.run(ctx, args.paths, args.format, as_json=args.json)
     if args.command == "list":
         from zshield_tui.commands import list_cmd
 

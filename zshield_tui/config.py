@@ -116,6 +116,13 @@ class MappingConfig(_Strict):
     `critical = "P1"`; tables: jira_priority, snow_severity, snow_impact, snow_urgency."""
 
 
+class EvidenceConfig(_Strict):
+    roots: list[str] = Field(default_factory=list)
+    """Folders evidence files may also be sent from, besides the folder of the alert file
+    that names them (DESIGN §4); relative to the config file, `~` not expanded. A file is
+    sent only when it resolves (`..` and symlinks followed) to a regular file inside one."""
+
+
 class Config(_Strict):
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
     mapping: MappingConfig = Field(default_factory=MappingConfig)
@@ -128,6 +135,8 @@ class Config(_Strict):
     """On-call rotations by name, used as `assign = "oncall:NAME"`."""
     escalation: Escalation | None = None
     """Escalation of tickets left in the remote "new" state; none when absent."""
+    evidence: EvidenceConfig = Field(default_factory=EvidenceConfig)
+    """Where evidence files may be sent from, besides each alert file's own folder."""
 
     @model_validator(mode="after")
     def _unique_targets(self) -> Config:

@@ -28,12 +28,12 @@ def write_alerts(path: Path, numbers: range, *, pad: int = 0) -> Path:
 
 
 def in_namespace(script: str, tmp_path: Path) -> subprocess.CompletedProcess:
-    """Runs a shell script with a fresh tmpfs at $MNT (256 kB), as root of its own
+    """Runs a shell script with a fresh tmpfs at $MNT (1 MB), as root of its own
     mount namespace; $Z is the zshield command."""
     mount = tmp_path / "mnt"
     mount.mkdir()
     body = (f'set -u; MNT="{mount}"; Z="{" ".join(ZSHIELD)}"; '
-            'mount -t tmpfs -o size=256k tmpfs "$MNT"; ' + script)
+            'mount -t tmpfs -o size=1m tmpfs "$MNT"; ' + script)
     return subprocess.run(["unshare", "--mount", "--map-root-user", "sh", "-c", body],
                           capture_output=True, text=True, timeout=120, cwd=tmp_path,
                           env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
@@ -42,7 +42,7 @@ def in_namespace(script: str, tmp_path: Path) -> subprocess.CompletedProcess:
 
 def test_a_full_disk_stops_ingest_with_one_line_and_keeps_what_was_stored(tmp_path, env):
     small = write_alerts(tmp_path / "small.jsonl", range(1, 6))
-    big = write_alerts(tmp_path / "big.jsonl", range(100, 2100), pad=300)
+    big = write_alerts(tmp_path / "big.jsonl", range(100, 4100), pad=400)
     done = in_namespace(
         f'$Z --db "$MNT/z.db" ingest {small} >/dev/null || exit 9; '
         f'$Z --db "$MNT/z.db" ingest {big}; echo "exit=$?"; '

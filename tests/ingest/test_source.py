@@ -11,25 +11,38 @@ from zshield_tui.ingest.source import BadJSON, read_items
 
 
 def items(text: str, *, binary: bool = True) -> list[tuple[int, object]]:
+    """(line, value or the BadJSON's reason) of each record."""
+    return [(line, value) for line, _, value in placed(text, binary=binary)]
+
+
+def placed(text: str, *, binary: bool = True) -> list[tuple[int, int | None, object]]:
+    """(line, index in its array, value or the BadJSON's reason) of each record."""
     stream = io.BytesIO(text.encode()) if binary else io.StringIO(text)
-    return [(line, v.reason if isinstance(v, BadJSON) else v) for line, v in read_items(stream)]
+    return [(line, index, v.reason if isinstance(v, BadJSON) else v)
+            for line, index, v in read_items(stream)]
 
 
 @pytest.mark.parametrize("binary", [True, False])
 def test_json_lines_with_blank_and_broken_lines(binary):
-    got = items('{"a": 1}\n\n{"b": 2}\n{bad}\n[{"c": 3}, {"d": 4}]\n', binary=binary)
+    got = placed('{"a": 1}\n\n{"b": 2}\n{bad}\n[{"c": 3}, {"d": 4}]\n', binary=binary)
     assert got == [
-        (1, {"a": 1}),
-        (3, {"b": 2}),
-        (4, "invalid JSON: Expecting property name enclosed in double quotes (column 2)"),
-        (5, {"c": 3}),
-        (5, {"d": 4}),
+        (1, None, {"a": 1}),
+        (3, None, {"b": 2}),
+        (4, None, "invalid JSON: Expecting property name enclosed in double quotes (column 2)"),
+        (5, 0, {"c": 3}),
+        (5, 1, {"d": 4}),
     ]
 
 
 def test_pretty_printed_array_reports_where_each_element_starts():
     text = '[\n  {"a": 1},\n\n  {"b":\n 2},\n  {"c": 3}\n]\n'
-    assert items(text) == [(2, {"a": 1}), (4, {"b": 2}), (6, {"c": 3})]
+    assert placed(text) == [(2, 0, {"a": 1}), (4, 1, {"b": 2}), (6, 2, {"c": 3})]
+
+
+def test_a_syntax_error_inside_an_array_names_the_elements_index():
+    assert placed('[{"a": 1}, {"b": 2}, {"c" 3}, {"d": 4}]') == [
+        (1, 0, {"a": 1}), (1, 1, {"b": 2}),
+        (1, 2, "invalid JSON: Expecting ':' delimiter (line 1, column 27)")]
 
 
 def test_one_pretty_printed_object_and_concatenated_documents():
@@ -65,7 +78,7 @@ def test_a_byte_order_mark_is_ignored():
 
 def test_invalid_utf8_costs_one_line():
     stream = io.BytesIO(b'{"a": 1}\n{"b": "\xff\xfe"}\n{"c": 3}\n')
-    got = [(line, type(v).__name__) for line, v in read_items(stream)]
+    got = [(line, type(v).__name__) for line, _, v in read_items(stream)]
     assert got == [(1, "dict"), (2, "BadJSON"), (3, "dict")]
 
 
@@ -95,5 +108,5 @@ def test_a_syntax_error_does_not_read_the_rest_of_a_big_file(monkeypatch):
     monkeypatch.setattr(source, "CHUNK", 64)
     stream = io.StringIO('[\n{"a": 1 "b": 2},\n' + '{"c": 3},\n' * 10_000 + '{"d": 4}]')
     got = list(read_items(stream))
-    assert got[0][0] == 2 and isinstance(got[0][1], BadJSON)
+    assert got[0][:2] == (2, 0) and isinstance(got[0][2], BadJSON)
     assert stream.tell() < 1000

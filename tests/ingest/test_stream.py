@@ -129,6 +129,12 @@ class CountingLines(io.StringIO):
         self.lines_read += 1
         return super().__next__()
 
+    def readline(self, size: int | None = -1) -> str:
+        self.lines_read += 1
+        line = super().readline(size)
+        self.chars_read += len(line)
+        return line
+
     def read(self, size: int | None = -1) -> str:
         chunk = super().read(size)
         self.chars_read += len(chunk)

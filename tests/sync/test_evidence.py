@@ -23,12 +23,14 @@ IOC_LIST = f"iocs-{ALERT}.csv"
 
 @pytest.fixture
 def evidence(tmp_path, store) -> dict[str, bytes]:
-    """ALERT with a PCAP and a screenshot on disk (and its one IOC)."""
+    """ALERT with a PCAP and a screenshot on disk beside the alert file it came from (and
+    its one IOC)."""
     files = {"capture.pcap": pcap_bytes(), "screenshot.png": png_bytes()}
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
     upsert_alerts(store.conn, [make_alert(20, evidence=[
-        Evidence(name=name, path=str(tmp_path / name)) for name in files])], fmt="zshield")
+        Evidence(name=name, path=str(tmp_path / name)) for name in files])], fmt="zshield",
+        origin=str(tmp_path))
     return {**files, IOC_LIST: b"type,value\nip,203.0.113.20\n"}
 
 
@@ -243,7 +245,7 @@ async def test_evidence_a_reingest_brings_goes_to_the_existing_ticket(
     # As a source record would: the new file is in the raw record too.
     upsert_alerts(store.conn, [make_alert(20, evidence=listed,
                                           raw={"evidence": [e.name for e in listed]})],
-                  fmt="zshield")
+                  fmt="zshield", origin=str(tmp_path))
     assert queue_new_evidence(store.conn, since) == 1
     assert queue_new_evidence(store.conn, since) == 0          # one open op is enough
     await engine.drain([target])

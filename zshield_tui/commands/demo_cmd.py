@@ -16,6 +16,9 @@ from .context import EXIT_OK, Context
 
 JIRA_TOKEN_ENV = "ZSHIELD_DEMO_JIRA_TOKEN"
 SNOW_PASSWORD_ENV = "ZSHIELD_DEMO_SNOW_PASSWORD"
+# The generated evidence files, beside the demo's config; an evidence root there, since
+# seeded alerts come from no alert file whose folder could vouch for them.
+EVIDENCE_DIR = "evidence"
 
 
 def run(ctx: Context, *, count: int) -> int:
@@ -24,7 +27,7 @@ def run(ctx: Context, *, count: int) -> int:
     with tempfile.TemporaryDirectory(prefix="zshield-demo-") as scratch:
         folder = Path(scratch)
         path = database_path(ctx.db_override) if ctx.db_override else folder / "demo.db"
-        seed(path, count=count, evidence_dir=folder / "evidence")
+        seed(path, count=count, evidence_dir=folder / EVIDENCE_DIR)
         with serving("jira") as jira_url, serving("servicenow") as snow_url:
             config = write_demo_config(folder, jira_url, snow_url)
             print(f"zshield demo: Jira simulator {jira_url}, ServiceNow simulator {snow_url}",
@@ -45,6 +48,7 @@ def write_demo_config(folder: Path, jira_url: str, snow_url: str) -> Path:
                                snow_password_env=SNOW_PASSWORD_ENV)
     with config.open("a", encoding="utf-8") as out:
         out.write(DEMO_RULES)
+        out.write(f'\n[evidence]\nroots = ["{EVIDENCE_DIR}"]\n')
     return config
 
 

@@ -169,6 +169,11 @@ class Connector(ABC):
         read or is over the limit is a ValidationError, nothing sent."""
 
     @abstractmethod
+    async def max_upload_bytes(self) -> int:
+        """The largest file the target takes: the sync layer reads no evidence file past
+        it (plus one byte, to tell)."""
+
+    @abstractmethod
     async def attachments(self, key: str) -> list[RemoteAttachment]:
         """The files on the ticket now (what a rerun checks before uploading again)."""
 

@@ -21,9 +21,16 @@ class RecordError:
     path: str    # as given by the user ("-" shown as "<stdin>")
     line: int    # 1-based line where the bad record starts
     reason: str  # says what is wrong, naming the field
+    index: int | None = None  # 0-based position in the JSON array holding the record
+
+    @property
+    def where(self) -> str:
+        """`file:line`, or `file:line[index]` for an element of an array."""
+        at = f"{self.path}:{self.line}"
+        return at if self.index is None else f"{at}[{self.index}]"
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.reason}"
+        return f"{self.where}: {self.reason}"
 
 
 class RecordProblem(ValueError):

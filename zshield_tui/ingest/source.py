@@ -8,20 +8,39 @@ Two layouts are told apart from the first non-blank line:
   other (`jq .` output). Read in chunks, never whole, so a huge array streams too. A
   syntax error ends the file, because nothing says where the next record would start.
 
-A line holding an array yields each element with that line number.
+A line holding an array yields each element with that line number and its index.
+
+No record may take more than MAX_RECORD_BYTES: a longer line is skipped chunk by chunk
+(never held whole), and a longer value in a document ends the file with one error, since
+nothing says where the next record would start. Memory stays bounded by the limit
+whatever the input (a 6 GB line, /dev/zero on stdin).
 """
 
 from __future__ import annotations
 
 import json
 import re
+import stat
 from collections.abc import Iterable, Iterator
+from functools import partial
 from itertools import chain
 from typing import IO, Any
 
 CHUNK = 1 << 20
+MAX_RECORD_BYTES = 16 * 1024 * 1024
 
-Item = tuple[int, Any]  # (1-based line where the record starts, parsed value or BadJSON)
+# (1-based line where the record starts, index in its array or None, value or BadJSON)
+Item = tuple[int, int | None, Any]
+
+
+def file_kind(mode: int) -> str | None:
+    """None for a regular file; else what it is ("a FIFO", "a device", ...), for messages
+    that refuse it: only regular files are read from a name (stdin is read as it is)."""
+    if stat.S_ISREG(mode):
+        return None
+    return ("a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode)
+            else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a file")
 
 
 class BadJSON:
@@ -33,14 +52,21 @@ class BadJSON:
         self.reason = reason
 
 
+class _TooBig(Exception):
+    """A document's value grew past the record limit."""
+
+
 def read_items(stream: IO[bytes] | IO[str]) -> Iterator[Item]:
-    """Every record of the stream, in order, as (line, value) pairs."""
+    """Every record of the stream, in order, as (line, index, value) items."""
+    limit = MAX_RECORD_BYTES
+    first = stream.readline(limit + 1)
+    lines = chain((first,), iter(partial(stream.readline, limit + 1), first[:0]))
     head: list[bytes | str] = []
-    for raw in stream:
+    for raw in lines:
         head.append(raw)
         if not raw.isspace():
             break
-    if not head or head[-1].isspace():
+    if not head or not head[-1] or head[-1].isspace():
         return iter(())
     first = head[-1]
     if isinstance(first, bytes):
@@ -48,38 +74,57 @@ def read_items(stream: IO[bytes] | IO[str]) -> Iterator[Item]:
     else:
         first_text = first.lstrip("\ufeff").strip()
         head[-1] = first.lstrip("\ufeff")
-    if _looks_like_lines(first_text):
-        return _json_lines(chain(head, stream))
-    return _json_document(_Buffer(head, stream), start_line=len(head))
+    if _looks_like_lines(first_text, _cut(first, limit)):
+        return _json_lines(chain(head, lines), stream, limit)
+    return _json_document(_Buffer(head, stream, limit), start_line=len(head))
 
 
-def _looks_like_lines(first: str) -> bool:
+def _cut(raw: bytes | str, limit: int) -> bool:
+    """The line was longer than `limit` and only its start was read."""
+    return len(raw) > limit and raw[-1:] not in ("\n", b"\n")
+
+
+def _looks_like_lines(first: str, cut: bool) -> bool:
     # A document opens with "[" or with an object spread over lines ("{" alone, or
     # `{"type": "doc",`). A complete one-line object means JSON lines, and so does junk:
-    # line-by-line reading reports it and carries on.
+    # line-by-line reading reports it and carries on. An oversized first line is one
+    # record too many for a document's first line, unless the array it opens is the file.
     if first.startswith("["):
         return False
-    return not first.startswith("{") or first.endswith("}")
+    return cut or not first.startswith("{") or first.endswith("}")
 
 
-def _json_lines(lines: Iterable[bytes | str]) -> Iterator[Item]:
+def _json_lines(lines: Iterable[bytes | str], stream: IO[bytes] | IO[str],
+                limit: int) -> Iterator[Item]:
     loads = json.loads
     for number, raw in enumerate(lines, 1):
+        if len(raw) > limit and _cut(raw, limit):
+            _skip_line(stream)
+            yield number, None, BadJSON(f"record over the {limit}-byte limit; skipped")
+            continue
         if raw.isspace():
             continue
         try:
             value = loads(raw)
         except json.JSONDecodeError as exc:
-            yield number, BadJSON(f"invalid JSON: {exc.msg} (column {exc.colno})")
+            yield number, None, BadJSON(f"invalid JSON: {exc.msg} (column {exc.colno})")
             continue
         except (ValueError, RecursionError) as exc:  # bad UTF-8, absurd nesting
-            yield number, BadJSON(f"invalid JSON: {exc}")
+            yield number, None, BadJSON(f"invalid JSON: {exc}")
             continue
         if type(value) is list:
-            for element in value:
-                yield number, element
+            for index, element in enumerate(value):
+                yield number, index, element
         else:
-            yield number, value
+            yield number, None, value
+
+
+def _skip_line(stream: IO[bytes] | IO[str]) -> None:
+    """Reads on to the end of the current line, a chunk at a time, keeping nothing."""
+    while True:
+        chunk = stream.readline(CHUNK)
+        if not chunk or chunk[-1:] in ("\n", b"\n"):
+            return
 
 
 class _Buffer:
@@ -87,13 +132,15 @@ class _Buffer:
 
     _SPACE = re.compile(r"[ \t\n\r]*")
 
-    def __init__(self, head: list[bytes | str], stream: IO[bytes] | IO[str]) -> None:
+    def __init__(self, head: list[bytes | str], stream: IO[bytes] | IO[str],
+                 limit: int) -> None:
         first = head[-1]
         self.text = first.decode("utf-8-sig", "replace") if isinstance(first, bytes) else first
         self.stream = stream
         self.pos = 0
         self.line = len(head)  # line number at self.pos
         self.eof = False
+        self.limit = limit  # the most one value may span, in characters
         self.decoder = json.JSONDecoder()
 
     def fill(self) -> bool:
@@ -138,18 +185,24 @@ class _Buffer:
                 return ""
 
     def decode(self) -> Any:
-        """The JSON value at the current position; raises JSONDecodeError when broken."""
+        """The JSON value at the current position; raises JSONDecodeError when broken,
+        _TooBig when it would span more than the limit."""
         while True:
             try:
                 value, end = self.decoder.raw_decode(self.text, self.pos)
             except json.JSONDecodeError as exc:
-                if self._maybe_cut(exc) and self.fill():
+                if self._maybe_cut(exc) and self._fill_within_limit():
                     continue  # the value runs past the window
                 raise
-            if end == len(self.text) and self.fill():
+            if end == len(self.text) and self._fill_within_limit():
                 continue  # a number cut by the window edge would parse short
             self.advance(end)
             return value
+
+    def _fill_within_limit(self) -> bool:
+        if len(self.text) - self.pos > self.limit:
+            raise _TooBig
+        return self.fill()
 
     def _maybe_cut(self, exc: json.JSONDecodeError) -> bool:
         # A value cut by the window edge fails at the edge (a few characters before it for
@@ -164,20 +217,22 @@ class _Buffer:
 
 
 def _json_document(buf: _Buffer, start_line: int) -> Iterator[Item]:
-    line = start_line  # where the record being decoded starts
+    line, index = start_line, None  # where the record being decoded starts
     try:
         while (char := buf.peek()) != "":
             if char != "[":
-                line = buf.line
-                yield line, buf.decode()
+                line, index = buf.line, None
+                yield line, None, buf.decode()
                 continue
             buf.advance(buf.pos + 1)
             if buf.peek() == "]":
                 buf.advance(buf.pos + 1)
                 continue
+            index = 0
             while True:
                 line = buf.line
-                yield line, buf.decode()
+                yield line, index, buf.decode()
+                index += 1
                 char = buf.peek()
                 if char == ",":
                     buf.advance(buf.pos + 1)
@@ -187,9 +242,13 @@ def _json_document(buf: _Buffer, start_line: int) -> Iterator[Item]:
                     break
                 else:
                     found = repr(char) if char else "end of input"
-                    yield buf.line, BadJSON(f"invalid JSON: expected ',' or ']', found {found}")
+                    yield buf.line, None, BadJSON(
+                        f"invalid JSON: expected ',' or ']', found {found}")
                     return
     except json.JSONDecodeError as exc:
-        yield line, BadJSON(buf.where(exc))
+        yield line, index, BadJSON(buf.where(exc))
+    except _TooBig:
+        yield line, index, BadJSON(f"record over the {buf.limit}-byte limit; the rest of "
+                                   "the file is not read")
     except RecursionError:
-        yield buf.line, BadJSON("invalid JSON: nested too deeply")
+        yield buf.line, None, BadJSON("invalid JSON: nested too deeply")

@@ -18,7 +18,7 @@ from . import zeek
 from .common import Context
 from .detect import FORMATS, MODULES, detect_format
 from .errors import IngestError, RecordError, RecordProblem, describe_validation_error
-from .source import BadJSON, Item, read_items
+from .source import BadJSON, Item, file_kind, read_items
 
 STDIN_NAME = "<stdin>"
 # How far to read ahead for a first object to detect the format from, past bad lines.
@@ -35,14 +35,24 @@ class AlertStream:
 
     `format` is the detected or given format ("auto" only for an empty file, where
     there is nothing to detect). `skipped` counts records deliberately left out (such
-    as Suricata's non-alert events) and grows while iterating.
+    as Suricata's non-alert events) and grows while iterating. `line` and `index` say
+    where the record behind the last item came from (index: its place in a JSON array,
+    else None).
+
+    `origin` is the absolute folder of the file, which evidence confinement lets the
+    alerts' evidence come from (DESIGN §4); None for stdin, which has no folder of its
+    own: its alerts' evidence must sit under a configured evidence root. It is set here,
+    by the reader, and never taken from a record.
     """
 
     def __init__(self, path: str, fmt: str, items: Iterator[Item], ctx: Context,
-                 close: Callable[[], None]) -> None:
+                 close: Callable[[], None], origin: str | None = None) -> None:
         self.path = path
         self.format = fmt
+        self.origin = origin
         self.skipped = 0
+        self.line = 0
+        self.index: int | None = None
         self._items = items
         self._ctx = ctx
         self._close = close
@@ -62,12 +72,13 @@ class AlertStream:
             to_alert = module.to_alert
             expand = getattr(module, "expand", None)
             ctx = self._ctx
-            for line, value in self._items:
+            for line, index, value in self._items:
+                self.line, self.index = line, index
                 records = expand(value) if expand and type(value) is dict else (value,)
                 if not records:
                     self.skipped += 1  # a batch envelope holding no findings
                 for record in records:
-                    result = _convert(to_alert, record, ctx, line)
+                    result = _convert(to_alert, record, ctx, line, index)
                     if result is None:
                         self.skipped += 1
                     else:
@@ -103,6 +114,7 @@ def read(path: str, fmt: str = "auto", *, stdin: TextIO | None = None,
             f"{shown}: unknown format {fmt!r}; expected auto, {', '.join(FORMATS)}")
     notes = _zeek_notes(zeek_severity)
     handle, base_dir, close = _open(path, stdin)
+    origin = None if path == "-" else base_dir
     ctx = Context(path=shown, base_dir=base_dir, ingested_at=datetime.now(UTC),
                   zeek_severity=notes)
     try:
@@ -117,7 +129,7 @@ def read(path: str, fmt: str = "auto", *, stdin: TextIO | None = None,
             close()
             raise IngestError(f"cannot tell the format of {shown}; pass --format")
         fmt = detected
-    return AlertStream(shown, fmt, chain(head, items), ctx, close)
+    return AlertStream(shown, fmt, chain(head, items), ctx, close, origin)
 
 
 def convert_record(record: Any, fmt: str = "auto", *, ctx: Context | None = None,
@@ -142,17 +154,18 @@ def convert_record(record: Any, fmt: str = "auto", *, ctx: Context | None = None
 
 
 def _convert(to_alert: Callable[[dict, Context], Alert | None], record: Any, ctx: Context,
-             line: int) -> Result | None:
+             line: int, index: int | None = None) -> Result | None:
     if type(record) is not dict:
-        return RecordError(ctx.path, line, _not_an_object(record))
+        return RecordError(ctx.path, line, _not_an_object(record), index)
     try:
         return to_alert(record, ctx)
     except ValidationError as exc:
-        return RecordError(ctx.path, line, describe_validation_error(exc))
+        return RecordError(ctx.path, line, describe_validation_error(exc), index)
     except RecordProblem as exc:
-        return RecordError(ctx.path, line, str(exc))
+        return RecordError(ctx.path, line, str(exc), index)
     except _DATA_ERRORS as exc:
-        return RecordError(ctx.path, line, f"cannot read record: {type(exc).__name__}: {exc}")
+        return RecordError(ctx.path, line, f"cannot read record: {type(exc).__name__}: {exc}",
+                           index)
 
 
 def _not_an_object(value: Any) -> str:
@@ -167,11 +180,32 @@ def _open(path: str, stdin: TextIO | None) -> tuple[IO[Any], str, Callable[[], N
         # Bytes are faster to parse than text; a caller's own stream is used as given.
         stream: IO[Any] = sys.stdin.buffer if stdin is None else stdin
         return stream, os.getcwd(), lambda: None  # stdin is not ours to close
+    handle = _open_regular(path)
+    return handle, os.path.dirname(os.path.abspath(path)), handle.close
+
+
+def _open_regular(path: str) -> IO[bytes]:
+    """Opens a regular file; anything else (a FIFO, a device, a directory, a socket) is
+    an IngestError at once, never a read that blocks or never ends. Checked before the
+    open (opening a FIFO waits for a writer) and again on the opened file, in case the
+    name was swapped in between; O_NONBLOCK makes even that open return at once."""
     try:
-        handle = open(path, "rb")  # noqa: SIM115 - the stream closes it when done
+        _require_regular(path, os.stat(path).st_mode)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         raise IngestError(f"cannot read {path}: {exc.strerror or exc}") from None
-    return handle, os.path.dirname(os.path.abspath(path)), handle.close
+    try:
+        _require_regular(path, os.fstat(fd).st_mode)
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _require_regular(path: str, mode: int) -> None:
+    if kind := file_kind(mode):
+        raise IngestError(f"cannot read {path}: {kind}, not a regular file")
 
 
 def _zeek_notes(overrides: Mapping[str, Severity | str] | None) -> dict[str, Severity]:
@@ -186,8 +220,8 @@ def _peek(items: Iterator[Item]) -> tuple[list[Item], Any]:
     head: list[Item] = []
     for item in items:
         head.append(item)
-        if type(item[1]) is dict:
-            return head, item[1]
+        if type(item[2]) is dict:
+            return head, item[2]
         if len(head) >= _PEEK_LIMIT:
             break
     return head, None

@@ -65,9 +65,13 @@ def parse_iso(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def upsert_alerts(conn: sqlite3.Connection, alerts: Iterable[Alert], *, fmt: str) -> UpsertCounts:
+def upsert_alerts(conn: sqlite3.Connection, alerts: Iterable[Alert], *, fmt: str,
+                  origin: str | None = None) -> UpsertCounts:
     """Stores alerts, updating those whose id is already present; never duplicates.
 
+    `origin` is the folder of the alert file they were read from (None: no file, such as
+    stdin): their evidence files may come from there (evidence confinement, DESIGN §4).
+    The caller knows it; a record never names its own.
     Commits every BATCH rows, so an interrupted ingest keeps what it stored and a re-run
     picks up the rest without duplicates.
     """
@@ -85,7 +89,7 @@ def upsert_alerts(conn: sqlite3.Connection, alerts: Iterable[Alert], *, fmt: str
             # the upsert's WHERE leaves identical records out.
             changed = conn.executemany(_UPSERT, (_row(a, fmt, now) for a in batch)).rowcount
             conn.execute(FTS_INDEX_NEW.format(after=int(before_seq)))
-            changed += _replace_evidence(conn, _evidence_to_write(conn, batch), now)
+            changed += _replace_evidence(conn, _evidence_to_write(conn, batch), now, origin)
         # New rows take seq values above the old maximum, one each.
         inserted = _max_seq(conn) - before_seq
         counts.inserted += inserted
@@ -153,17 +157,22 @@ def _evidence_to_write(conn: sqlite3.Connection, batch: list[Alert]) -> list[Ale
     return named + [a for a in bare if a.id in had]
 
 
-def _replace_evidence(conn: sqlite3.Connection, alerts: list[Alert], now: str) -> int:
+def _replace_evidence(conn: sqlite3.Connection, alerts: list[Alert], now: str,
+                      origin: str | None) -> int:
     """Stores each alert's evidence list; an alert whose list changed while its row did
     not (a native record's evidence is not in `raw`) counts as updated, with `updated_at`
     moved, so what follows an ingest (new evidence onto linked tickets) sees it. Returns
-    how many such alerts."""
+    how many such alerts. The origin is the last ingest's, changed or not: it says which
+    folder vouches for the files now."""
     touched = 0
     for alert in alerts:
         wanted = [(e.name, e.path) for e in alert.evidence]
-        stored = conn.execute("SELECT name, path FROM evidence WHERE alert_id = ? ORDER BY id",
-                              (alert.id,)).fetchall()
-        if stored == wanted:
+        stored = conn.execute("SELECT name, path, origin FROM evidence WHERE alert_id = ? "
+                              "ORDER BY id", (alert.id,)).fetchall()
+        if [(name, path) for name, path, _ in stored] == wanted:
+            if any(row[2] != origin for row in stored):
+                conn.execute("UPDATE evidence SET origin = ? WHERE alert_id = ?",
+                             (origin, alert.id))
             continue
         (updated_at,) = conn.execute("SELECT updated_at FROM alert WHERE id = ?",
                                      (alert.id,)).fetchone()
@@ -171,9 +180,17 @@ def _replace_evidence(conn: sqlite3.Connection, alerts: list[Alert], now: str) -
             conn.execute("UPDATE alert SET updated_at = ? WHERE id = ?", (now, alert.id))
             touched += 1
         conn.execute("DELETE FROM evidence WHERE alert_id = ?", (alert.id,))
-        conn.executemany("INSERT INTO evidence (alert_id, name, path) VALUES (?, ?, ?)",
-                         [(alert.id, n, p) for n, p in wanted])
+        conn.executemany("INSERT INTO evidence (alert_id, name, path, origin) "
+                         "VALUES (?, ?, ?, ?)", [(alert.id, n, p, origin) for n, p in wanted])
     return touched
+
+
+def evidence_origin(conn: sqlite3.Connection, alert_id: str, path: str) -> str | None:
+    """The folder of the alert file that named `path` as the alert's evidence; None when
+    no file did (stdin, an older database) or the alert no longer names it."""
+    row = conn.execute("SELECT origin FROM evidence WHERE alert_id = ? AND path = ? "
+                       "ORDER BY id LIMIT 1", (alert_id, path)).fetchone()
+    return row[0] if row else None
 
 
 def _row_count(conn: sqlite3.Connection) -> int:

@@ -195,7 +195,15 @@ CREATE TABLE attachment (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+# Version 5: evidence confinement (DESIGN §4). `origin` is the absolute folder of the alert
+# file that named the evidence file, set by the reader of that file, never by the record;
+# NULL for stdin, the HTTP intake and rows from before this version: only the configured
+# evidence roots vouch for those files.
+_V5 = """
+ALTER TABLE evidence ADD COLUMN origin TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

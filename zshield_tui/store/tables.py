@@ -43,6 +43,7 @@ class EvidenceRecord(SQLModel, table=True):
     alert_id: str = Field(foreign_key="alert.id")
     name: str
     path: str
+    origin: str | None = None  # folder of the alert file that named it; None: roots only
 
 
 class TicketRecord(SQLModel, table=True):

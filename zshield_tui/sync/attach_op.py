@@ -4,9 +4,12 @@ Both ops are queued with the create, in its transaction (ops.create). An attach 
 file at most once: the `attachment` table says what went up, each row written right after
 its upload; a rerun after a crash or an uncertain answer also asks the ticket what it
 has, so a file sent but not recorded is recorded, not sent again. A file that cannot go
-(missing, unreadable, too large) does not hold the others back: the rest go, then the op
-fails for good with every problem named (the ticket shows it too), ready for a retry once
-the file is fixed.
+(missing, unreadable, too large, or refused by evidence confinement: outside the alert
+file's folder and the evidence roots, not a regular file) does not hold the others back:
+the rest go, then the op fails for good with every problem named (the ticket shows it
+too), ready for a retry once the file is fixed. Files are read here, through
+`evidence.read_evidence`, and handed to the connector as bytes: no connector opens a path
+an alert named.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from zshield_tui.connectors.errors import ConnectorError, ValidationError
@@ -23,8 +25,10 @@ from zshield_tui.domain import Alert
 from zshield_tui.store import attachments as files
 from zshield_tui.store import get_alert
 from zshield_tui.store import syncrepo as repo
+from zshield_tui.store.alerts import evidence_origin
 from zshield_tui.store.syncrepo import OutboxOp, transaction
 
+from .evidence import EvidenceRefused, read_evidence
 from .linked import linked_ticket
 
 if TYPE_CHECKING:
@@ -54,12 +58,12 @@ def ioc_list(alert: Alert) -> bytes:
 
 
 def attach_payload(alert: Alert) -> dict[str, Any] | None:
-    """The attach op's payload: evidence files by name and absolute path, and whether an
-    IOC list goes too; None when the alert has nothing to attach."""
+    """The attach op's payload: evidence files by name and path as stored (absolute from
+    ingest; `~` means nothing here), and whether an IOC list goes too; None when the alert
+    has nothing to attach. Which files may really go is decided when the op runs."""
     listed: dict[str, str] = {}
     for evidence in alert.evidence:
-        listed.setdefault(safe_file_name(evidence.name),
-                          str(Path(evidence.path).expanduser().absolute()))
+        listed.setdefault(safe_file_name(evidence.name), evidence.path)
     if not listed and not alert.iocs:
         return None
     return {"files": [{"name": n, "path": p} for n, p in listed.items()],
@@ -94,16 +98,8 @@ def cmdb_payload(alert: Alert) -> dict[str, Any] | None:
 @dataclass(frozen=True)
 class _File:
     name: str
-    path: Path | None = None
-    data: bytes | None = None
-
-    def size(self) -> int:
-        if self.data is not None:
-            return len(self.data)
-        try:
-            return self.path.stat().st_size if self.path else 0
-        except OSError:
-            return 0
+    path: str | None = None     # an evidence file, read only through read_evidence
+    data: bytes | None = None   # made here (the IOC list)
 
 
 async def attach(worker: Worker, op: OutboxOp) -> str:
@@ -126,13 +122,17 @@ async def attach(worker: Worker, op: OutboxOp) -> str:
     problems: list[str] = []
     for f in todo:
         try:
-            remote_id = await worker.connector.attach(key, f.path, name=f.name, data=f.data)
+            data = await _content(worker, op, f)
+            remote_id = await worker.connector.attach(key, name=f.name, data=data)
+        except EvidenceRefused as exc:
+            problems.append(str(exc))
+            continue
         except ValidationError as exc:
             problems.append(_without_target(exc))
             continue
         with transaction(conn):
             files.record_attachment(conn, op.alert_id, op.target, f.name, remote_id=remote_id,
-                                    size=f.size())
+                                    size=len(data))
     with transaction(conn):
         if problems:
             repo.update_ticket(conn, ticket["id"], error=PROBLEM_PREFIX + "; ".join(problems))
@@ -169,8 +169,20 @@ async def cmdb(worker: Worker, op: OutboxOp) -> str:
     return ticket["key"]
 
 
+async def _content(worker: Worker, op: OutboxOp, f: _File) -> bytes:
+    """The bytes to send: an evidence file passes confinement now, whatever it was at
+    ingest (the file may have changed since), and is read no further than the target
+    takes."""
+    if f.data is not None:
+        return f.data
+    assert f.path is not None
+    origin = evidence_origin(worker.store.conn, op.alert_id, f.path)
+    return read_evidence(f.name, f.path, origin, worker.target.evidence_roots,
+                         limit=await worker.connector.max_upload_bytes())
+
+
 def _files(worker: Worker, op: OutboxOp) -> list[_File]:
-    out = [_File(str(f["name"]), path=Path(f["path"])) for f in op.payload.get("files") or []]
+    out = [_File(str(f["name"]), path=str(f["path"])) for f in op.payload.get("files") or []]
     if op.payload.get("iocs"):
         alert = get_alert(worker.store.conn, op.alert_id)
         if alert is not None and alert.iocs:

@@ -18,6 +18,8 @@ from zshield_tui.connectors.base import Connector
 from zshield_tui.mapping.files import JiraMapping, ServiceNowMapping, load_mapping
 from zshield_tui.mapping.target import TargetSpec, target_spec
 
+from .evidence import evidence_roots
+
 # Alert state -> transition (Jira) / state (ServiceNow) when workflow.outbound is silent.
 DEFAULT_OUTBOUND = {
     "jira": {"in_progress": "Start Progress", "resolved": "Done", "closed": "Done"},
@@ -39,6 +41,7 @@ class Target:
     spec: TargetSpec
     mapping: JiraMapping | ServiceNowMapping | None
     options: dict[str, Any] = field(default_factory=dict)
+    evidence_roots: tuple[str, ...] = ()   # folders evidence may come from besides its own
 
     @property
     def name(self) -> str:
@@ -81,6 +84,7 @@ def load_targets(config: Config, config_file: Path,
                  options: Mapping[str, dict[str, Any]] | None = None) -> dict[str, Target]:
     """Every configured target, mappings read relative to the config file."""
     out: dict[str, Target] = {}
+    roots = evidence_roots(config, config_file)
     for cfg in config.targets:
         mapping = None
         if cfg.mapping:
@@ -89,7 +93,7 @@ def load_targets(config: Config, config_file: Path,
                 path = config_file.parent / path
             mapping = load_mapping(path)
         out[cfg.name] = Target(cfg, target_spec(cfg), mapping, dict((options or {}).get(
-            cfg.name, {})))
+            cfg.name, {})), roots)
     return out
 
 

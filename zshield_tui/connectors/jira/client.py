@@ -272,6 +272,10 @@ class JiraConnector(Connector):
                                    what=f"attach {upload.name} to {key}")).json()
         return str(answer[0]["id"])
 
+    async def max_upload_bytes(self) -> int:
+        """The configured limit, or the site's upload limit when lower."""
+        return min(self.attachment_limit, await self._upload_limit())
+
     async def attachments(self, key: str) -> list[RemoteAttachment]:
         """The issue's `attachment` field (every file: it is not paged)."""
         issue = (await self._call("GET", f"/issue/{key}", params={"fields": "attachment"},

@@ -283,6 +283,10 @@ class ServiceNowConnector(Connector):
                     "file_name": upload.name})
         return response.json()["result"]["sys_id"]
 
+    async def max_upload_bytes(self) -> int:
+        """com.glide.attachment.max_size, as configured for this connector."""
+        return self.max_attachment_bytes
+
     async def attachments(self, key: str) -> list[RemoteAttachment]:
         """The record's sys_attachment rows, every page (a short page is not the end)."""
         params: dict[str, str] | None = {
