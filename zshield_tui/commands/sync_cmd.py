@@ -1,4 +1,5 @@
-"""`zshield push | comment | close | sync`: record the change, queue it, try to send it.
+"""`zshield push | comment | close | sync`: the core records the change, queues it and
+tries to send it; this module says what happened.
 
 What could not be sent stays queued and is reported; `zshield sync` (or the open TUI)
 sends it later. Progress is one rewritten line on a terminal and plain lines when piped;
@@ -7,21 +8,21 @@ with `--json`, exactly one JSON document on stdout.
 
 from __future__ import annotations
 
-import asyncio
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zshield_tui.domain.terminal import printable, printable_json
 
 from .context import EXIT_FAILED, EXIT_OK, Context, UsageError
 
+if TYPE_CHECKING:
+    from zshield_tui.core import Core, Sent
 
-def _engine(ctx: Context, store, *, settle: float = 3.0):
-    """`settle`: how long to wait for retries before leaving them queued; short for a
-    one-off change, longer for `sync --once`, which should end with nothing to retry."""
-    from zshield_tui.sync.engine import SyncEngine
 
-    return SyncEngine(store, ctx.config, ctx.config_file, settle=settle)
+def _core(ctx: Context) -> Core:
+    from zshield_tui.core import Core
+
+    return Core(ctx.config_file, ctx.db_path, config=ctx.config)
 
 
 class _Progress:
@@ -48,28 +49,21 @@ class _Progress:
             print(file=self.ctx.out)
 
 
-def _stopped(ctx: Context, report, quiet: bool) -> dict[str, str]:
-    """Targets whose sending stopped early (unreachable, no usable credentials)."""
-    stopped = dict(report.stopped) if report is not None else {}
-    if not quiet:
-        for reason in stopped.values():
-            print(printable(f"zshield: {reason}; its changes stay queued"), file=ctx.err)
-    return stopped
-
-
-def _leftovers(engine, ctx: Context, quiet: bool,
-               targets: list[str] | None = None) -> list[dict[str, Any]]:
-    """What is still queued (on `targets` only, when named)."""
+def _outcome(ctx: Context, sent: Sent, quiet: bool) -> dict[str, Any]:
+    """Says which targets could not be used and what is still queued; the JSON part."""
     left = [{"id": o.id, "target": o.target, "alert_id": o.alert_id, "operation": o.operation,
              "status": o.status, "attempts": o.attempts, "error": o.last_error}
-            for o in engine.pending() if targets is None or o.target in targets]
-    if left and not quiet:
-        print(f"{len(left)} change(s) still queued; `zshield sync` sends them later:",
-              file=ctx.err)
+            for o in sent.still_queued]
+    if not quiet:
+        for reason in sent.stopped.values():
+            print(printable(f"zshield: {reason}; its changes stay queued"), file=ctx.err)
+        if left:
+            print(f"{len(left)} change(s) still queued; `zshield sync` sends them later:",
+                  file=ctx.err)
         for op in left[:20]:
             print(printable(f"  #{op['id']} {op['target']} {op['alert_id']} {op['operation']} "
                             f"{op['status']}: {op['error'] or 'not sent yet'}"), file=ctx.err)
-    return left
+    return {"stopped": sent.stopped, "still_queued": left}
 
 
 def push(ctx: Context, alert_ids: list[str], target: str, dry_run: bool, as_json: bool) -> int:
@@ -77,25 +71,19 @@ def push(ctx: Context, alert_ids: list[str], target: str, dry_run: bool, as_json
     from zshield_tui.mapping.files import MappingError
     from zshield_tui.sync.targets import TargetError
 
-    with ctx.open_store(create=False) as store:
-        try:
-            engine = _engine(ctx, store)
-            engine.target(target)
-        except (TargetError, MappingError) as exc:
-            raise UsageError(f"--target: {exc}") from None
-        progress = _Progress(ctx, as_json)
-        plan, report = asyncio.run(engine.push(alert_ids, target, dry_run=dry_run,
-                                               progress=progress))
-        progress.end()
-        stopped = _stopped(ctx, report, as_json)
-        left = [] if dry_run else _leftovers(engine, ctx, as_json, [target])
-        tickets = {a: t["key"] for a in alert_ids
-                   if (t := _ticket(store, a, target)) is not None}
+    progress = _Progress(ctx, as_json)
+    try:
+        result = _core(ctx).push(alert_ids, target, dry_run=dry_run, progress=progress)
+    except (TargetError, MappingError) as exc:
+        raise UsageError(f"--target: {exc}") from None
+    progress.end()
+    plan = result.plan
+    outcome = _outcome(ctx, result.sent, as_json)
     document = {"target": target, "dry_run": dry_run, "queued": plan.queued,
                 "already_linked": plan.linked, "invalid": plan.invalid,
-                "missing": plan.missing, "tickets": tickets,
-                "failed": [{"alert_id": r.alert_id, "error": r.detail} for r in report.failed],
-                "stopped": stopped, "still_queued": left}
+                "missing": plan.missing, "tickets": result.tickets,
+                "failed": [{"alert_id": r.alert_id, "error": r.detail}
+                           for r in result.sent.report.failed], **outcome}
     if as_json:
         if dry_run:
             document["drafts"] = plan.drafts
@@ -110,112 +98,94 @@ def push(ctx: Context, alert_ids: list[str], target: str, dry_run: bool, as_json
         verb = "would create" if dry_run else "ticket"
         for alert_id in plan.queued:
             print("\t".join(printable(c) for c in (alert_id, target,
-                                                    tickets.get(alert_id, verb))), file=ctx.out)
+                                                    result.tickets.get(alert_id, verb))),
+                  file=ctx.out)
         for alert_id, key in plan.linked.items():
             print("\t".join(printable(c) for c in (alert_id, target, f"{key} (already linked)")),
                   file=ctx.out)
-    bad = plan.missing or plan.invalid or report.failed or left
+    bad = plan.missing or plan.invalid or result.sent.report.failed or outcome["still_queued"]
     return EXIT_FAILED if bad else EXIT_OK
-
-
-def _ticket(store, alert_id: str, target: str):
-    from zshield_tui.store.syncrepo import ticket_for
-
-    return ticket_for(store.conn, alert_id, target)
 
 
 def comment(ctx: Context, alert_id: str, text: str, as_json: bool) -> int:
     """Adds a note that syncs out to every ticket of the alert."""
     if not text.strip():
         raise UsageError("comment: TEXT is empty")
-    with ctx.open_store(create=False) as store:
-        engine = _engine(ctx, store)
-        try:
-            targets = engine.queue_comment(alert_id, text)
-        except KeyError:
-            print(f"zshield: no alert with id '{printable(alert_id)}' in {store.path}",
-                  file=ctx.err)
-            return EXIT_FAILED
-        report = asyncio.run(engine.drain(targets)) if targets else None
-        stopped = _stopped(ctx, report, as_json)
-        left = _leftovers(engine, ctx, as_json, targets)
-    return _finish(ctx, as_json, {"alert_id": alert_id, "targets": targets,
-                                  "sent": report.done if report else 0,
-                                  "stopped": stopped, "still_queued": left}, left)
+    try:
+        result = _core(ctx).add_note([alert_id], text)
+    except KeyError:
+        print(f"zshield: no alert with id '{printable(alert_id)}' in {ctx.db_path}",
+              file=ctx.err)
+        return EXIT_FAILED
+    outcome = _outcome(ctx, result.sent, as_json)
+    return _finish(ctx, as_json, {"alert_id": alert_id, "targets": result.sent.targets,
+                                  "sent": result.sent.done, **outcome}, outcome)
 
 
 def close(ctx: Context, alert_id: str, children: bool, as_json: bool) -> int:
     """Resolves the alert (and its children) and moves their tickets."""
-    with ctx.open_store(create=False) as store:
-        engine = _engine(ctx, store)
-        try:
-            changed = engine.queue_state(alert_id, "resolved", children=children)
-        except KeyError as exc:
-            print(f"zshield: no alert with id '{printable(exc.args[0])}' in {store.path}",
-                  file=ctx.err)
-            return EXIT_FAILED
-        progress = _Progress(ctx, as_json)
-        report = asyncio.run(engine.drain(progress=progress))
-        progress.end()
-        stopped = _stopped(ctx, report, as_json)
-        left = _leftovers(engine, ctx, as_json)
+    progress = _Progress(ctx, as_json)
+    try:
+        result = _core(ctx).resolve([alert_id], children=children, progress=progress)
+    except KeyError as exc:
+        print(f"zshield: no alert with id '{printable(exc.args[0])}' in {ctx.db_path}",
+              file=ctx.err)
+        return EXIT_FAILED
+    progress.end()
+    outcome = _outcome(ctx, result.sent, as_json)
     if not as_json:
-        print(f"resolved {len(changed)} alert(s); {report.done} ticket change(s) sent",
-              file=ctx.out)
-    return _finish(ctx, as_json, {"alert_id": alert_id, "resolved": changed,
-                                  "sent": report.done, "stopped": stopped,
-                                  "still_queued": left}, left, text=False)
+        print(f"resolved {len(result.resolved)} alert(s); {result.sent.done} ticket "
+              "change(s) sent", file=ctx.out)
+    return _finish(ctx, as_json, {"alert_id": alert_id, "resolved": result.resolved,
+                                  "sent": result.sent.done, **outcome}, outcome, text=False)
 
 
 def sync(ctx: Context, once: bool, interval: float, as_json: bool) -> int:
     """Runs automation, drains the outbox and polls every target; without --once, every
     `interval` s."""
-    with ctx.open_store() as store:
-        engine = _engine(ctx, store, settle=30.0)
-        if not engine.targets:
-            raise UsageError(f"{ctx.config_file}: no [[targets]] configured")
-        while True:
-            progress = _Progress(ctx, as_json)
-            report, polled = asyncio.run(engine.sync_once(progress))
-            progress.end()
-            stopped = _stopped(ctx, report, as_json)
-            for name, p in polled.items():
-                if p.error and not as_json:
-                    print(printable(f"zshield: {p.error}; {name} is polled again next pass"),
-                          file=ctx.err)
-            left = _leftovers(engine, ctx, as_json)
-            automated = engine.automation
-            summary = {"sent": report.done, "failed": len(report.failed), "stopped": stopped,
-                       "polled": {n: {"tickets": p.tickets, "states": p.states,
-                                      "notes": p.notes, "conflicts": p.conflicts,
-                                      "error": p.error}
-                                  for n, p in polled.items()},
-                       "auto_created": dict(automated.created.queued),
-                       "auto_create_failed": [
-                           {"alert_id": a, "target": t, "errors": e}
-                           for a, t, e in automated.created.failed],
-                       "escalated": [{"alert_id": d.alert_id, "target": d.target,
-                                      "key": d.key, "window": d.window}
-                                     for d in automated.escalated],
-                       "still_queued": left}
-            if not as_json:
-                if automated.created.queued or automated.created.failed:
-                    print(printable(automated.created.line()), file=ctx.out)
-                for d in automated.escalated:
-                    print(printable(f"escalated {d.target} {d.key} ({d.alert_id}): {d.reason}"),
-                          file=ctx.out)
-                print(printable(f"sent {report.done}, failed {len(report.failed)}, "
-                                + ", ".join(f"{n}: not polled" if p.error else
-                                            f"{n}: {p.tickets} tickets, {p.states} states, "
-                                            f"{p.notes} notes, {len(p.conflicts)} conflicts"
-                                            for n, p in polled.items())), file=ctx.out)
-            if once:
-                return _finish(ctx, as_json, summary, left, text=False)
-            time.sleep(interval)
+    core = _core(ctx)
+    if not core.config.targets:
+        raise UsageError(f"{ctx.config_file}: no [[targets]] configured")
+    while True:
+        progress = _Progress(ctx, as_json)
+        result = core.sync_once(progress=progress)
+        progress.end()
+        polled, automated = result.polled, result.automation
+        for name, p in polled.items():
+            if p.error and not as_json:
+                print(printable(f"zshield: {p.error}; {name} is polled again next pass"),
+                      file=ctx.err)
+        outcome = _outcome(ctx, result.sent, as_json)
+        report = result.sent.report
+        summary = {"sent": report.done, "failed": len(report.failed),
+                   "polled": {n: {"tickets": p.tickets, "states": p.states, "notes": p.notes,
+                                  "conflicts": p.conflicts, "error": p.error}
+                              for n, p in polled.items()},
+                   "auto_created": dict(automated.created.queued),
+                   "auto_create_failed": [{"alert_id": a, "target": t, "errors": e}
+                                          for a, t, e in automated.created.failed],
+                   "escalated": [{"alert_id": d.alert_id, "target": d.target, "key": d.key,
+                                  "window": d.window} for d in automated.escalated],
+                   **outcome}
+        if not as_json:
+            if automated.created.queued or automated.created.failed:
+                print(printable(automated.created.line()), file=ctx.out)
+            for d in automated.escalated:
+                print(printable(f"escalated {d.target} {d.key} ({d.alert_id}): {d.reason}"),
+                      file=ctx.out)
+            print(printable(f"sent {report.done}, failed {len(report.failed)}, "
+                            + ", ".join(f"{n}: not polled" if p.error else
+                                        f"{n}: {p.tickets} tickets, {p.states} states, "
+                                        f"{p.notes} notes, {len(p.conflicts)} conflicts"
+                                        for n, p in polled.items())), file=ctx.out)
+        if once:
+            return _finish(ctx, as_json, summary, outcome, text=False)
+        time.sleep(interval)
 
 
-def _finish(ctx: Context, as_json: bool, document: dict[str, Any], left: list,
+def _finish(ctx: Context, as_json: bool, document: dict[str, Any], outcome: dict[str, Any],
             *, text: bool = True) -> int:
+    left = outcome["still_queued"]
     if as_json:
         print(printable_json(document, indent=2), file=ctx.out)
     elif text and not left:

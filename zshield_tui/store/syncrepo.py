@@ -227,6 +227,12 @@ def alert_of_ticket(conn: sqlite3.Connection, target: str, key: str) -> str | No
     return row[0] if row else None
 
 
+def all_tickets(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Every linked ticket, newest link first (the tickets view)."""
+    rows = conn.execute(f"SELECT {', '.join(TICKET_COLUMNS)} FROM ticket ORDER BY id DESC")
+    return [_ticket(r) for r in rows.fetchall()]  # type: ignore[misc]
+
+
 def tickets_by_key(conn: sqlite3.Connection, target: str) -> dict[str, dict[str, Any]]:
     """A target's linked tickets by key (the poller's lookup)."""
     rows = conn.execute(f"SELECT {', '.join(TICKET_COLUMNS)} FROM ticket WHERE target = ?",

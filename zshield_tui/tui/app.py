@@ -7,8 +7,9 @@ the config is validated in a worker afterwards, and a bad one is shown, not cras
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -28,6 +29,9 @@ from .themes import (
     remember_theme,
     remembered_theme,
 )
+
+if TYPE_CHECKING:
+    from zshield_tui.core import Core
 
 
 class ZShieldApp(App[None]):
@@ -71,6 +75,15 @@ class ZShieldApp(App[None]):
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(SEVERITY_DEFAULTS)
+
+    @cached_property
+    def core(self) -> Core:
+        """Every change and every sync view goes through this one core (the list reads
+        through `source`). Built on first use: it loads the store layer, which the
+        first frame does without."""
+        from zshield_tui.core import Core
+
+        return Core(self.config_file, self.db_path)
 
     def get_default_screen(self) -> Screen:
         return TriageScreen(self.source)

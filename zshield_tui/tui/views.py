@@ -38,15 +38,15 @@ def _make(app: ZShieldApp, triage, name: str, alert_id: str | None) -> Screen:
     if name == "tickets":
         from .screens.tickets import TicketsScreen
 
-        return TicketsScreen(triage.bridge)
+        return TicketsScreen(triage.core)
     if name == "outbox":
         from .screens.outbox import OutboxScreen
 
-        return OutboxScreen(triage.bridge)
+        return OutboxScreen(triage.core)
     if name == "rules":
         from .screens.rules import RulesScreen
 
         return RulesScreen(app.db_path, app.config_file, alert_id)
     from .screens.settings import SettingsScreen
 
-    return SettingsScreen(triage.bridge)
+    return SettingsScreen(triage.core)

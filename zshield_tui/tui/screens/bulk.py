@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
-from ..sync_bridge import Scope, SyncBridge
+from zshield_tui.core import Core, Scope
+
 from .results import ItemResult, Job, Reporter
 
 
@@ -48,12 +49,12 @@ def question(action: Action, scope: Scope, suffix: str = "") -> str:
     return f"{head}{suffix}: {where}?"
 
 
-def job(action: Action, bridge: SyncBridge, scope: Scope, arg: str = "") -> Job:
+def job(action: Action, core: Core, scope: Scope, arg: str = "") -> Job:
     """What the result screen runs; `arg` is the note text or the assignee."""
-    return partial(_run, action, bridge, scope, arg)
+    return partial(_run, action, core, scope, arg)
 
 
-def _run(action: Action, bridge: SyncBridge, scope: Scope, arg: str, report: Reporter) -> str:
+def _run(action: Action, core: Core, scope: Scope, arg: str, report: Reporter) -> str:
     keys = scope.keys()
     wanted = set(scope.all_ids)
 
@@ -63,11 +64,11 @@ def _run(action: Action, bridge: SyncBridge, scope: Scope, arg: str, report: Rep
             report.item(ItemResult.of_op(op, keys), advance=op.ok or op.final)
 
     if action is NOTE:
-        bridge.comment_many(scope.alert_ids, arg, progress)
+        core.add_note(scope.alert_ids, arg, progress=progress)
     elif action is CLOSE:
-        bridge.close_many(scope.alert_ids, children=True, progress=progress)
+        core.resolve(scope.alert_ids, children=True, progress=progress)
     else:
-        bridge.assign_many(scope.alert_ids, arg, progress)
+        core.assign(scope.alert_ids, arg, progress=progress)
     linked = {t.alert_id for t in scope.tickets} | {r.alert_id for r in report.results}
     for alert_id in scope.all_ids:
         if alert_id not in linked:

@@ -10,10 +10,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 from textual.worker import Worker
 
+from zshield_tui.core import Core
 from zshield_tui.domain.terminal import printable
 
 from ..failures import report_worker_failure
-from ..sync_bridge import SyncBridge
 from ..widgets.key_bar import KeyBar
 
 
@@ -26,9 +26,9 @@ class OutboxScreen(Screen):
         Binding("r", "refresh", "Refresh", id="outbox.refresh"),
     ]
 
-    def __init__(self, bridge: SyncBridge) -> None:
+    def __init__(self, core: Core) -> None:
         super().__init__()
-        self.bridge = bridge
+        self.core = core
 
     def compose(self) -> ComposeResult:
         yield Static(Text(" outbox: changes waiting to be sent", style="bold"), id="outbox-title")
@@ -42,7 +42,7 @@ class OutboxScreen(Screen):
 
     @work(thread=True, group="outbox", exclusive=True, exit_on_error=False)
     def action_refresh(self) -> None:
-        ops = self.bridge.outbox()
+        ops = self.core.outbox()
         self.app.call_from_thread(self._show, ops)
 
     def _show(self, ops) -> None:
@@ -66,15 +66,15 @@ class OutboxScreen(Screen):
     def action_retry(self) -> None:
         op_id = self.app.call_from_thread(self._current)
         if op_id is not None:
-            self.bridge.retry(op_id)
-            self.bridge.sync_once()
+            self.core.retry(op_id)
+            self.core.sync_once(settle=0.0)
         self.app.call_from_thread(self.action_refresh)
 
     @work(thread=True, group="outbox-change", exit_on_error=False)
     def action_cancel(self) -> None:
         op_id = self.app.call_from_thread(self._current)
         if op_id is not None:
-            self.bridge.cancel(op_id)
+            self.core.cancel(op_id)
         self.app.call_from_thread(self.action_refresh)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -12,7 +12,8 @@ from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..sync_bridge import SyncBridge
+from zshield_tui.core import Core
+
 from .confirm import ConfirmScreen
 from .results import ItemResult, Reporter, ResultScreen
 
@@ -24,10 +25,10 @@ class PushScreen(ResultScreen):
 
     BINDINGS = [Binding("v", "review", "Review drafts", id="push.review")]
 
-    def __init__(self, bridge: SyncBridge, alert_ids: list[str]) -> None:
+    def __init__(self, core: Core, alert_ids: list[str]) -> None:
         super().__init__(f"Push {len(alert_ids)} alert(s) to which target?  "
                          "(enter chooses, v reviews the drafts first)", len(alert_ids))
-        self.bridge = bridge
+        self.core = core
         self.alert_ids = alert_ids
 
     @property
@@ -36,7 +37,7 @@ class PushScreen(ResultScreen):
 
     def compose_head(self) -> ComposeResult:
         yield OptionList(*[Option(Text(name), id=name)
-                           for name in self.bridge.target_names()], id="push-targets")
+                           for name in self.core.target_names()], id="push-targets")
 
     def on_mount(self) -> None:  # Textual runs ResultScreen.on_mount after this one
         targets = self.query_one(OptionList)
@@ -79,7 +80,7 @@ class PushScreen(ResultScreen):
             create = result.operation == "create"
             report.item(item, advance=create and (result.ok or result.final), count=create)
 
-        plan, _ = self.bridge.push(self.alert_ids, target, progress)
+        plan = self.core.push(self.alert_ids, target, progress=progress, settle=5.0).plan
         for alert_id, key in plan.linked.items():
             report.item(ItemResult(alert_id, target, key, True, "already linked"))
         for alert_id, errors in plan.invalid.items():

@@ -14,10 +14,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 from textual.worker import Worker
 
+from zshield_tui.core import Core, TargetInfo
 from zshield_tui.domain.terminal import printable
 
 from ..failures import report_worker_failure
-from ..sync_bridge import SyncBridge, TargetInfo
 from ..widgets.key_bar import KeyBar
 
 COLUMNS = ("target", "connection", "kind", "url", "auth", "secret from", "mapping", "staging",
@@ -32,9 +32,9 @@ class SettingsScreen(Screen):
         Binding("r", "refresh", "Refresh", id="settings.refresh"),
     ]
 
-    def __init__(self, bridge: SyncBridge) -> None:
+    def __init__(self, core: Core) -> None:
         super().__init__()
-        self.bridge = bridge
+        self.core = core
         self.targets: list[TargetInfo] = []
 
     def compose(self) -> ComposeResult:
@@ -56,7 +56,7 @@ class SettingsScreen(Screen):
         from zshield_tui.config import ConfigError
 
         try:
-            targets, problem = self.bridge.target_infos(), None
+            targets, problem = self.core.target_infos(), None
         except ConfigError as exc:
             targets, problem = [], str(exc)
         self.app.call_from_thread(self._show, targets, problem)
@@ -85,7 +85,7 @@ class SettingsScreen(Screen):
                 else " settings: no targets configured"
         self.query_one("#settings-title", Static).update(Text(title, style="bold"))
         self.query_one("#settings-config", Static).update(
-            Text(problem or f" config: {self.bridge.config_file}", style="dim"))
+            Text(problem or f" config: {self.core.config_file}", style="dim"))
 
     def action_test_connection(self) -> None:
         table = self.query_one(DataTable)
@@ -98,7 +98,7 @@ class SettingsScreen(Screen):
     @work(thread=True, group="settings-test", exit_on_error=False)
     def _test(self, name: str) -> None:
         try:
-            who = self.bridge.test_connection(name)
+            who = self.core.test_connection(name)
             # Both answers are the remote system's words.
             result = Text(printable(f"✓ {who}"), style="green")
         except Exception as exc:  # noqa: BLE001 - whatever went wrong is the answer here

@@ -2,7 +2,7 @@
 the browser, and the background sync that keeps the status line current.
 
 A mixin so that triage.py stays about the list; every remote call runs in a thread
-worker through SyncBridge and reports back by message.
+worker through Core and reports back by message.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from zshield_tui.domain.terminal import printable
 
 from ..widgets.status_line import StatusLine
 
-if TYPE_CHECKING:  # the bridge loads the store layer: not before the first frame
-    from ..sync_bridge import Scope, SyncBridge, TargetStatus
+if TYPE_CHECKING:  # the core loads the store layer: not before the first frame
+    from zshield_tui.core import Core, Scope, TargetStatus
+
     from .bulk import Action
 
 SYNC_INTERVAL = 30.0  # s between background passes while targets are configured
@@ -54,15 +55,9 @@ class TicketActions:
             self.text = text
             super().__init__()
 
-    _bridge: SyncBridge | None = None
-
     @property
-    def bridge(self) -> SyncBridge:
-        if self._bridge is None:
-            from ..sync_bridge import SyncBridge
-
-            self._bridge = SyncBridge(self.app.db_path, self.app.config_file)  # type: ignore
-        return self._bridge
+    def core(self) -> Core:
+        return self.app.core  # type: ignore[attr-defined]
 
     def start_background_sync(self) -> None:
         """Called once the list is on screen: a pass now, then every SYNC_INTERVAL."""
@@ -71,12 +66,12 @@ class TicketActions:
 
     @work(thread=True, group="sync", exclusive=True, exit_on_error=False)
     def _background_sync(self) -> None:
-        if not self.bridge.target_names():
+        if not self.core.target_names():
             return
         try:
-            self.bridge.sync_once()
+            self.core.sync_once(settle=0.0)
         finally:
-            self.post_message(self._SyncStatus(status_text(self.bridge.status())))  # type: ignore
+            self.post_message(self._SyncStatus(status_text(self.core.status())))  # type: ignore
 
     def on_ticket_actions__sync_status(self, message: _SyncStatus) -> None:
         if message.text:
@@ -103,7 +98,7 @@ class TicketActions:
 
         ids = self._selected()
         if ids:
-            self.app.push_screen(PushScreen(self.bridge, ids), self._refresh_detail)  # type: ignore
+            self.app.push_screen(PushScreen(self.core, ids), self._refresh_detail)  # type: ignore
 
     def _subject(self, ids: list[str]) -> str:
         return ids[0] if len(ids) == 1 and not self.alerts.marked \
@@ -129,7 +124,8 @@ class TicketActions:
 
     @work(thread=True, group="note", exit_on_error=False)
     def _send_note(self, alert_id: str, text: str) -> None:
-        targets, left = self.bridge.comment(alert_id, text)
+        sent = self.core.add_note([alert_id], text).sent
+        targets, left = sent.targets, len(sent.still_queued)
         where = ", ".join(targets) or "no linked ticket yet"
         msg = f"note added to {alert_id} ({where})" + (f"; {left} queued" if left else "")
         self.app.call_from_thread(self.notify, msg, markup=False)  # type: ignore
@@ -161,7 +157,7 @@ class TicketActions:
     @work(thread=True, group="scope", exclusive=True, exit_on_error=False)
     def _scope_then_confirm(self, action: Action, ids: list[str], arg: str = "") -> None:
         # Counting the tickets reads the database: not on the event loop.
-        scope = self.bridge.scope(ids, children=action.children)
+        scope = self.core.scope(ids, children=action.children)
         self.app.call_from_thread(self._confirm, action, scope, arg)  # type: ignore
 
     def _confirm(self, action: Action, scope: Scope, arg: str) -> None:
@@ -173,7 +169,7 @@ class TicketActions:
             if yes:
                 self.app.push_screen(  # type: ignore[attr-defined]
                     ResultScreen(action.doing, len(scope.tickets),
-                                 job(action, self.bridge, scope, arg)),
+                                 job(action, self.core, scope, arg)),
                     self._refresh_detail)
 
         suffix = f" to {arg}" if action is ASSIGN else ""

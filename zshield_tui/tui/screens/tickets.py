@@ -13,10 +13,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 from textual.worker import Worker
 
+from zshield_tui.core import Core, TicketRow
 from zshield_tui.domain.terminal import printable
 
 from ..failures import report_worker_failure
-from ..sync_bridge import SyncBridge, TicketRow
 from ..widgets.key_bar import KeyBar
 
 
@@ -48,9 +48,9 @@ class TicketsScreen(Screen):
         Binding("r", "refresh", "Refresh", id="tickets.refresh"),
     ]
 
-    def __init__(self, bridge: SyncBridge) -> None:
+    def __init__(self, core: Core) -> None:
         super().__init__()
-        self.bridge = bridge
+        self.core = core
         self.rows: list[TicketRow] = []
 
     def compose(self) -> ComposeResult:
@@ -66,7 +66,7 @@ class TicketsScreen(Screen):
 
     @work(thread=True, group="tickets", exclusive=True, exit_on_error=False)
     def action_refresh(self) -> None:
-        rows = self.bridge.tickets()
+        rows = self.core.tickets()
         self.app.call_from_thread(self._show, rows)
 
     def _show(self, rows: list[TicketRow]) -> None:

@@ -1,0 +1,21 @@
+"""The application core shared by the CLI and the TUI (service.Core), and the typed
+results it returns (results)."""
+
+from .results import (
+    AssignResult,
+    LinkedTicket,
+    NoteResult,
+    PushResult,
+    ResolveResult,
+    Scope,
+    Sent,
+    SyncResult,
+    TargetInfo,
+    TargetStatus,
+    TicketRow,
+)
+from .service import Core
+
+__all__ = ["AssignResult", "Core", "LinkedTicket", "NoteResult", "PushResult",
+           "ResolveResult", "Scope", "Sent", "SyncResult", "TargetInfo", "TargetStatus",
+           "TicketRow"]

@@ -1,0 +1,289 @@
+"""The application core: every change an analyst makes, the same for the CLI and the TUI.
+
+Each change is one call that records it locally and queues it in one transaction, then
+tries to send it to the targets it was queued for, and returns a typed result (results.py)
+that the CLI prints and the TUI shows. What could not be sent stays queued for
+`zshield sync` or the open TUI's background pass.
+
+Calls are synchronous and open their own store and event loop: the CLI calls them
+directly, the TUI from thread workers, so the network never runs on Textual's loop. The
+config is read once and again only when its file changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from zshield_tui.store import Store
+
+from .results import (
+    AssignResult,
+    LinkedTicket,
+    NoteResult,
+    PushResult,
+    ResolveResult,
+    Scope,
+    Sent,
+    SyncResult,
+    TargetInfo,
+    TargetStatus,
+    TicketRow,
+)
+
+if TYPE_CHECKING:
+    from zshield_tui.config import Config
+    from zshield_tui.store.syncrepo import OutboxOp
+    from zshield_tui.sync.engine import SyncEngine
+
+Progress = Callable[[Any], None]
+
+
+class Core:
+    """The core for one database and config file. `env` supplies secrets (default: the
+    process environment); `options` per target go to its connector (tests: transports)."""
+
+    def __init__(self, config_file: Path, db_path: Path, *, config: Config | None = None,
+                 env: Mapping[str, str] | None = None,
+                 options: Mapping[str, dict[str, Any]] | None = None,
+                 actor: str = "analyst") -> None:
+        self.config_file = config_file
+        self.db_path = db_path
+        self.env = env
+        self.options = options
+        self.actor = actor
+        self._config = config
+        self._config_stamp = _stamp(config_file) if config is not None else None
+        self._unusable: dict[str, str] = {}   # target -> why the last pass could not use it
+
+    # -- config -----------------------------------------------------------------------------
+    @property
+    def config(self) -> Config:
+        """The config as its file is now: read again only when the file changed. Raises
+        ConfigError when it cannot be used."""
+        from zshield_tui.config import load_config
+
+        stamp = _stamp(self.config_file)
+        if self._config is None or stamp != self._config_stamp:
+            self._config = load_config(self.config_file)
+            self._config_stamp = stamp
+        return self._config
+
+    def target_names(self) -> list[str]:
+        """Configured targets; an unreadable config counts as none (the caller says why)."""
+        from zshield_tui.config import ConfigError
+
+        try:
+            return [t.name for t in self.config.targets]
+        except ConfigError:
+            return []
+
+    @contextmanager
+    def engine(self, *, settle: float = 3.0, create: bool = False) -> Iterator[SyncEngine]:
+        """A sync engine over a fresh store, for one call. `settle`: how long a drain
+        waits for retries before leaving them queued."""
+        from zshield_tui.sync.engine import SyncEngine
+
+        with Store(self.db_path, create=create) as store:
+            yield SyncEngine(store, self.config, self.config_file, env=self.env,
+                             options=self.options, settle=settle, actor=self.actor)
+
+    # -- changes ----------------------------------------------------------------------------
+    def push(self, alert_ids: Sequence[str], target: str, *, dry_run: bool = False,
+             progress: Progress | None = None, settle: float = 3.0) -> PushResult:
+        """Creates (or finds, never duplicates) the alerts' tickets on one target.
+        Raises TargetError or MappingError when the target cannot be used."""
+        from zshield_tui.store.syncrepo import ticket_for
+        from zshield_tui.sync.worker import DrainReport
+
+        with self.engine(settle=settle) as engine:
+            engine.target(target)
+            plan = engine.plan_push(alert_ids, target)
+            report = DrainReport()
+            if not dry_run:
+                engine.queue_push(plan)
+                report = asyncio.run(engine.drain([target], progress))
+            tickets = {a: t["key"] for a in alert_ids
+                       if (t := ticket_for(engine.store.conn, a, target)) is not None}
+            left = [] if dry_run else _still_queued(engine, [target])
+        return PushResult(plan, Sent([target], report, left), tickets, dry_run)
+
+    def add_note(self, alert_ids: Sequence[str], text: str, *,
+                 progress: Progress | None = None, settle: float = 3.0) -> NoteResult:
+        """Adds the note to each alert and sends it to every ticket linked to them.
+        Raises KeyError for an alert that does not exist (nothing is added then)."""
+        with self.engine(settle=settle) as engine:
+            _require(engine, alert_ids)
+            targets: set[str] = set()
+            for alert_id in alert_ids:
+                targets.update(engine.queue_comment(alert_id, text, author=self.actor))
+            sent = self._send(engine, sorted(targets), progress)
+        return NoteResult(list(alert_ids), sent)
+
+    def resolve(self, alert_ids: Sequence[str], *, children: bool,
+                progress: Progress | None = None, settle: float = 5.0) -> ResolveResult:
+        """Resolves the alerts (and, with `children`, theirs) and moves every linked
+        ticket. Raises KeyError for an alert that does not exist."""
+        from zshield_tui.store.alerts import child_ids
+        from zshield_tui.store.syncrepo import tickets_of
+
+        with self.engine(settle=settle) as engine:
+            _require(engine, alert_ids)
+            resolved: list[str] = []
+            for alert_id in alert_ids:
+                resolved += engine.queue_state(alert_id, "resolved", children=children)
+            conn = engine.store.conn
+            touched = [*alert_ids, *(c for a in alert_ids for c in child_ids(conn, a))] \
+                if children else list(alert_ids)
+            targets = sorted({t["target"] for a in touched for t in tickets_of(conn, a)})
+            sent = self._send(engine, targets, progress)
+        return ResolveResult(resolved, sent)
+
+    def assign(self, alert_ids: Sequence[str], who: str, *,
+               progress: Progress | None = None, settle: float = 3.0) -> AssignResult:
+        """Assigns the alerts and sends the assignee to every linked ticket."""
+        with self.engine(settle=settle) as engine:
+            _require(engine, alert_ids)
+            targets: set[str] = set()
+            assigned = []
+            for alert_id in alert_ids:
+                named = engine.queue_assign(alert_id, who)
+                assigned.append(alert_id)
+                targets.update(named)
+            sent = self._send(engine, sorted(targets), progress)
+        return AssignResult(assigned, sent)
+
+    def sync_once(self, *, progress: Progress | None = None,
+                  settle: float = 30.0) -> SyncResult:
+        """One pass: auto-create, send what is due, poll every target, escalate. A target
+        that cannot be used is reported and remembered for `status` until it works."""
+        with self.engine(settle=settle, create=True) as engine:
+            report, polled = asyncio.run(engine.sync_once(progress))
+            self._unusable = {**{n: p.error for n, p in polled.items() if p.error},
+                              **report.stopped}
+            names = list(engine.targets)
+            return SyncResult(Sent(names, report, _still_queued(engine, None)), polled,
+                              engine.automation)
+
+    def retry(self, op_id: int) -> bool:
+        """A failed (or waiting) op is due again now."""
+        from zshield_tui.store.syncrepo import retry
+
+        with Store(self.db_path) as store:
+            return retry(store.conn, op_id)
+
+    def cancel(self, op_id: int) -> bool:
+        """An unfinished op is dropped (its local change stays)."""
+        from zshield_tui.store.syncrepo import cancel
+
+        with Store(self.db_path) as store:
+            return cancel(store.conn, op_id)
+
+    def test_connection(self, name: str) -> str:
+        """Who the target says we are; raises ConnectorError (KeyError: no such target)."""
+        from zshield_tui.connectors.factory import connector_for
+
+        targets = {t.name: t for t in self.config.targets}
+
+        async def ask() -> str:
+            async with connector_for(targets[name], env=self.env, quick=True) as connector:
+                return await connector.test_connection()
+
+        return asyncio.run(ask())
+
+    def _send(self, engine: SyncEngine, targets: list[str],
+              progress: Progress | None) -> Sent:
+        from zshield_tui.sync.worker import DrainReport
+
+        # drain() with no names means every target: a change that queued nothing sends nothing.
+        report = asyncio.run(engine.drain(targets, progress)) if targets else DrainReport()
+        return Sent(targets, report, _still_queued(engine, targets))
+
+    # -- what the views show ----------------------------------------------------------------
+    def status(self) -> list[TargetStatus]:
+        """Per configured target: pending and failed ops, and the newest error (or why the
+        last pass could not use it)."""
+        from zshield_tui.store.syncrepo import target_counts
+
+        names = self.target_names()
+        with Store(self.db_path) as store:
+            counts = target_counts(store.conn)
+        unusable = self._unusable
+        return [TargetStatus(n, c.pending, c.failed, unusable.get(n) or c.last_error)
+                if (c := counts.get(n)) else TargetStatus(n, 0, 0, unusable.get(n))
+                for n in names]
+
+    def outbox(self) -> list[OutboxOp]:
+        """Unfinished ops, oldest first."""
+        from zshield_tui.store.syncrepo import list_ops
+
+        with Store(self.db_path) as store:
+            return list_ops(store.conn)
+
+    def scope(self, alert_ids: Sequence[str], *, children: bool = False) -> Scope:
+        """The alerts, their children (when the action takes them along) and every linked
+        ticket of both."""
+        from zshield_tui.store.alerts import child_ids
+        from zshield_tui.store.syncrepo import tickets_of
+
+        ids = list(dict.fromkeys(alert_ids))
+        with Store(self.db_path) as store:
+            kids = list(dict.fromkeys(
+                c for a in ids for c in child_ids(store.conn, a) if c not in ids)) \
+                if children else []
+            tickets = [LinkedTicket(a, t["target"], t["key"]) for a in (*ids, *kids)
+                       for t in tickets_of(store.conn, a)]
+        return Scope(ids, kids, tickets)
+
+    def tickets(self) -> list[TicketRow]:
+        """Every linked ticket, newest link first."""
+        from zshield_tui.store.syncrepo import all_tickets
+
+        with Store(self.db_path) as store:
+            rows = all_tickets(store.conn)
+        return [TicketRow(t["alert_id"], t["target"], t["key"], t["url"] or "",
+                          t["status"] or "", json.loads(t["sla"]) if t["sla"] else None,
+                          t["configuration_item"], t["last_synced_at"], t["error"])
+                for t in rows]
+
+    def target_infos(self) -> list[TargetInfo]:
+        """The configured targets with auto-create as the rules screen left it; raises
+        ConfigError when the config cannot be read."""
+        from zshield_tui.automation.staging import effective_targets
+
+        env = os.environ if self.env is None else self.env
+        out = []
+        for t in effective_targets(self.config.targets):
+            auth = t.auth.model_dump()
+            envs = {v: bool(env.get(v)) for k, v in auth.items() if k.endswith("_env") and v}
+            out.append(TargetInfo(
+                t.name, t.kind, t.url, t.deployment, auth["method"],
+                auth.get("email") or auth.get("username") or auth.get("client_id"), envs,
+                t.mapping, t.staging, t.auto_create.enabled, t.auto_create.min_severity))
+        return out
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
+def _require(engine: SyncEngine, alert_ids: Sequence[str]) -> None:
+    """KeyError naming the first alert that does not exist, before anything is changed."""
+    from zshield_tui.store.syncrepo import alert_state
+
+    for alert_id in alert_ids:
+        if alert_state(engine.store.conn, alert_id) is None:
+            raise KeyError(alert_id)
+
+
+def _still_queued(engine: SyncEngine, targets: Sequence[str] | None) -> list[OutboxOp]:
+    return [o for o in engine.pending() if targets is None or o.target in targets]
