@@ -71,6 +71,37 @@ def render_draft(alert: Alert, mapping: Mapping, target: TargetSpec,
     return TicketDraft(target=target.name, payload=payload, errors=errors, omitted=omitted)
 
 
+def template_errors(mapping: Mapping, env: MappingEnvironment | None = None) -> list[str]:
+    """Compiles every template of `mapping`: one `pointer: problem` per template that
+    does not compile (`/field_mapping/summary: template syntax error: ... (line 1)`)."""
+    env = env or default_environment()
+    sources: list[tuple[str, Any]] = [(f"/field_mapping/{_escape(name)}", value)
+                                      for name, value in mapping.field_mapping.items()]
+    if isinstance(mapping, JiraMapping):
+        sources = [("/project", mapping.project), ("/issue_type", mapping.issue_type),
+                   *sources]
+    problems = []
+    for pointer, value in sources:
+        items = enumerate(value) if isinstance(value, list) else [(None, value)]
+        for n, source in items:
+            if not isinstance(source, str) or not any(m in source for m in _JINJA_MARKERS):
+                continue
+            where = pointer if n is None else f"{pointer}/{n}"
+            try:
+                compile_template(env, source)
+            except TemplateSyntaxError as exc:
+                problems.append(f"{where}: template syntax error: {exc.message} "
+                                f"(line {exc.lineno})")
+            except BudgetExceeded as exc:
+                problems.append(f"{where}: {exc}")
+    return problems
+
+
+def _escape(name: str) -> str:
+    """A key as a JSON pointer token (RFC 6901)."""
+    return name.replace("~", "~0").replace("/", "~1")
+
+
 class _Renderer:
     """Renders field templates for one alert, collecting errors by field."""
 
