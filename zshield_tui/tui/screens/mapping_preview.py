@@ -202,12 +202,12 @@ class MappingPreviewScreen(Screen):
             mapping = parse_mapping(choice.text, str(choice.mapping_path))
         except MappingError:
             return  # the rendered pane already shows why the mapping does not load
-        if isinstance(mapping, ServiceNowMapping):
-            fetch = fetch_create_metadata(choice.config, table=mapping.table)
-        else:
-            fetch = fetch_create_metadata(choice.config, project=mapping.project,
-                                          issue_type=mapping.issue_type)
-        try:
+        try:  # a connector is refused (a secret not set) before it fetches anything
+            if isinstance(mapping, ServiceNowMapping):
+                fetch = fetch_create_metadata(choice.config, table=mapping.table)
+            else:
+                fetch = fetch_create_metadata(choice.config, project=mapping.project,
+                                              issue_type=mapping.issue_type)
             metadata = asyncio.run(fetch)
         except ConnectorError as exc:
             self.app.call_from_thread(
