@@ -37,6 +37,7 @@ from .budget import (
     tick,
 )
 from .filters import FilterTables, filter_tables, make_filters
+from .formatting import BoundedEscapeFormatter, BoundedFormatter
 
 # The pydantic API every model has (`model_dump_json(indent=...)`, `model_copy`, ...):
 # a template reads an alert's fields, it does not call its methods.
@@ -179,8 +180,8 @@ class MappingEnvironment(ImmutableSandboxedEnvironment):
                 if kwargs or len(args) != 1:
                     raise TypeError("format_map() takes exactly one argument")
                 args, kwargs = (), args[0]
-            formatter = guards.BoundedEscapeFormatter(self, budget, template.escape) \
-                if isinstance(template, Markup) else guards.BoundedFormatter(self, budget)
+            formatter = BoundedEscapeFormatter(self, budget, template.escape) \
+                if isinstance(template, Markup) else BoundedFormatter(self, budget)
             result = type(template)(formatter.vformat(template, args, kwargs))
             budget.spend(len(result))
             return result
