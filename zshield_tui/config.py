@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from .paths import TextFileError, read_text_file
 from .rules_config import Escalation, OnCall, Rule, oncall_references
 
 
@@ -164,14 +165,14 @@ class Config(_Strict):
 
 def load_config(path: Path, *, required: bool = False) -> Config:
     """Reads and validates the config; a missing file is an empty config unless required."""
-    if not path.exists():
-        if required:
-            raise ConfigError(f"{path}: no such config file")
-        return Config()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+        data = tomllib.loads(read_text_file(path))
+    except FileNotFoundError:
+        if required:
+            raise ConfigError(f"{path}: no such config file") from None
+        return Config()
+    except TextFileError as exc:
+        raise ConfigError(str(exc)) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}") from None
     try:

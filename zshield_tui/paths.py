@@ -7,12 +7,71 @@ the full config is validated afterwards (config.py).
 from __future__ import annotations
 
 import os
+import stat
 import tomllib
 from pathlib import Path
 
 import platformdirs
 
 APP = "zshield"
+MAX_TEXT_FILE = 1 << 20  # config.toml and mapping files: 1 MiB is far beyond either
+
+
+class TextFileError(Exception):
+    """A config or mapping file that is not read; the message names the file."""
+
+
+def read_text_file(path: Path, limit: int = MAX_TEXT_FILE) -> str:
+    """The UTF-8 text of a regular file (symlinks followed) of at most `limit` bytes.
+
+    Opened without blocking and checked before any read: `/dev/zero`, a FIFO or a
+    directory named as a config or mapping must be one clear error, not a read that
+    never ends. Raises FileNotFoundError when absent, TextFileError otherwise.
+    """
+    data = read_file_bytes(path, limit)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise TextFileError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+
+
+def read_file_bytes(path: Path, limit: int = MAX_TEXT_FILE) -> bytes:
+    """`read_text_file` before decoding."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise TextFileError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise TextFileError(f"{path}: not a regular file ({_kind(mode)}), not read")
+        file = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with file:
+        try:
+            data = file.read(limit + 1)
+        except OSError as exc:
+            raise TextFileError(f"{path}: cannot read: {exc.strerror}") from None
+    if len(data) > limit:
+        raise TextFileError(f"{path}: over {_size(limit)}, not read")
+    return data
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a file"
+
+
+def _size(limit: int) -> str:
+    return f"{limit >> 20} MiB" if limit % (1 << 20) == 0 else f"{limit} bytes"
 
 
 def config_dir() -> Path:
@@ -45,8 +104,8 @@ def configured_database_url(config_file: Path) -> str | None:
     An unreadable or malformed file yields None here; full validation reports it.
     """
     try:
-        data = tomllib.loads(config_file.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        data = tomllib.loads(read_text_file(config_file))
+    except (OSError, TextFileError, tomllib.TOMLDecodeError):
         return None
     database = data.get("database")
     url = database.get("url") if isinstance(database, dict) else None

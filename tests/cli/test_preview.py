@@ -42,14 +42,22 @@ def test_preview_text_shows_the_request_and_the_notes(db, capsys):
     assert '"correlation_id": "ZS-2026-000123"' in out
 
 
-def test_config_init_writes_starter_files_that_check_and_preview(env, db, capsys):
+def test_config_init_writes_starter_files_that_check_and_preview(env, db, capsys,
+                                                                monkeypatch):
     code, out, err = run(capsys, "config", "init")
     folder = env / "config" / "zshield"
     assert code == 0, err
     assert (folder / "mappings" / "jira-sec.json").read_text() == EXAMPLE_JIRA
     assert (folder / "mappings" / "snow-sir.json").read_text() == EXAMPLE_SNOW
     assert "# " in (folder / "config.toml").read_text()  # commented for a new user
-    assert run(capsys, "config", "check")[1].endswith("ok, 2 targets (2 with mappings), 0 rules\n")
+    code, _, err = run(capsys, "config", "check")
+    assert code == 2 and "auth.token_env names ZSHIELD_JIRA_TOKEN, which is unset" in err
+    # with the secrets the starter config names set, it checks
+    with monkeypatch.context() as secrets:
+        secrets.setenv("ZSHIELD_JIRA_TOKEN", "token")
+        secrets.setenv("ZSHIELD_SNOW_PASSWORD", "password")
+        assert run(capsys, "config", "check")[1].endswith(
+            "ok, 2 targets (2 with mappings), 0 rules\n")
     code, out, _ = run(capsys, "--db", db, "preview", "ZS-2026-000123", "--target", "snow-sir",
                        "--json")
     assert code == 0 and json.loads(out)["fields"]["severity"] == "1"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
+
 from zshield_tui.paths import data_dir, state_dir
 
 from .context import EXIT_OK, Context
@@ -16,25 +19,34 @@ def path(ctx: Context) -> int:
 
 
 def check(ctx: Context) -> int:
-    """Loads the config and every mapping it names; any problem is a ConfigError (exit 2)
-    that lists each file and field at fault."""
+    """Loads the config and every mapping it names, compiles every template and looks up
+    every secret's environment variable; any problem is a ConfigError (exit 2) that lists
+    each file, field and target at fault."""
     from zshield_tui.config import ConfigError
+    from zshield_tui.mapping.environment import default_environment, environment_for
     from zshield_tui.mapping.files import MappingError, load_mapping
-    from zshield_tui.mapping.filters import FilterError, filter_tables
+    from zshield_tui.mapping.filters import FilterError
+    from zshield_tui.mapping.render import template_errors
 
     config = ctx.config
     problems: list[str] = []
     try:
-        filter_tables(config.mapping.filters)
+        env = environment_for(config.mapping.filters)
     except FilterError as exc:
         problems.append(f"{ctx.config_file}: {exc}")
+        env = default_environment()
     for target in config.targets:
         if target.mapping:
             path = (ctx.config_file.parent / target.mapping).resolve()
             try:
-                load_mapping(path)
+                mapping = load_mapping(path)
             except MappingError as exc:
                 problems.append(f"target {target.name}: {exc}")
+            else:
+                problems += [f"target {target.name}: {path}: {problem}"
+                             for problem in template_errors(mapping, env)]
+        problems += [f"target {target.name}: auth.{key} names {variable}, which is "
+                     "unset or empty" for key, variable in missing_secrets(target.auth)]
     if problems:
         raise ConfigError("; ".join(problems))
     exists = ctx.config_file.exists()
@@ -43,3 +55,14 @@ def check(ctx: Context) -> int:
     print(f"{source}: ok, {len(config.targets)} targets ({mapped} with mappings), "
           f"{len(config.rules)} rules", file=ctx.out)
     return EXIT_OK
+
+
+def missing_secrets(section: object, environ: Mapping[str, str] | None = None
+                    ) -> list[tuple[str, str]]:
+    """(field, variable) for each `*_env` field of a config section whose environment
+    variable is unset or empty. Only names: a secret's value is never read out."""
+    environ = os.environ if environ is None else environ
+    fields = getattr(type(section), "model_fields", {})
+    return [(key, variable) for key in fields if key.endswith("_env")
+            and isinstance(variable := getattr(section, key), str)
+            and not environ.get(variable)]

@@ -10,6 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from zshield_tui.paths import TextFileError, read_file_bytes, read_text_file
+
 # A field's template: a string, a list of strings rendered item by item, or a literal
 # number/bool sent as is. Checked by `_check_values` for one clear message per field.
 FieldValue = Any
@@ -95,22 +97,32 @@ def _check_values(field_mapping: dict[str, Any]) -> list[str]:
 
 def load_mapping(path: Path) -> Mapping:
     """Reads and validates a mapping file."""
+    return parse_mapping(read_mapping_text(path), str(path))
+
+
+def read_mapping_text(path: Path) -> str:
+    """A mapping file's text: a regular file of at most 1 MiB, UTF-8. Raises MappingError
+    naming the file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return read_text_file(path)
     except OSError as exc:
         raise MappingError(f"{path}: cannot read: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise MappingError(f"{path}: not UTF-8 text") from None
-    return parse_mapping(text, str(path))
+    except TextFileError as exc:
+        raise MappingError(str(exc)) from None
 
 
 def save_mapping(path: Path, text: str) -> Path | None:
     """Writes `text` to `path`, the previous content kept as `<name>.bak`; atomic, so a
-    crash leaves either the old or the new file. Returns the backup path, if any."""
+    crash leaves either the old or the new file. Returns the backup path, if any.
+    Raises OSError, or MappingError when the file in place is not one to back up."""
     backup = None
     if path.exists():
+        try:
+            previous = read_file_bytes(path)
+        except TextFileError as exc:
+            raise MappingError(str(exc)) from None
         backup = path.with_name(path.name + ".bak")
-        backup.write_bytes(path.read_bytes())
+        backup.write_bytes(previous)
     temporary = path.with_name(path.name + ".tmp")
     temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, path)

@@ -37,10 +37,12 @@ class Preview:
 def preview_alert(alert: Alert, mapping: Mapping, target: TargetSpec, *,
                   metadata: CreateMetadata | None = None, cached: bool = False,
                   env: MappingEnvironment | None = None,
-                  resolver: Callable[[str], str | None] | None = None) -> Preview:
-    """Renders, validates and builds the request; never raises for a template's faults."""
+                  resolver: Callable[[str], str | None] | None = None,
+                  cancelled: Callable[[], bool] | None = None) -> Preview:
+    """Renders, validates and builds the request; never raises for a template's faults.
+    `cancelled` is asked between fields (see `render_draft`)."""
     table = mapping.table if isinstance(mapping, ServiceNowMapping) else ""
-    draft = render_draft(alert, mapping, target, env)
+    draft = render_draft(alert, mapping, target, env, cancelled=cancelled)
     checked = validate_draft(draft, target.kind, metadata, cached=cached, table=table)
     request = build_request(checked.draft, target, alert.id, table=table, resolver=resolver)
     return Preview(alert.id, checked.draft, checked.basis, request)
@@ -65,8 +67,8 @@ def batch_check(alerts: Iterable[Alert], mapping: Mapping, target: TargetSpec, *
     for alert in alerts:
         if cancelled is not None and cancelled():
             break
-        draft = validate_draft(render_draft(alert, mapping, target, env), target.kind,
-                               metadata, table=table).draft
+        draft = validate_draft(render_draft(alert, mapping, target, env, cancelled=cancelled),
+                               target.kind, metadata, table=table).draft
         result.checked += 1
         if draft.errors:
             result.failed.append((alert.id, draft.errors))

@@ -205,12 +205,12 @@ class MappingPreviewScreen(Screen):
             mapping = parse_mapping(choice.text, str(choice.mapping_path))
         except MappingError:
             return  # the rendered pane already shows why the mapping does not load
-        if isinstance(mapping, ServiceNowMapping):
-            fetch = fetch_create_metadata(choice.config, table=mapping.table)
-        else:
-            fetch = fetch_create_metadata(choice.config, project=mapping.project,
-                                          issue_type=mapping.issue_type)
-        try:
+        try:  # a connector is refused (a secret not set) before it fetches anything
+            if isinstance(mapping, ServiceNowMapping):
+                fetch = fetch_create_metadata(choice.config, table=mapping.table)
+            else:
+                fetch = fetch_create_metadata(choice.config, project=mapping.project,
+                                              issue_type=mapping.issue_type)
             metadata = asyncio.run(fetch)
         except ConnectorError as exc:
             self.app.call_from_thread(
@@ -252,6 +252,7 @@ class MappingPreviewScreen(Screen):
         from zshield_tui.mapping.preview import preview_alert
 
         preview, problem = None, choice.problem
+        worker = get_current_worker()
         if problem is None:
             try:
                 mapping = parse_mapping(text, str(choice.mapping_path or choice.label))
@@ -262,7 +263,8 @@ class MappingPreviewScreen(Screen):
                     preview = preview_alert(alert, mapping, choice.target, env=env,
                                             metadata=choice.metadata,
                                             cached=choice.metadata is not None
-                                            and not choice.live)
+                                            and not choice.live,
+                                            cancelled=lambda: worker.is_cancelled)
         shown = preview_text(preview, problem, alert_found=alert is not None)
         self.post_message(self.Rendered(generation, preview, problem, shown))
 
@@ -321,6 +323,9 @@ class MappingPreviewScreen(Screen):
         except OSError as exc:
             self.notify(f"not saved: {choice.mapping_path}: {exc.strerror}",
                         severity="error", markup=False)
+            return
+        except MappingError as exc:
+            self.notify(f"not saved: {exc}", severity="error", markup=False)
             return
         index = self.choices.index(choice)
         self.choice = self.choices[index] = dataclasses.replace(choice, text=text)
@@ -392,7 +397,12 @@ def load_setup(config_file: Path) -> Setup:
     """
     from zshield_tui.config import ConfigError, load_config
     from zshield_tui.mapping.environment import default_environment, environment_for
-    from zshield_tui.mapping.files import EXAMPLE_JIRA, EXAMPLE_SNOW
+    from zshield_tui.mapping.files import (
+        EXAMPLE_JIRA,
+        EXAMPLE_SNOW,
+        MappingError,
+        read_mapping_text,
+    )
     from zshield_tui.mapping.filters import FilterError, filter_overrides
     from zshield_tui.mapping.target import EXAMPLE_TARGETS, target_spec
     from zshield_tui.mapping.validate import MetadataCache
@@ -416,9 +426,9 @@ def load_setup(config_file: Path) -> Setup:
         path = path if path.is_absolute() else config_file.parent / path
         label = f"{target.name} ({target.kind}) · {path.name}"
         try:
-            text, unreadable = path.read_text(encoding="utf-8"), None
-        except (OSError, UnicodeDecodeError) as exc:
-            text, unreadable = "", f"{path}: cannot read: {getattr(exc, 'strerror', exc)}"
+            text, unreadable = read_mapping_text(path), None
+        except MappingError as exc:
+            text, unreadable = "", str(exc)
         choices.append(TargetChoice(label, target_spec(target), path, text, unreadable,
                                     cache.load(target.name), target))
     if not choices:
