@@ -135,7 +135,7 @@ def test_a_reingest_with_new_evidence_queues_it_for_the_linked_ticket(setup, cap
     path.write_text(again.model_dump_json() + "\n")
     code, out, err = run(capsys, *base, "ingest", str(path))
     assert code == 0, err
-    assert "evidence: 1 ticket(s) get new files on the next sync" in out
+    assert "evidence: new files for 1 ticket go out on the next sync" in out
     with Store(env / "z.db") as store:
         ops = [o for o in repo.list_ops(store.conn) if o.operation == "attach"]
     assert [(o.alert_id, o.target) for o in ops] == [(alert.id, "jira-sec")]

@@ -75,9 +75,9 @@ def test_show_explains_which_rule_matched_and_who_is_on_call(env, capsys):
     critical = next(a for a in alerts if a.severity is Severity.CRITICAL)
     code, out, err = run(capsys, *args, "rules", "show", critical.id)
     assert code == 0, err
-    assert "0. critical to SOC-CRIT" in out
+    assert "1. critical to SOC-CRIT" in out
     assert "On call primary: " in out
-    assert f"Alert {critical.id}: rules[0] 'critical to SOC-CRIT': severity critical" in out
+    assert f"Alert {critical.id}: rule 1 'critical to SOC-CRIT': severity critical" in out
     code, out, _ = run(capsys, *args, "rules", "show", critical.id, "--json")
     doc = json.loads(out)
     assert doc["alert"]["matched"] == "critical to SOC-CRIT"

@@ -51,7 +51,7 @@ def test_push_comment_close_and_show(setup, capsys):
     assert run(capsys, *base, "comment", "ZS-000001", "Contained on web-01")[0] == 0
     code, out, err = run(capsys, *base, "close", "ZS-000001", "--children")
     assert code == 0, err
-    assert "resolved 3 alert(s); 6 ticket change(s) sent" in out
+    assert "resolved 3 alerts; 6 ticket changes sent" in out
     assert all(i.status == "Done" for i in jira.state.jira.issues.values())
 
     code, out, _ = run(capsys, *base, "sync", "--once", "--json")

@@ -16,7 +16,7 @@ from zshield_tui.sim.jira import app as jira_app
 from zshield_tui.sim.servicenow import app as snow_app
 from zshield_tui.store import Store, upsert_alerts
 from zshield_tui.store import syncrepo as repo
-from zshield_tui.tui.screens.ticket_actions import status_text
+from zshield_tui.tui.screens.ticket_screen import status_text
 
 
 @pytest.fixture

@@ -43,7 +43,7 @@ async def test_key_4_explains_the_alert_under_the_cursor_and_esc_returns(make_ap
         assert isinstance(app.screen, RulesScreen)
         assert app.screen.alert_id == current.id
         rules = text(app, "#rules-list")
-        assert "0. critical to SOC-CRIT" in rules and "EDR [/bold] [red]x" in rules
+        assert "1. critical to SOC-CRIT" in rules and "EDR [/bold] [red]x" in rules
         assert "Matched: " in text(app, "#rules-match")
         assert "primary: " in text(app, "#rules-oncall") and ", then " in \
             text(app, "#rules-oncall")

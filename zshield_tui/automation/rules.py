@@ -18,7 +18,7 @@ class Match:
 
     def explain(self) -> str:
         why = "; ".join(self.reasons) or "the rule has no conditions"
-        return f"rules[{self.index}] {self.rule.name!r}: {why}"
+        return f"rule {self.index + 1} {self.rule.name!r}: {why}"
 
 
 def _as_set(value: str | list[str] | None) -> set[str] | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from zshield_tui.domain import Alert, Severity
 from zshield_tui.domain.terminal import printable
+from zshield_tui.domain.wording import counted
 from zshield_tui.ingest import IngestError, RecordError, read
 from zshield_tui.store import upsert_alerts
 
@@ -66,7 +67,8 @@ def run(ctx: Context, paths: list[str], fmt: str, *, as_json: bool = False) -> i
             else:
                 notes.append(line)
         if queued := _new_evidence(store, since):
-            notes.append(f"evidence: {queued} ticket(s) get new files on the next sync")
+            notes.append(f"evidence: new files for {counted(queued, 'ticket')} go out on the "
+                         "next sync")
     if as_json:
         print(json_document(reports, notes=notes, exit=worst), file=ctx.out)
     else:

@@ -113,7 +113,7 @@ def show(ctx: Context, alert_id: str | None, as_json: bool) -> int:
         return EXIT_OK
     out = _PrintableLines(ctx)
     print(f"Rules ({len(doc['rules'])}, first match wins):", file=out)
-    for i, rule in enumerate(config.rules):
+    for i, rule in enumerate(config.rules, 1):
         print(f"  {i}. {rule.name}: when {describe_when(rule.when)} -> {describe_then(rule)}",
               file=out)
     for name, info in doc["oncall"].items():

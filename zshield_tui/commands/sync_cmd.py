@@ -12,6 +12,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from zshield_tui.domain.terminal import printable, printable_json
+from zshield_tui.domain.wording import counted
 
 from .context import EXIT_FAILED, EXIT_OK, Context, UsageError
 
@@ -58,7 +59,8 @@ def _outcome(ctx: Context, sent: Sent, quiet: bool) -> dict[str, Any]:
         for reason in sent.stopped.values():
             print(printable(f"zshield: {reason}; its changes stay queued"), file=ctx.err)
         if left:
-            print(f"{len(left)} change(s) still queued; `zshield sync` sends them later:",
+            print(f"{counted(len(left), 'change')} still queued; `zshield sync` sends them "
+                  "later:",
                   file=ctx.err)
         for op in left[:20]:
             print(printable(f"  #{op['id']} {op['target']} {op['alert_id']} {op['operation']} "
@@ -134,8 +136,8 @@ def close(ctx: Context, alert_id: str, children: bool, as_json: bool) -> int:
     progress.end()
     outcome = _outcome(ctx, result.sent, as_json)
     if not as_json:
-        print(f"resolved {len(result.resolved)} alert(s); {result.sent.done} ticket "
-              "change(s) sent", file=ctx.out)
+        print(f"resolved {counted(len(result.resolved), 'alert')}; "
+              f"{counted(result.sent.done, 'ticket change')} sent", file=ctx.out)
     return _finish(ctx, as_json, {"alert_id": alert_id, "resolved": result.resolved,
                                   "sent": result.sent.done, **outcome}, outcome, text=False)
 

@@ -1,27 +1,40 @@
 """The Textual app: themes, keymap, the palette, and the triage screen.
 
-Start-up does only what the first paint needs (open the database, read the theme files);
-the config is validated in a worker afterwards, and a bad one is shown, not crashed on.
+The start-up sequence, in order (the first paint pays only for steps 1-4; the import
+hygiene test, tests/tui/test_startup_imports.py, keeps it so):
+
+1. `__init__`: open the database read connections (AlertSource), load the theme files
+   and give the app the remembered theme before the stylesheet is parsed
+   (textual_compat.start_theme).
+2. The triage screen mounts the status line, a same-looking stand-in for the filter
+   Input, the alert list and the key bar, and reads the first page synchronously (an
+   index walk of a millisecond), so the very first frame has rows.
+3. One frame later (`call_after_refresh`): the detail and tickets panes and the real
+   filter Input mount; their modules are imported then.
+4. AFTER_FIRST_PAINT (0.4 s) later, `TriageScreen.Ready`: the config is validated in a
+   worker (pydantic), the first background sync pass starts (the core: store layer,
+   sync, connectors), and the watch for other processes' commits begins.
+5. Every later screen, the core and the connectors are imported on first use.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from functools import cached_property, partial
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker
 
 from zshield_tui.paths import config_path
-from zshield_tui.store.query import Sort
 
+from .commands import ZShieldCommands
 from .failures import report_worker_failure
 from .screens.triage import TriageScreen
 from .source import AlertSource
+from .textual_compat import start_theme
 from .themes import (
     DEFAULT_THEME,
     SEVERITY_DEFAULTS,
@@ -36,6 +49,7 @@ if TYPE_CHECKING:
 
 class ZShieldApp(App[None]):
     TITLE = "zshield"
+    COMMANDS = App.COMMANDS | {ZShieldCommands}
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     BINDINGS = [
         Binding("1", "view('alerts')", "Alerts", id="app.alerts"),
@@ -60,18 +74,7 @@ class ZShieldApp(App[None]):
         for found in loaded.themes:
             self.register_theme(found)
         wanted = theme or (remembered_theme() if remember else DEFAULT_THEME)
-        self._start_theme(wanted if wanted in self.available_themes else DEFAULT_THEME)
-
-    def _start_theme(self, name: str) -> None:
-        """What assigning `self.theme` does, minus the second parse and restyle of all the
-        CSS it queues once the app runs (~10 ms of the first paint): the stylesheet is not
-        parsed yet, so giving it this theme's variables now is enough."""
-        self.set_reactive(ZShieldApp.theme, name)
-        dark = self.current_theme.dark
-        self.update_classes({f"-theme-{name}": True, "-dark-mode": dark, "-light-mode": not dark},
-                            update=False)
-        self.stylesheet.set_variables(self.get_css_variables())
-        self._refresh_truecolor_filter(self.ansi_theme)
+        start_theme(self, wanted if wanted in self.available_themes else DEFAULT_THEME)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(SEVERITY_DEFAULTS)
@@ -123,23 +126,6 @@ class ZShieldApp(App[None]):
 
     # -- palette and help -----------------------------------------------------------
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        for name in sorted(self.available_themes):
-            if name.startswith("zshield-"):
-                label = name.removeprefix("zshield-").replace("-", " ")
-                yield SystemCommand(f"theme: {label}", f"Switch to the {label} theme",
-                                    partial(setattr, self, "theme", name))
-        if isinstance(screen, TriageScreen):
-            yield SystemCommand("alerts: sort by time", "Newest first",
-                                partial(screen.set_sort, Sort.TIME))
-            yield SystemCommand("alerts: sort by severity", "Most severe first",
-                                partial(screen.set_sort, Sort.SEVERITY))
-            yield SystemCommand("alerts: clear marks", "Unmark every marked alert",
-                                screen.alerts.clear_marks)
-            yield SystemCommand("alerts: show raw record", "Toggle the original record",
-                                screen.action_toggle_raw)
-
     def action_rules(self) -> None:
         """The rules screen, explaining the alert under the triage cursor."""
         self.action_view("rules")
@@ -164,5 +150,5 @@ class ZShieldApp(App[None]):
                 keys.setdefault(binding.id, []).append(self.get_key_display(binding))
                 descriptions[binding.id] = binding.description
         rows = [(" / ".join(keys[i]), descriptions[i]) for i in keys]
-        rows.append(("ctrl+p", "command palette: themes, sort, marks"))
+        rows.append(("ctrl+p", "command palette: themes, views, alerts, tickets"))
         self.push_screen(HelpScreen(rows))

@@ -13,9 +13,6 @@ from textual.screen import ModalScreen, Screen
 if TYPE_CHECKING:
     from .app import ZShieldApp
 
-VIEWS = ("alerts", "tickets", "outbox", "rules", "settings")
-
-
 def switch_view(app: ZShieldApp, name: str) -> None:
     """Shows view `name` over the triage screen. Only from the alerts or another view: a
     dialog, or the mapping preview with an unsaved mapping, is never swept away."""

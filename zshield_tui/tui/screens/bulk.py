@@ -1,14 +1,21 @@
-"""What `c`, `x` and `a` do to the marked alerts (or the cursor alert): the question the
-confirmation asks, and the job the result screen runs in its worker."""
+"""What `c`, `x` and `a` do to the marked alerts (or the cursor alert): each Action knows
+the question its confirmation asks, how it sends through the core, and how the result
+screen reports it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from zshield_tui.core import Core, Scope
+from zshield_tui.domain.wording import counted
 
 from .results import ItemResult, Job, Reporter
+
+# (core, alert ids, the note text or assignee, progress) -> what the core returned
+Send = Callable[[Core, list[str], str, Callable[[Any], None]], object]
 
 
 @dataclass(frozen=True)
@@ -20,38 +27,48 @@ class Action:
     operation: str
     local: str         # said of an alert that has no linked ticket
     done: str          # the summary's lead once finished
+    send: Send
     children: bool = False
+    names_arg: bool = False   # the question says "to <arg>" (the assignee)
+
+    def question(self, scope: Scope, arg: str = "") -> str:
+        """`Resolve 12 alerts (+31 children): 40 tickets on jira-sec, 3 on snow-sir?`"""
+        head = f"{self.verb} {counted(len(scope.alert_ids), 'alert')}"
+        if scope.children:
+            head += f" (+{counted(len(scope.children), 'child', 'children')})"
+        if self.names_arg:
+            head += f" to {arg}"
+        counts = list(scope.per_target().items())
+        if counts:
+            where = ", ".join(f"{counted(n, 'ticket') if i == 0 else n} on {t}"
+                              for i, (t, n) in enumerate(counts))
+        else:
+            where = "no linked tickets, only the local alerts change"
+        return f"{head}: {where}?"
+
+    def job(self, core: Core, scope: Scope, arg: str = "") -> Job:
+        """What the result screen runs; `arg` is the note text or the assignee."""
+        return partial(_run, self, core, scope, arg)
+
+
+def _add_note(core: Core, ids: list[str], text: str, progress: Callable[[Any], None]) -> object:
+    return core.add_note(ids, text, progress=progress)
+
+
+def _resolve(core: Core, ids: list[str], _: str, progress: Callable[[Any], None]) -> object:
+    return core.resolve(ids, children=True, progress=progress)
+
+
+def _assign(core: Core, ids: list[str], who: str, progress: Callable[[Any], None]) -> object:
+    return core.assign(ids, who, progress=progress)
 
 
 NOTE = Action("Add the note to", "Adding the note…", "comment", "note kept locally",
-              "note added")
+              "note added", _add_note)
 CLOSE = Action("Resolve", "Resolving…", "transition", "resolved locally", "resolved",
-               children=True)
-ASSIGN = Action("Assign", "Assigning…", "assign", "assigned locally", "assigned")
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
-
-
-def question(action: Action, scope: Scope, suffix: str = "") -> str:
-    """`Resolve 12 alerts (+31 children): 40 tickets on jira-sec, 3 on snow-sir?`"""
-    head = f"{action.verb} {plural(len(scope.alert_ids), 'alert')}"
-    if scope.children:
-        n = len(scope.children)
-        head += f" (+{n} {'child' if n == 1 else 'children'})"
-    counts = list(scope.per_target().items())
-    if counts:
-        where = ", ".join(f"{plural(n, 'ticket') if i == 0 else n} on {t}"
-                          for i, (t, n) in enumerate(counts))
-    else:
-        where = "no linked tickets, only the local alerts change"
-    return f"{head}{suffix}: {where}?"
-
-
-def job(action: Action, core: Core, scope: Scope, arg: str = "") -> Job:
-    """What the result screen runs; `arg` is the note text or the assignee."""
-    return partial(_run, action, core, scope, arg)
+               _resolve, children=True)
+ASSIGN = Action("Assign", "Assigning…", "assign", "assigned locally", "assigned", _assign,
+                names_arg=True)
 
 
 def _run(action: Action, core: Core, scope: Scope, arg: str, report: Reporter) -> str:
@@ -63,12 +80,7 @@ def _run(action: Action, core: Core, scope: Scope, arg: str, report: Reporter) -
         if op.operation == action.operation and op.alert_id in wanted:
             report.item(ItemResult.of_op(op, keys), advance=op.ok or op.final)
 
-    if action is NOTE:
-        core.add_note(scope.alert_ids, arg, progress=progress)
-    elif action is CLOSE:
-        core.resolve(scope.alert_ids, children=True, progress=progress)
-    else:
-        core.assign(scope.alert_ids, arg, progress=progress)
+    action.send(core, scope.alert_ids, arg, progress)
     linked = {t.alert_id for t in scope.tickets} | {r.alert_id for r in report.results}
     for alert_id in scope.all_ids:
         if alert_id not in linked:

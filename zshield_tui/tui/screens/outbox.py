@@ -12,6 +12,7 @@ from textual.worker import Worker
 
 from zshield_tui.core import Core
 from zshield_tui.domain.terminal import printable
+from zshield_tui.domain.wording import counted
 
 from ..failures import report_worker_failure
 from ..widgets.key_bar import KeyBar
@@ -52,7 +53,7 @@ class OutboxScreen(Screen):
             table.add_row(*(Text(printable(str(v))) for v in (
                 op.id, op.target, op.alert_id, op.operation, op.status, op.attempts,
                 op.last_error or "")), key=str(op.id))
-        title = f" outbox: {len(ops)} change(s) waiting" if ops else " outbox: empty"
+        title = f" outbox: {counted(len(ops), 'change')} waiting" if ops else " outbox: empty"
         self.query_one("#outbox-title", Static).update(Text(title, style="bold"))
 
     def _current(self) -> int | None:

@@ -16,6 +16,7 @@ from zshield_tui.core import Core
 
 from .confirm import ConfirmScreen
 from .results import ItemResult, Reporter, ResultScreen
+from .ticket_screen import alerts_phrase
 
 
 class PushScreen(ResultScreen):
@@ -26,7 +27,7 @@ class PushScreen(ResultScreen):
     BINDINGS = [Binding("v", "review", "Review drafts", id="push.review")]
 
     def __init__(self, core: Core, alert_ids: list[str]) -> None:
-        super().__init__(f"Push {len(alert_ids)} alert(s) to which target?  "
+        super().__init__(f"Push {alerts_phrase(len(alert_ids))} to which target?  "
                          "(enter chooses, v reviews the drafts first)", len(alert_ids))
         self.core = core
         self.alert_ids = alert_ids
@@ -39,7 +40,7 @@ class PushScreen(ResultScreen):
         yield OptionList(*[Option(Text(name), id=name)
                            for name in self.core.target_names()], id="push-targets")
 
-    def on_mount(self) -> None:  # Textual runs ResultScreen.on_mount after this one
+    def ready(self) -> None:
         targets = self.query_one(OptionList)
         if targets.option_count == 0:
             self.query_one("#result-title", Static).update(
@@ -62,7 +63,7 @@ class PushScreen(ResultScreen):
         if self.running:
             return
         target = str(event.option.id)
-        question = f"Push {len(self.alert_ids)} alert(s) to {target}?"
+        question = f"Push {alerts_phrase(len(self.alert_ids))} to {target}?"
 
         def answered(yes: bool | None) -> None:
             if yes:

@@ -50,6 +50,22 @@ class ItemResult:
         return Text(f"✗ {printable(self.detail)}", style="red")
 
 
+class ItemReported(Message):
+    """One ticket's (or alert's) result, from the worker."""
+
+    def __init__(self, result: ItemResult, advance: bool) -> None:
+        self.result, self.advance = result, advance
+        super().__init__()
+
+
+class JobFinished(Message):
+    """The job ended; `summary` is its last word."""
+
+    def __init__(self, summary: str) -> None:
+        self.summary = summary
+        super().__init__()
+
+
 class Reporter:
     """The worker's side of the screen; safe to call from any thread."""
 
@@ -60,7 +76,7 @@ class Reporter:
     def item(self, result: ItemResult, *, advance: bool = True, count: bool = True) -> None:
         if count:
             self.results.append(result)
-        self._screen.post_message(ResultScreen.Item(result, advance))
+        self._screen.post_message(ItemReported(result, advance))
 
     def summary(self, lead: str = "", tail: str = "") -> str:
         """`lead: 40 ✓  2 ✗  1 ⟳  tail` over what was reported."""
@@ -88,16 +104,6 @@ class ResultScreen(ModalScreen[bool]):
     ResultScreen #result-title { text-style: bold; }
     """
 
-    class Item(Message):
-        def __init__(self, result: ItemResult, advance: bool) -> None:
-            self.result, self.advance = result, advance
-            super().__init__()
-
-    class Finished(Message):
-        def __init__(self, summary: str) -> None:
-            self.summary = summary
-            super().__init__()
-
     def __init__(self, title: str, total: int, job: Job | None = None) -> None:
         super().__init__()
         self.title_text = title
@@ -119,8 +125,12 @@ class ResultScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns("alert", "target", "key", "result")
+        self.ready()
         if self.job is not None:
             self.start(self.job)
+
+    def ready(self) -> None:
+        """Mounted, before any job starts: what a subclass sets up (the push chooser)."""
 
     def start(self, job: Job) -> None:
         self.running = True
@@ -132,9 +142,9 @@ class ResultScreen(ModalScreen[bool]):
             summary = job(Reporter(self))
         except Exception as exc:  # noqa: BLE001 - the screen must leave the running state
             summary = f"stopped: {exc}"
-        self.post_message(self.Finished(summary))
+        self.post_message(JobFinished(summary))
 
-    def on_result_screen_item(self, message: Item) -> None:
+    def on_item_reported(self, message: ItemReported) -> None:
         r = message.result
         self.query_one(DataTable).add_row(Text(printable(r.alert_id)),
                                           Text(printable(r.target or "—")),
@@ -142,7 +152,7 @@ class ResultScreen(ModalScreen[bool]):
         if message.advance:
             self.query_one(ProgressBar).advance(1)
 
-    def on_result_screen_finished(self, message: Finished) -> None:
+    def on_job_finished(self, message: JobFinished) -> None:
         self.running = False
         self.done = True
         bar = self.query_one(ProgressBar)

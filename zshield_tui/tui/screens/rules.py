@@ -114,8 +114,8 @@ class RulesScreen(Screen):
         self.query_one("#rules-head", Static).update(Text(head))
         match = route(alert, config.rules) if alert is not None else None
         lines = Text()
-        for i, rule in enumerate(config.rules):
-            marker = "> " if match is not None and match.index == i else "  "
+        for i, rule in enumerate(config.rules, 1):   # numbered as people count
+            marker = "> " if match is not None and match.index == i - 1 else "  "
             lines.append(f"{marker}{i}. {rule.name}\n", style="bold" if marker == "> " else "")
             lines.append(f"     when {describe_when(rule.when)} -> {describe_then(rule)}\n")
         if not config.rules:

@@ -16,6 +16,7 @@ from textual.worker import Worker
 
 from zshield_tui.core import Core, TargetInfo
 from zshield_tui.domain.terminal import printable
+from zshield_tui.domain.wording import counted
 
 from ..failures import report_worker_failure
 from ..widgets.key_bar import KeyBar
@@ -81,7 +82,7 @@ class SettingsScreen(Screen):
         if problem is not None:
             title = " settings: the config could not be read"
         else:
-            title = f" settings: {len(targets)} target(s)" if targets \
+            title = f" settings: {counted(len(targets), 'target')}" if targets \
                 else " settings: no targets configured"
         self.query_one("#settings-title", Static).update(Text(title, style="bold"))
         self.query_one("#settings-config", Static).update(

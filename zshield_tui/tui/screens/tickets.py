@@ -18,16 +18,11 @@ from zshield_tui.domain.terminal import printable
 
 from ..failures import report_worker_failure
 from ..widgets.key_bar import KeyBar
+from ..widgets.tickets_panel import sla_text
 
 
-def sla_text(sla: dict | None) -> Text:
-    if not sla:
-        return Text("")
-    text = Text(f"{printable(str(sla.get('percentage', '?')))}%",
-                style="bold red" if sla.get("breached") else "")
-    if sla.get("time_left") is not None:
-        text.append(f" ({int(sla['time_left']) // 60}m left)")
-    return text
+def _sla_cell(sla: dict | None) -> Text:
+    return sla_text(sla) if sla else Text("")
 
 
 def synced_text(at: str | None) -> Text:
@@ -76,7 +71,7 @@ class TicketsScreen(Screen):
         for n, t in enumerate(rows):
             table.add_row(Text(printable(t.alert_id)), Text(printable(t.target)),
                           Text(printable(t.key), style="bold"), Text(printable(t.status)),
-                          sla_text(t.sla), Text(printable(t.configuration_item or "")),
+                          _sla_cell(t.sla), Text(printable(t.configuration_item or "")),
                           synced_text(t.last_synced_at),
                           Text(printable(t.error or ""), style="red"),
                           key=str(n))

@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Input, Static
 from textual.worker import Worker
 
@@ -27,7 +26,7 @@ from ..widgets.alert_list import PAGE, AlertList
 from ..widgets.filter_bar import FilterBar
 from ..widgets.key_bar import KeyBar
 from ..widgets.status_line import StatusLine
-from .ticket_actions import TICKET_BINDINGS, TicketActions
+from .ticket_screen import TicketScreen
 
 if TYPE_CHECKING:
     from ..widgets.alert_detail import AlertDetailPane
@@ -37,7 +36,7 @@ AFTER_FIRST_PAINT = 0.4  # s; see _after_first_paint
 WATCH_INTERVAL = 1.0  # s between looks for commits by other processes (ingest, sync)
 
 
-class TriageScreen(TicketActions, Screen):
+class TriageScreen(TicketScreen):
     # Straight to the list: auto-focusing the filter input first and moving focus away in
     # on_mount restyled the screen twice before the first frame.
     AUTO_FOCUS = "#alerts"
@@ -48,7 +47,6 @@ class TriageScreen(TicketActions, Screen):
         Binding("r", "toggle_raw", "Raw", id="triage.raw"),
         Binding("m", "mapping", "Mapping", id="triage.mapping"),
         Binding("question_mark", "app.help", "Help", id="triage.help"),
-        *TICKET_BINDINGS,
     ]
 
     class Ready(Message):
@@ -229,6 +227,31 @@ class TriageScreen(TicketActions, Screen):
 
     def on_alert_list_marks_changed(self, message: AlertList.MarksChanged) -> None:
         self.query_one(StatusLine).marked = message.count
+
+    # -- what the ticket keys act on (TicketScreen) -----------------------------------
+
+    def selected_ids(self) -> list[str]:
+        alerts = self.alerts
+        if alerts.marked:
+            return sorted(alerts.marked)
+        return [alerts.current.id] if alerts.current is not None else []
+
+    def has_marks(self) -> bool:
+        return bool(self.alerts.marked)
+
+    def ticket_urls(self) -> list[str]:
+        from ..widgets.tickets_panel import TicketsPanel
+
+        panel = self.query(TicketsPanel)
+        return [t.url for t in (panel.first().tickets if panel else []) if t.url]
+
+    def after_ticket_work(self) -> None:
+        self.post_message(AlertList.CursorMoved(self.alerts.current))
+        self.alerts.refresh_rows()
+
+    def show_sync_status(self, text: str) -> None:
+        self.query_one(StatusLine).targets = text
+        self.alerts.refresh_rows()  # remote moves show
 
     # -- actions --------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from textual.strip import Strip
 from textual.worker import Worker, WorkerState
 
 from zshield_tui.domain.terminal import printable
+from zshield_tui.domain.wording import counted
 from zshield_tui.store.query import AlertQuery, AlertRow
 
 from ..failures import report_worker_failure
@@ -104,9 +105,6 @@ class AlertList(ScrollView, can_focus=True):
             self.count = count
             super().__init__()
 
-    class PageLoaded(Message):
-        """A page of rows arrived and is on screen (the first one: the list has painted)."""
-
     class _Rows(Message):
         def __init__(self, generation: int, page: int, rows: list[AlertRow]) -> None:
             self.generation, self.page, self.rows = generation, page, rows
@@ -141,7 +139,6 @@ class AlertList(ScrollView, can_focus=True):
         self.cursor = 0
         self.refresh()
         self._announce_cursor()
-        self.post_message(self.PageLoaded())
 
     def set_total(self, total: int) -> None:
         self.total = total
@@ -195,7 +192,6 @@ class AlertList(ScrollView, can_focus=True):
         self.refresh()
         if message.page == self.cursor // PAGE:
             self._announce_cursor()
-        self.post_message(self.PageLoaded())
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
@@ -239,9 +235,7 @@ class AlertList(ScrollView, can_focus=True):
         # scrolling path.
         title = printable(" ".join(row.title.split()))
         if row.children:
-            title = f"{title} ({row.children} children)"
-        if row.parent_id:
-            title = "└ " + title
+            title = f"{title} ({counted(row.children, 'child', 'children')})"
         ticket = printable(row.ticket or "—") if cols.ticket else ""
         segments = [
             Segment(marker, base + Style(color=marker_style.color, bold=True)),

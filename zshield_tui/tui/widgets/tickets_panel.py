@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from zshield_tui.domain.terminal import printable
+from zshield_tui.domain.wording import duration
 
 if TYPE_CHECKING:
     from zshield_tui.domain import Ticket
@@ -31,11 +32,8 @@ class TicketsPanel(Static):
             text.append(printable(ticket.key), style="bold")
             text.append(f"  {printable(ticket.status)}")
             if ticket.sla:
-                sla = ticket.sla
-                text.append(f"  SLA {printable(str(sla.get('percentage', '?')))}%",
-                            style="bold red" if sla.get("breached") else "")
-                if sla.get("time_left") is not None:
-                    text.append(f" ({int(sla['time_left']) // 60}m left)")
+                text.append("  SLA ")
+                text.append_text(sla_text(ticket.sla))
             if ticket.configuration_item:
                 text.append(f"  CI {printable(ticket.configuration_item)}")
             if ticket.last_synced_at:
@@ -44,3 +42,23 @@ class TicketsPanel(Static):
                 text.append(f"\n  {printable(ticket.error)}", style="bold red")
             text.append("\n")
         self.update(text)
+
+
+STOPPED = {"completed", "cancelled", "canceled", "achieved"}
+
+
+def sla_text(sla: dict) -> Text:
+    """`62% (2h 10m left)` while the clock runs; `met` or `breached` once it stopped
+    (completed or cancelled: a percentage and time left mean nothing then); `paused`."""
+    stage = str(sla.get("stage") or "").strip().lower().replace("_", " ")
+    breached = bool(sla.get("breached"))
+    if stage in STOPPED:
+        return Text("breached", style="bold red") if breached else Text("met", style="green")
+    text = Text(f"{printable(str(sla.get('percentage', '?')))}%",
+                style="bold red" if breached else "")
+    left = sla.get("time_left")
+    if stage == "paused":
+        text.append(" paused", style="dim")
+    elif isinstance(left, int | float):
+        text.append(f" ({duration(left)} {'left' if left >= 0 else 'over'})")
+    return text
