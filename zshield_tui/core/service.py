@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from zshield_tui.store import Store
 
+from .preview import PreviewSetup, live_metadata, newest_alerts, preview_setup
 from .results import (
     AssignResult,
     LinkedTicket,
@@ -37,7 +38,9 @@ from .results import (
 )
 
 if TYPE_CHECKING:
-    from zshield_tui.config import Config
+    from zshield_tui.config import Config, TargetConfig
+    from zshield_tui.domain import Alert, CreateMetadata
+    from zshield_tui.mapping.files import Mapping as MappingFile
     from zshield_tui.store.syncrepo import OutboxOp
     from zshield_tui.sync.engine import SyncEngine
 
@@ -60,6 +63,13 @@ class Core:
         self._config = config
         self._config_stamp = _stamp(config_file) if config is not None else None
         self._unusable: dict[str, str] = {}   # target -> why the last pass could not use it
+
+    @property
+    def metadata_dir(self) -> Path:
+        """Where each target's last create metadata is kept."""
+        from zshield_tui.paths import data_dir
+
+        return data_dir() / "metadata"
 
     # -- config -----------------------------------------------------------------------------
     @property
@@ -203,6 +213,35 @@ class Core:
         # drain() with no names means every target: a change that queued nothing sends nothing.
         report = asyncio.run(engine.drain(targets, progress)) if targets else DrainReport()
         return Sent(targets, report, _still_queued(engine, targets))
+
+    # -- the mapping preview --------------------------------------------------------------
+    def preview_setup(self) -> PreviewSetup:
+        """The targets a mapping can be previewed against (the examples without any),
+        each with its mapping text and cached metadata."""
+        from zshield_tui.config import ConfigError
+
+        try:
+            config = self.config
+        except ConfigError:
+            config = None  # the app shows the config error; the examples still preview
+        return preview_setup(config, self.config_file, self.metadata_dir)
+
+    def live_metadata(self, target: TargetConfig, mapping: MappingFile
+                      ) -> tuple[CreateMetadata | None, str | None]:
+        """The target's create metadata now (kept as the cached copy), or the cached
+        copy and why the target was not reached."""
+        return live_metadata(target, mapping, self.metadata_dir)
+
+    def alert(self, alert_id: str) -> Alert | None:
+        from zshield_tui.store import get_alert
+
+        with Store(self.db_path, create=False) as store:
+            return get_alert(store.conn, alert_id)
+
+    def newest_alerts(self, count: int) -> Iterator[Alert]:
+        """The newest `count` alerts (the batch check), read lazily in the caller's
+        thread."""
+        return newest_alerts(self.db_path, count)
 
     # -- what the views show ----------------------------------------------------------------
     def status(self) -> list[TargetStatus]:

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on, work
@@ -23,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Input, ProgressBar, Select, Static, TextArea
 from textual.worker import Worker, get_current_worker
 
+from zshield_tui.core.preview import PreviewSetup, TargetChoice
 from zshield_tui.domain.terminal import printable
 
 from ..failures import report_worker_failure
@@ -30,31 +30,13 @@ from ..source import AlertSource
 from ..widgets.key_bar import KeyBar
 from ..widgets.mapping_result import batch_text, preview_text
 
+if TYPE_CHECKING:
+    from zshield_tui.core import Core
+
+    from ..app import ZShieldApp
+
 DEBOUNCE = 0.15  # s; re-render once typing pauses, not on every keystroke
 BATCH_DEFAULT = 500
-
-
-@dataclass(frozen=True)
-class TargetChoice:
-    """One entry of the target selector: a configured target or a documented example."""
-
-    label: str
-    target: object            # mapping.target.TargetSpec (imported lazily)
-    mapping_path: Path | None  # None for the built-in examples: nothing to save to
-    text: str                  # the mapping file's text as loaded
-    problem: str | None = None
-    metadata: object | None = None  # the last cached create metadata, if any
-    config: object | None = None    # config.TargetConfig; None for the built-in examples
-    live: bool = False              # metadata fetched from the target in this session
-
-
-@dataclass(frozen=True)
-class Setup:
-    """What the screen loads once: the targets and the filter environment."""
-
-    choices: list[TargetChoice]
-    env: object        # mapping.environment.MappingEnvironment
-    problem: str | None = None  # a bad [mapping.filters] section: defaults are used
 
 
 class MappingPreviewScreen(Screen):
@@ -94,7 +76,7 @@ class MappingPreviewScreen(Screen):
             super().__init__()
 
     class _Loaded(Message):
-        def __init__(self, setup: Setup, alert) -> None:
+        def __init__(self, setup: PreviewSetup, alert) -> None:
             self.setup, self.alert = setup, alert
             super().__init__()
 
@@ -108,13 +90,12 @@ class MappingPreviewScreen(Screen):
             self.result, self.mapping_problem = result, mapping_problem
             super().__init__()
 
-    def __init__(self, source: AlertSource, alert_id: str, *, config_file: Path,
+    def __init__(self, source: AlertSource, alert_id: str, *,
                  step: Callable[[int], str | None] | None = None,
                  target: str | None = None) -> None:
         super().__init__()
         self.source = source
         self.alert_id = alert_id
-        self.config_file = config_file
         self._step = step
         self._wanted_target = target  # selected first when configured (push's review)
         self.alert = None
@@ -126,6 +107,10 @@ class MappingPreviewScreen(Screen):
         self.batch_result = None
         self._generation = 0
         self._timer = None
+
+    @property
+    def core(self) -> Core:
+        return cast("ZShieldApp", self.app).core
 
     def compose(self) -> ComposeResult:
         yield Static(Text(f"mapping preview · {printable(self.alert_id)}"), id="mapping-head")
@@ -151,7 +136,7 @@ class MappingPreviewScreen(Screen):
 
     @work(thread=True, group="mapping-load", exit_on_error=False)
     def _load_start(self, alert_id: str) -> None:
-        setup = load_setup(self.config_file)
+        setup = self.core.preview_setup()
         detail = self.source.detail(alert_id)
         self.post_message(self._Loaded(setup, detail.alert if detail else None))
 
@@ -192,32 +177,22 @@ class MappingPreviewScreen(Screen):
     def _refresh_metadata(self, index: int, choice: TargetChoice) -> None:
         """Fetches the target's create metadata now; on failure the cached copy stays in use
         and the analyst is told why the target was not reached."""
-        import asyncio
         from dataclasses import replace
 
-        from zshield_tui.connectors.errors import ConnectorError
-        from zshield_tui.connectors.factory import fetch_create_metadata
-        from zshield_tui.mapping.files import MappingError, ServiceNowMapping, parse_mapping
-        from zshield_tui.mapping.validate import MetadataCache
-        from zshield_tui.paths import data_dir
+        from zshield_tui.mapping.files import MappingError, parse_mapping
 
+        if choice.config is None:
+            return
         try:
             mapping = parse_mapping(choice.text, str(choice.mapping_path))
         except MappingError:
             return  # the rendered pane already shows why the mapping does not load
-        try:  # a connector is refused (a secret not set) before it fetches anything
-            if isinstance(mapping, ServiceNowMapping):
-                fetch = fetch_create_metadata(choice.config, table=mapping.table)
-            else:
-                fetch = fetch_create_metadata(choice.config, project=mapping.project,
-                                              issue_type=mapping.issue_type)
-            metadata = asyncio.run(fetch)
-        except ConnectorError as exc:
+        metadata, unreachable = self.core.live_metadata(choice.config, mapping)
+        if unreachable is not None:
             self.app.call_from_thread(
-                self.notify, f"{exc}; validating against cached metadata", markup=False,
-                title="Target not reached", severity="warning", timeout=10)
+                self.notify, f"{unreachable}; validating against cached metadata",
+                markup=False, title="Target not reached", severity="warning", timeout=10)
             return
-        MetadataCache(data_dir() / "metadata").save(choice.config.name, metadata)
         self.app.call_from_thread(self._metadata_arrived, index, replace(choice,
                                                                           metadata=metadata,
                                                                           live=True))
@@ -365,7 +340,7 @@ class MappingPreviewScreen(Screen):
             return
         worker = get_current_worker()
         result = batch_check(
-            newest_alerts(self.source.path, count), mapping, choice.target, env=env,
+            self.core.newest_alerts(count), mapping, choice.target, env=env,
             metadata=choice.metadata,
             progress=lambda done: self.app.call_from_thread(self._batch_progress, done),
             cancelled=lambda: worker.is_cancelled,
@@ -387,75 +362,6 @@ class MappingPreviewScreen(Screen):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_worker_failure(self, event)
-
-
-def load_setup(config_file: Path) -> Setup:
-    """Configured targets that have a mapping; the documented examples when there are none.
-
-    A config that does not load or a mapping file that cannot be read is a choice that
-    shows its problem, so the screen explains rather than stays empty.
-    """
-    from zshield_tui.config import ConfigError, load_config
-    from zshield_tui.mapping.environment import default_environment, environment_for
-    from zshield_tui.mapping.files import (
-        EXAMPLE_JIRA,
-        EXAMPLE_SNOW,
-        MappingError,
-        read_mapping_text,
-    )
-    from zshield_tui.mapping.filters import FilterError, filter_overrides
-    from zshield_tui.mapping.target import EXAMPLE_TARGETS, target_spec
-    from zshield_tui.mapping.validate import MetadataCache
-    from zshield_tui.paths import data_dir
-
-    try:
-        config = load_config(config_file)
-    except ConfigError:
-        config = None  # the app has already shown the config error
-    env, problem = default_environment(), None
-    try:
-        env = environment_for(filter_overrides(config))
-    except FilterError as exc:
-        problem = f"{config_file}: {exc}"
-    cache = MetadataCache(data_dir() / "metadata")
-    choices: list[TargetChoice] = []
-    for target in config.targets if config else ():
-        if not target.mapping:
-            continue
-        path = Path(target.mapping).expanduser()
-        path = path if path.is_absolute() else config_file.parent / path
-        label = f"{target.name} ({target.kind}) · {path.name}"
-        try:
-            text, unreadable = read_mapping_text(path), None
-        except MappingError as exc:
-            text, unreadable = "", str(exc)
-        choices.append(TargetChoice(label, target_spec(target), path, text, unreadable,
-                                    cache.load(target.name), target))
-    if not choices:
-        choices = [
-            TargetChoice("example: jira (cloud)", EXAMPLE_TARGETS["example-jira"], None,
-                         EXAMPLE_JIRA),
-            TargetChoice("example: servicenow sir", EXAMPLE_TARGETS["example-snow"], None,
-                         EXAMPLE_SNOW),
-        ]
-    return Setup(choices, env, problem)
-
-
-def newest_alerts(db_path: Path, count: int):
-    """The newest `count` alerts, read on a connection of this thread's own."""
-    from zshield_tui.store import get_alert
-    from zshield_tui.store.db import connect
-    from zshield_tui.store.filters import AlertFilter
-    from zshield_tui.store.query import AlertQuery, Sort
-
-    conn = connect(db_path, create=False, cache_mb=8)
-    try:
-        for row in AlertQuery(conn, AlertFilter(), Sort.TIME).page(0, count):
-            alert = get_alert(conn, row.id)
-            if alert is not None:
-                yield alert
-    finally:
-        conn.close()
 
 
 def ids_stepper(alert_ids: list[str], start: int = 0) -> Callable[[int], str | None]:

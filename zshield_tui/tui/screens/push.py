@@ -4,6 +4,7 @@ default No), then watch the progress and the result of every alert."""
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on
@@ -17,6 +18,9 @@ from zshield_tui.core import Core
 from .confirm import ConfirmScreen
 from .results import ItemResult, Reporter, ResultScreen
 from .ticket_screen import alerts_phrase
+
+if TYPE_CHECKING:
+    from ..app import ZShieldApp
 
 
 class PushScreen(ResultScreen):
@@ -54,9 +58,10 @@ class PushScreen(ResultScreen):
         if self.running or targets.highlighted is None or not self.alert_ids:
             return
         target = targets.get_option_at_index(targets.highlighted).id
-        self.app.push_screen(MappingPreviewScreen(
-            self.app.source, self.alert_ids[0], config_file=self.app.config_file,  # type: ignore
-            step=ids_stepper(self.alert_ids), target=target))
+        source = cast("ZShieldApp", self.app).source
+        self.app.push_screen(MappingPreviewScreen(source, self.alert_ids[0],
+                                                  step=ids_stepper(self.alert_ids),
+                                                  target=target))
 
     @on(OptionList.OptionSelected, "#push-targets")
     def _chosen(self, event: OptionList.OptionSelected) -> None:

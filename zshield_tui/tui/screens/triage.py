@@ -286,6 +286,5 @@ class TriageScreen(TicketScreen):
         row = self.alerts.current
         if row is None:
             return
-        self.app.push_screen(MappingPreviewScreen(
-            self.source, row.id, config_file=self.app.config_file,
-            step=list_stepper(self.alerts)))
+        self.app.push_screen(MappingPreviewScreen(self.source, row.id,
+                                                  step=list_stepper(self.alerts)))
