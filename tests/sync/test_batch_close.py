@@ -54,8 +54,13 @@ async def test_a_throttled_batch_waits_as_long_as_the_instance_asked(engine, sim
 
 
 class _Batching:
-    async def bulk_update(self, changes):   # never called: only its presence matters here
-        raise AssertionError
+    """Only what the claim asks: whether the connector batches state changes."""
+
+    batches_state_changes = True
+
+
+class _OneByOne:
+    batches_state_changes = False
 
 
 def _queue(store, operations: list[str]) -> None:
@@ -80,5 +85,5 @@ def test_a_claim_with_other_work_in_it_does_not_grow(engine, store):
 
 def test_without_a_batch_api_a_claim_does_not_grow(engine, store):
     _queue(store, ["transition"] * 120)
-    worker = Worker(store, engine.targets[TARGET], object(), concurrency=1)
+    worker = Worker(store, engine.targets[TARGET], _OneByOne(), concurrency=1)
     assert len(worker._claim()) == worker_module.CLAIM_PER_SLOT

@@ -18,17 +18,13 @@ from .linked import linked_ticket
 if TYPE_CHECKING:
     from .worker import Worker
 
-FIELD = {"jira": "assignee", "servicenow": "assigned_to"}
-
 
 async def assign(worker: Worker, op: OutboxOp) -> str:
     conn = worker.store.conn
     ticket = linked_ticket(worker, op)
     who = str(op.payload["assignee"])
-    # ServiceNow by sys_id: spares the connector a lookup per ticket.
-    key = ticket["remote_id"] or ticket["key"] if worker.target.kind == "servicenow" \
-        else ticket["key"]
-    await worker.connector.update(key, {FIELD[worker.target.kind]: who})
+    await worker.connector.assign(worker.connector.ticket_ref(ticket["key"],
+                                                              ticket["remote_id"]), who)
     with transaction(conn):
         repo.update_ticket(conn, ticket["id"], last_synced_at=repo.now_iso())
         repo.complete(conn, op.id)

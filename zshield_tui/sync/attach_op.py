@@ -152,7 +152,7 @@ async def cmdb(worker: Worker, op: OutboxOp) -> str:
     conn = worker.store.conn
     ticket = linked_ticket(worker, op)
     assets = [(a.get("hostname"), a.get("ip")) for a in op.payload["assets"]]
-    result = await worker.connector.link_assets(ticket["key"], assets)  # type: ignore[attr-defined]
+    result = await worker.connector.link_assets(ticket["key"], assets)
     ci = result.primary
     notes = [f"{ci.name} ({ci.ci_class}) matched on {ci.matched_on}"] if ci else \
         ["no configuration item found"]

@@ -175,13 +175,8 @@ class SyncEngine:
                     if target is None or target.outbound(state) is None:
                         continue
                     repo.enqueue(conn, target.name, aid, "transition",
-                                 {"state": state, "fields": self._close_fields(target, state)})
+                                 {"state": state, "fields": target.closing_fields(state)})
         return changed
-
-    def _close_fields(self, target: Target, state: str) -> dict[str, Any]:
-        if target.kind != "servicenow" or state not in {"resolved", "closed"}:
-            return {}
-        return {k: v for k, v in target.config.close.items() if "{" not in v}
 
     # -- sending and polling ---------------------------------------------------------------------
     async def drain(self, targets: Sequence[str] | None = None,

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from zshield_tui.automation.escalation import raised_priority
 from zshield_tui.connectors.errors import NotFoundError
 from zshield_tui.store import syncrepo as repo
 from zshield_tui.store.automation_rows import set_op_payload
@@ -70,8 +69,7 @@ async def _plan(worker: Worker, key: str, payload: dict[str, Any]
     fields: dict[str, Any] = {}
     if payload.get("raise_priority"):
         current = (await worker.connector.get(key)).fields
-        fields.update(raised_jira(current) if worker.target.kind == "jira"
-                      else raised_servicenow(current, worker.target.table))
+        fields.update(worker.connector.raised_priority_fields(current))
     who = payload.get("assignee")
     if not who:
         return fields, None
@@ -79,37 +77,8 @@ async def _plan(worker: Worker, key: str, payload: dict[str, Any]
         user = await worker.connector.resolve_user(who)
     except NotFoundError:
         return fields, f"escalation: assignee {who!r} not found on {worker.target.name}"
-    if worker.target.kind == "jira":
-        cloud = worker.target.config.deployment == "cloud"
-        fields["assignee"] = {"accountId": user} if cloud else {"name": user}
-    else:
-        fields["assigned_to"] = user
+    fields.update(worker.connector.assignee_fields(user))
     return fields, None
-
-
-def raised_jira(fields: dict[str, Any]) -> dict[str, Any]:
-    """`priority` one step up by name; nothing when there is none or it is the top."""
-    current = (fields.get("priority") or {}).get("name")
-    if not current or raised_priority(current) == current:
-        return {}
-    return {"priority": {"name": raised_priority(current)}}
-
-
-def raised_servicenow(fields: dict[str, Any], table: str) -> dict[str, Any]:
-    """ServiceNow computes priority from impact x urgency (1 High .. 3 Low): both go one
-    step toward 1, never past it. On a security incident the severity calculators derive
-    priority from `severity` (1-3) instead, so it goes one step up as well."""
-    names = ("impact", "urgency", "severity") if table == "sn_si_incident" \
-        else ("impact", "urgency")
-    out = {}
-    for name in names:
-        value = fields.get(name)
-        if isinstance(value, dict):   # a reference-style {value, display_value}
-            value = value.get("value")
-        text = str(value or "").strip()
-        if text.isdigit() and int(text) > 1:
-            out[name] = str(int(text) - 1)
-    return out
 
 
 async def _comment(worker: Worker, op: OutboxOp, key: str, body: str) -> str:

@@ -25,9 +25,6 @@ from .linked import linked_ticket
 if TYPE_CHECKING:
     from .worker import Worker
 
-RUNBOOK_HEADER = "[zshield runbook]"  # the ServiceNow connector's marker too
-
-
 async def create(worker: Worker, op: OutboxOp) -> str:
     """Creates (or finds) the alert's ticket and links it, op done in the same commit."""
     conn = worker.store.conn
@@ -67,7 +64,7 @@ def _enqueue_enrichment(worker: Worker, conn: Any, op: OutboxOp, alert: Alert) -
     files = attach_payload(alert)
     if files is not None:
         repo.enqueue(conn, op.target, op.alert_id, "attach", files)
-    assets = cmdb_payload(alert) if worker.target.kind == "servicenow" else None
+    assets = cmdb_payload(alert) if worker.connector.supports_cmdb else None
     if assets is not None:
         repo.enqueue(conn, op.target, op.alert_id, "cmdb", assets)
 
@@ -81,17 +78,18 @@ async def _create(worker: Worker, op: OutboxOp) -> tuple[CreateResult, str | Non
     """connector.create looks for the correlation key before it creates anything. An
     assignee the remote does not know leaves the ticket unassigned (said on the ticket)
     rather than leaving the alert without one."""
+    connector = worker.connector
     draft = op.payload["draft"]
     try:
-        return await worker.connector.create(draft, correlation_key=op.alert_id), None
+        return await connector.create(draft, correlation_key=op.alert_id), None
     except NotFoundError as exc:
-        fields = draft.get("fields", draft) if worker.target.kind == "jira" else draft
+        fields = connector.draft_fields(draft)
         who = fields.get("assignee")
         if not isinstance(who, str) or "user" not in str(exc):
             raise
     trimmed = {k: v for k, v in fields.items() if k != "assignee"}
-    draft = {**draft, "fields": trimmed} if worker.target.kind == "jira" else trimmed
-    result = await worker.connector.create(draft, correlation_key=op.alert_id)
+    result = await connector.create(connector.with_draft_fields(draft, trimmed),
+                                    correlation_key=op.alert_id)
     return result, f"assignee {who!r} not found on {op.target}; left unassigned"
 
 
@@ -120,19 +118,6 @@ async def comment(worker: Worker, op: OutboxOp) -> str:
     return ticket["key"]
 
 
-def transition_plan(worker: Worker, op: OutboxOp, ticket: dict[str, Any] | None
-                    ) -> tuple[str | None, dict[str, Any]]:
-    """ServiceNow: the key and PATCH body of a state change of `ticket`, the op's linked
-    ticket (no key: nothing to do)."""
-    name = worker.target.outbound(op.payload["state"])
-    if ticket is None or name is None:
-        return None, {}
-    fields = dict(op.payload.get("fields") or {})
-    # The sys_id spares the connector a lookup per ticket.
-    key = ticket["remote_id"] or ticket["key"]
-    return key, worker.connector.state_body(name, fields)  # type: ignore[attr-defined]
-
-
 async def transition(worker: Worker, op: OutboxOp) -> str:
     """Moves the ticket to the state the alert took; already there counts as done."""
     from .worker import Retry
@@ -147,15 +132,13 @@ async def transition(worker: Worker, op: OutboxOp) -> str:
         with transaction(conn):
             repo.complete(conn, op.id)
         return "nothing to change"
-    if worker.target.kind == "jira":
-        status = await _jira_move(worker, ticket, name, state, op.payload.get("fields") or None)
-    else:
-        try:
-            status = (await worker.connector.transition(ticket["key"], name,
-                                                        op.payload.get("fields") or None)).status
-        except NotFoundError:
-            # A rerun after the move went through finds no such state change to make.
-            status = await _settled_status(worker, ticket["key"], state)
+    try:
+        status = await worker.connector.move(ticket["key"], name,
+                                             op.payload.get("fields") or None,
+                                             status=ticket["status"] or "")
+    except NotFoundError:
+        # A rerun after the move went through finds no such move to make.
+        status = await _settled_status(worker, ticket["key"], state)
     with transaction(conn):
         repo.update_ticket(conn, ticket["id"], status=status, synced_state=state,
                            last_synced_at=repo.now_iso(), error=None)
@@ -164,53 +147,13 @@ async def transition(worker: Worker, op: OutboxOp) -> str:
 
 
 async def runbook(worker: Worker, op: OutboxOp) -> str:
-    """The playbook, once, as one work note (ServiceNow) or comment (Jira): a rerun sees
-    the note already on the ticket and sends nothing."""
+    """The playbook, once, as one note: a rerun finds it on the ticket and sends nothing."""
     ticket = linked_ticket(worker, op)
-    steps = [str(s) for s in op.payload["steps"]]
-    connector: Any = worker.connector
-    if worker.target.kind == "servicenow":
-        if not await connector.has_runbook(ticket["key"]):
-            await connector.add_runbook(ticket["key"], steps, alert_id=op.alert_id)
-    else:
-        seen = await connector.comments(ticket["key"])
-        if not any(c.body.startswith(RUNBOOK_HEADER) for c in seen):
-            lines = [f"{RUNBOOK_HEADER} Playbook for alert {op.alert_id}",
-                     *(f"{n}. {step}" for n, step in enumerate(steps, 1))]
-            await connector.add_comment(ticket["key"], "\n".join(lines))
+    await worker.connector.ensure_runbook(ticket["key"], [str(s) for s in op.payload["steps"]],
+                                          alert_id=op.alert_id)
     with transaction(worker.store.conn) as conn:
         repo.complete(conn, op.id)
     return ticket["key"]
-
-
-async def _jira_move(worker: Worker, ticket: dict[str, Any], name: str, state: str,
-                     fields: dict[str, Any] | None) -> str:
-    """One request per ticket where possible: transitions are looked up once per project
-    and status (workflows differ by project) and reused; a stale guess is refused by Jira
-    and the ticket then takes the full path."""
-    connector: Any = worker.connector
-    key = ticket["key"]
-    cache = worker.cache.setdefault("transitions", {})
-    known = cache.get((key.split("-")[0], ticket["status"]), {}).get(name.casefold())
-    if known is not None:
-        try:
-            await connector.post_transition(key, known.id, fields)
-            return known.to_status
-        except (ValidationError, NotFoundError):
-            pass
-    # Keyed by the status Jira reports now: our copy may be behind a remote move.
-    current = (await connector.get(key)).status
-    available = await connector.transitions(key)
-    by_name: dict[str, Any] = {}
-    for t in available:
-        by_name.setdefault(t.to_status.casefold(), t)
-        by_name[t.name.casefold()] = t
-    cache[(key.split("-")[0], current)] = by_name
-    match = by_name.get(name.casefold())
-    if match is None:
-        return await _settled_status(worker, key, state)
-    await connector.post_transition(key, match.id, fields)
-    return match.to_status
 
 
 async def _settled_status(worker: Worker, key: str, state: str) -> str:

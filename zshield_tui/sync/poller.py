@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from zshield_tui.connectors.base import Connector, RemoteTicket
+from zshield_tui.connectors.base import Connector, RemoteTicket, is_runbook
 from zshield_tui.store import Store
 from zshield_tui.store import syncrepo as repo
 from zshield_tui.store.syncrepo import transaction
@@ -64,13 +64,13 @@ async def poll(store: Store, target: Target, connector: Connector) -> PollReport
 async def _apply(store: Store, target: Target, connector: Connector, row: dict[str, Any],
                  remote: RemoteTicket, report: PollReport) -> None:
     comments = await connector.comments(remote.key)
-    extra = await _servicenow_extras(connector, remote) if target.kind == "servicenow" else {}
+    extra = await _enrichment(connector, remote)
     conn = store.conn
     with transaction(conn):
         _apply_status(conn, target, row, remote, report)
         known = repo.known_remote_ids(conn, target.name)
         for seen in comments:
-            if seen.id in known or _is_runbook(seen.body):
+            if seen.id in known or is_runbook(seen.body):
                 continue
             mine = repo.unlinked_local_note(conn, row["alert_id"], target.name, seen.body)
             if mine is not None:
@@ -112,16 +112,11 @@ def _apply_status(conn: Any, target: Target, row: dict[str, Any], remote: Remote
     repo.update_ticket(conn, row["id"], **columns)
 
 
-def _is_runbook(body: str) -> bool:
-    from .ops import RUNBOOK_HEADER
-
-    return body.startswith(RUNBOOK_HEADER)
-
-
-async def _servicenow_extras(connector: Connector, remote: RemoteTicket) -> dict[str, Any]:
-    """SLA and configuration item: refreshed whenever the ticket moved."""
+async def _enrichment(connector: Connector, remote: RemoteTicket) -> dict[str, Any]:
+    """SLA and configuration item, where the system has them: refreshed whenever the
+    ticket moved."""
     out: dict[str, Any] = {}
-    slas = await connector.slas(remote.key)  # type: ignore[attr-defined]
+    slas = await connector.slas(remote.key) if connector.supports_sla else []
     if slas:
         sla = slas[-1]
         out["sla"] = json.dumps({
@@ -129,9 +124,7 @@ async def _servicenow_extras(connector: Connector, remote: RemoteTicket) -> dict
             "percentage": sla.percentage,
             "time_left": sla.time_left.total_seconds() if sla.time_left else None,
             "planned_end": sla.planned_end.isoformat() if sla.planned_end else None})
-    ci = remote.fields.get("cmdb_ci")
-    if isinstance(ci, dict):
-        ci = ci.get("display_value") or ci.get("value")
+    ci = connector.configuration_item(remote)
     if ci:
-        out["configuration_item"] = str(ci)
+        out["configuration_item"] = ci
     return out

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from zshield_tui.connectors.base import Connector, RemoteTicket
+from zshield_tui.connectors.base import Connector, Move, RemoteTicket
 from zshield_tui.connectors.errors import (
     NotFoundError,
     RateLimitError,
@@ -116,7 +116,6 @@ class Worker:
         self.base_delay = base_delay
         self.progress = progress
         self.owner = owner_id()
-        self.cache: dict[str, Any] = {}   # per drain: e.g. Jira transitions by status
         # Set when a connection could not be opened: every other op would wait out the
         # same retries, so the drain hands them back and stops (they stay pending).
         self.unreachable: str | None = None
@@ -217,8 +216,8 @@ class Worker:
         return max(0.0, wait.total_seconds())
 
     def _batchable(self, groups: dict[str, list[OutboxOp]]) -> list[OutboxOp]:
-        """ServiceNow state changes that can share one Batch API call."""
-        if not hasattr(self.connector, "bulk_update"):
+        """State changes that can share one call, where the connector batches them."""
+        if not self.connector.batches_state_changes:
             return []
         return [g[0] for g in groups.values()
                 if len(g) == 1 and g[0].operation == "transition"]
@@ -275,27 +274,25 @@ class Worker:
 
     # -- batched state changes ---------------------------------------------------------------------
     async def _transition_batch(self, ops: list[OutboxOp], report: DrainReport) -> None:
-        """One Batch API call for up to BATCH state changes; each op's answer is written
-        in one transaction after the instance answered, so a crash before it reruns them."""
-        from . import ops as handlers
-
+        """One call for up to BATCH state changes; each op's answer is written in one
+        transaction after the remote answered, so a crash before it reruns them."""
         answers: list[tuple[OutboxOp, RemoteTicket | Exception | None]] = []
-        # Read once for the plan and the record: a batch is 50 tickets.
+        # Read once for the moves and the record: a batch is 50 tickets.
         rows = {op.id: repo.ticket_for(self.store.conn, op.alert_id, op.target) for op in ops}
+        todo: list[tuple[OutboxOp, Move]] = []
+        for op in ops:
+            row, name = rows[op.id], self.target.outbound(op.payload["state"])
+            if row is None or name is None:
+                answers.append((op, None))   # nothing to send: done as it is
+                continue
+            ref = self.connector.ticket_ref(row["key"], row["remote_id"])
+            todo.append((op, (ref, name, op.payload.get("fields") or None)))
         try:
-            plan = [(op, *handlers.transition_plan(self, op, rows[op.id])) for op in ops]
+            remote: list[Any] = await self.connector.move_many(
+                [move for _, move in todo]) if todo else []
         except Exception as exc:  # noqa: BLE001 - every failure is recorded on the op
-            answers = [(op, exc) for op in ops]
-        else:
-            # No ticket or no state to go to: nothing to send, done as it is.
-            answers = [(op, None) for op, key, _ in plan if not key]
-            todo = [(op, key, body) for op, key, body in plan if key]
-            try:
-                remote = await self.connector.bulk_update(  # type: ignore[attr-defined]
-                    [(key, body) for _, key, body in todo], brief=True) if todo else []
-            except Exception as exc:  # noqa: BLE001
-                remote = [exc] * len(todo)
-            answers += [(op, answer) for (op, _, _), answer in zip(todo, remote, strict=True)]
+            remote = [exc] * len(todo)
+        answers += [(op, answer) for (op, _), answer in zip(todo, remote, strict=True)]
         now = repo.now_iso()
         with transaction(self.store.conn) as conn:
             results = [self._record_failure(conn, op, answer) if isinstance(answer, Exception)
