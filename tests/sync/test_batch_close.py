@@ -20,7 +20,7 @@ def _ops(store, status: str) -> set[str]:
 
 async def test_a_failing_item_fails_its_own_op_and_the_others_are_recorded(engine, sims, store):
     await engine.push(FAMILY, TARGET)
-    gone = repo.ticket_for(store.conn, "ZS-000012", TARGET)["remote_id"]
+    gone = repo.ticket_for(store.conn, "ZS-000012", TARGET).remote_id
     sims.snow.state.sim.state.delete("sn_si_incident", gone)
     engine.queue_state("ZS-000001", "resolved", children=True)
     report = await engine.drain(settle=0)
@@ -29,7 +29,7 @@ async def test_a_failing_item_fails_its_own_op_and_the_others_are_recorded(engin
     assert "404" in report.failed[0].detail
     for alert_id in set(FAMILY) - {"ZS-000012"}:
         ticket = repo.ticket_for(store.conn, alert_id, TARGET)
-        assert ticket["synced_state"] == "resolved" and ticket["status"] == "Closed"
+        assert ticket.synced_state == "resolved" and ticket.status == "Closed"
     assert _ops(store, "failed") == {"ZS-000012"}
 
 

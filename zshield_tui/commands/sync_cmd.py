@@ -89,7 +89,7 @@ def push(ctx: Context, alert_ids: list[str], target: str, dry_run: bool, as_json
         progress.end()
         stopped = _stopped(ctx, report, as_json)
         left = [] if dry_run else _leftovers(engine, ctx, as_json, [target])
-        tickets = {a: t["key"] for a in alert_ids
+        tickets = {a: t.key for a in alert_ids
                    if (t := _ticket(store, a, target)) is not None}
     document = {"target": target, "dry_run": dry_run, "queued": plan.queued,
                 "already_linked": plan.linked, "invalid": plan.invalid,

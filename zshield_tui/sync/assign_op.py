@@ -23,9 +23,9 @@ async def assign(worker: Worker, op: OutboxOp) -> str:
     conn = worker.store.conn
     ticket = linked_ticket(worker, op)
     who = str(op.payload["assignee"])
-    await worker.connector.assign(worker.connector.ticket_ref(ticket["key"],
-                                                              ticket["remote_id"]), who)
+    await worker.connector.assign(worker.connector.ticket_ref(ticket.key,
+                                                              ticket.remote_id), who)
     with transaction(conn):
-        repo.update_ticket(conn, ticket["id"], last_synced_at=repo.now_iso())
+        repo.update_ticket(conn, ticket.id, last_synced_at=repo.now_iso())
         repo.complete(conn, op.id)
-    return f"{ticket['key']} assigned to {who}"
+    return f"{ticket.key} assigned to {who}"

@@ -106,7 +106,7 @@ async def attach(worker: Worker, op: OutboxOp) -> str:
     """Uploads what the ticket lacks, recording each file as soon as it is up."""
     conn = worker.store.conn
     ticket = linked_ticket(worker, op)
-    key = ticket["key"]
+    key = ticket.key
     done = files.attached_names(conn, op.alert_id, op.target)
     todo = [f for f in _files(worker, op) if f.name not in done]
     if todo and _rerun(op):
@@ -135,10 +135,10 @@ async def attach(worker: Worker, op: OutboxOp) -> str:
                                     size=len(data))
     with transaction(conn):
         if problems:
-            repo.update_ticket(conn, ticket["id"], error=PROBLEM_PREFIX + "; ".join(problems))
+            repo.update_ticket(conn, ticket.id, error=PROBLEM_PREFIX + "; ".join(problems))
         else:
-            if (ticket["error"] or "").startswith(PROBLEM_PREFIX):
-                repo.update_ticket(conn, ticket["id"], error=None)
+            if (ticket.error or "").startswith(PROBLEM_PREFIX):
+                repo.update_ticket(conn, ticket.id, error=None)
             repo.complete(conn, op.id)
     if problems:
         # Permanent: the worker gives up at once and the outbox shows why.
@@ -152,7 +152,7 @@ async def cmdb(worker: Worker, op: OutboxOp) -> str:
     conn = worker.store.conn
     ticket = linked_ticket(worker, op)
     assets = [(a.get("hostname"), a.get("ip")) for a in op.payload["assets"]]
-    result = await worker.connector.link_assets(ticket["key"], assets)
+    result = await worker.connector.link_assets(ticket.key, assets)
     ci = result.primary
     notes = [f"{ci.name} ({ci.ci_class}) matched on {ci.matched_on}"] if ci else \
         ["no configuration item found"]
@@ -162,11 +162,11 @@ async def cmdb(worker: Worker, op: OutboxOp) -> str:
         notes.append("several CIs: " + ", ".join(result.ambiguous))
     with transaction(conn):
         if ci is not None:
-            repo.update_ticket(conn, ticket["id"], configuration_item=ci.name)
-        repo.audit(conn, op.alert_id, op.target, "cmdb", ticket["configuration_item"],
+            repo.update_ticket(conn, ticket.id, configuration_item=ci.name)
+        repo.audit(conn, op.alert_id, op.target, "cmdb", ticket.configuration_item,
                    ci.name if ci else None, "; ".join(notes))
         repo.complete(conn, op.id)
-    return ticket["key"]
+    return ticket.key
 
 
 async def _content(worker: Worker, op: OutboxOp, f: _File) -> bytes:

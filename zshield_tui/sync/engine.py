@@ -101,7 +101,7 @@ class SyncEngine:
         for alert_id in dict.fromkeys(alert_ids):
             existing = repo.ticket_for(self.store.conn, alert_id, target_name)
             if existing is not None:
-                plan.linked[alert_id] = existing["key"]
+                plan.linked[alert_id] = existing.key
                 continue
             alert = get_alert(self.store.conn, alert_id)
             if alert is None:
@@ -152,8 +152,8 @@ class SyncEngine:
 
     def _linked_targets(self, conn: Any, alert_id: str) -> list[str]:
         """The configured targets the alert has a ticket on, or one still being created."""
-        targets = [t["target"] for t in repo.tickets_of(conn, alert_id)
-                   if t["target"] in self.targets]
+        targets = [t.target for t in repo.tickets_of(conn, alert_id)
+                   if t.target in self.targets]
         # One indexed lookup per target, not a scan of the outbox per alert of a bulk note.
         targets += [name for name in self.targets if name not in targets
                     and repo.open_op(conn, name, alert_id, "create")]
@@ -171,7 +171,7 @@ class SyncEngine:
                 if repo.write_state(conn, aid, state, self.actor):
                     changed.append(aid)
                 for ticket in repo.tickets_of(conn, aid):
-                    target = self.targets.get(ticket["target"])
+                    target = self.targets.get(ticket.target)
                     if target is None or target.outbound(state) is None:
                         continue
                     repo.enqueue(conn, target.name, aid, "transition",

@@ -30,9 +30,9 @@ async def escalate(worker: Worker, op: OutboxOp) -> str:
     """Carries out one escalation decision on the alert's ticket."""
     conn = worker.store.conn
     ticket = linked_ticket(worker, op)
-    key = ticket["key"]
+    key = ticket.key
     payload = op.payload
-    if not _still_new(ticket["status"], payload):
+    if not _still_new(ticket.status, payload):
         # Acknowledged since it was queued (a retry can come much later): nothing to do.
         with transaction(conn):
             repo.complete(conn, op.id)
@@ -52,7 +52,7 @@ async def escalate(worker: Worker, op: OutboxOp) -> str:
                                     origin="local", sync_state="synced")
             repo.link_note(conn, note_id, op.target, remote_id)
         if payload.get("warning"):
-            repo.update_ticket(conn, ticket["id"], error=payload["warning"])
+            repo.update_ticket(conn, ticket.id, error=payload["warning"])
         repo.complete(conn, op.id)
     return key
 

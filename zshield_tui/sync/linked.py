@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from zshield_tui.connectors.errors import NotFoundError
 from zshield_tui.store import syncrepo as repo
-from zshield_tui.store.syncrepo import OutboxOp
+from zshield_tui.store.syncrepo import LinkedTicket, OutboxOp
 
 if TYPE_CHECKING:
     from .worker import Worker
 
 
-def linked_ticket(worker: Worker, op: OutboxOp) -> dict[str, Any]:
+def linked_ticket(worker: Worker, op: OutboxOp) -> LinkedTicket:
     """The alert's ticket on the op's target. While the alert's create is still queued the
     op waits for it (Retry); with neither, a NotFoundError the worker keeps on the op."""
     from .worker import Retry  # the worker imports the handlers

@@ -43,12 +43,9 @@ async def create(worker: Worker, op: OutboxOp) -> str:
             repo.save_ticket(conn, op.alert_id, op.target, key=ticket.key,
                              remote_id=ticket.remote_id, url=ticket.url, status=ticket.status,
                              synced_state=repo.alert_state(conn, op.alert_id),
-                             remote_created_at=_iso(ticket.created_at))
+                             remote_created_at=_iso(ticket.created_at), error=warning)
             repo.audit(conn, op.alert_id, op.target, "ticket", None, ticket.key,
                        "created" if result.created else "found existing")
-            if warning:
-                row = repo.ticket_for(conn, op.alert_id, op.target)
-                repo.update_ticket(conn, row["id"], error=warning)  # type: ignore[index]
             alert = get_alert(conn, op.alert_id)
             if alert is not None and alert.playbook:
                 repo.enqueue(conn, op.target, op.alert_id, "runbook",
@@ -56,7 +53,7 @@ async def create(worker: Worker, op: OutboxOp) -> str:
             if alert is not None:
                 _enqueue_enrichment(worker, conn, op, alert)
         repo.complete(conn, op.id)
-    return existing["key"] if existing else ticket.key
+    return existing.key if existing else ticket.key
 
 
 def _enqueue_enrichment(worker: Worker, conn: Any, op: OutboxOp, alert: Alert) -> None:
@@ -104,18 +101,18 @@ async def comment(worker: Worker, op: OutboxOp) -> str:
     remote_id = None
     if op.attempts > 0:
         known = repo.known_remote_ids(conn, op.target)
-        for seen in await worker.connector.comments(ticket["key"]):
+        for seen in await worker.connector.comments(ticket.key):
             if seen.body.strip() == body.strip() and seen.id not in known:
                 remote_id = seen.id
                 break
     if remote_id is None:
-        remote_id = (await worker.connector.add_comment(ticket["key"], body)).id
+        remote_id = (await worker.connector.add_comment(ticket.key, body)).id
     with transaction(conn):
         repo.link_note(conn, note_id, op.target, remote_id)
         repo.complete(conn, op.id)
         if not repo.note_still_sending(conn, note_id):
             repo.set_note_state(conn, note_id, "synced")
-    return ticket["key"]
+    return ticket.key
 
 
 async def transition(worker: Worker, op: OutboxOp) -> str:
@@ -133,27 +130,27 @@ async def transition(worker: Worker, op: OutboxOp) -> str:
             repo.complete(conn, op.id)
         return "nothing to change"
     try:
-        status = await worker.connector.move(ticket["key"], name,
+        status = await worker.connector.move(ticket.key, name,
                                              op.payload.get("fields") or None,
-                                             status=ticket["status"] or "")
+                                             status=ticket.status or "")
     except NotFoundError:
         # A rerun after the move went through finds no such move to make.
-        status = await _settled_status(worker, ticket["key"], state)
+        status = await _settled_status(worker, ticket.key, state)
     with transaction(conn):
-        repo.update_ticket(conn, ticket["id"], status=status, synced_state=state,
+        repo.update_ticket(conn, ticket.id, status=status, synced_state=state,
                            last_synced_at=repo.now_iso(), error=None)
         repo.complete(conn, op.id)
-    return ticket["key"]
+    return ticket.key
 
 
 async def runbook(worker: Worker, op: OutboxOp) -> str:
     """The playbook, once, as one note: a rerun finds it on the ticket and sends nothing."""
     ticket = linked_ticket(worker, op)
-    await worker.connector.ensure_runbook(ticket["key"], [str(s) for s in op.payload["steps"]],
+    await worker.connector.ensure_runbook(ticket.key, [str(s) for s in op.payload["steps"]],
                                           alert_id=op.alert_id)
     with transaction(worker.store.conn) as conn:
         repo.complete(conn, op.id)
-    return ticket["key"]
+    return ticket.key
 
 
 async def _settled_status(worker: Worker, key: str, state: str) -> str:

@@ -27,7 +27,7 @@ from zshield_tui.connectors.errors import (
 )
 from zshield_tui.store import Store
 from zshield_tui.store import syncrepo as repo
-from zshield_tui.store.syncrepo import OutboxOp, transaction
+from zshield_tui.store.syncrepo import LinkedTicket, OutboxOp, transaction
 
 from .targets import Target
 
@@ -285,7 +285,7 @@ class Worker:
             if row is None or name is None:
                 answers.append((op, None))   # nothing to send: done as it is
                 continue
-            ref = self.connector.ticket_ref(row["key"], row["remote_id"])
+            ref = self.connector.ticket_ref(row.key, row.remote_id)
             todo.append((op, (ref, name, op.payload.get("fields") or None)))
         try:
             remote: list[Any] = await self.connector.move_many(
@@ -302,11 +302,11 @@ class Worker:
             self._report(report, result)
 
     def _record_transition(self, conn: Any, op: OutboxOp, ticket: RemoteTicket | None,
-                           row: dict[str, Any] | None, now: str) -> OpResult:
+                           row: LinkedTicket | None, now: str) -> OpResult:
         """`row` is the linked ticket as read before the batch went out (its id is what
         counts; the columns written here are the answer's)."""
         if row is not None and ticket is not None:
-            repo.update_ticket(conn, row["id"], status=ticket.status,
+            repo.update_ticket(conn, row.id, status=ticket.status,
                                synced_state=op.payload["state"], last_synced_at=now,
                                error=None)
         repo.complete(conn, op.id)

@@ -190,7 +190,7 @@ class SyncBridge:
             kids = list(dict.fromkeys(
                 c for a in ids for c in child_ids(store.conn, a) if c not in ids)) \
                 if children else []
-            tickets = [LinkedTicket(a, t["target"], t["key"]) for a in (*ids, *kids)
+            tickets = [LinkedTicket(a, t.target, t.key) for a in (*ids, *kids)
                        for t in tickets_of(store.conn, a)]
         return Scope(ids, kids, tickets)
 
@@ -238,10 +238,10 @@ class SyncBridge:
         with Store(self.db_path) as store:
             names = [r[0] for r in store.conn.execute("SELECT DISTINCT target FROM ticket")]
             rows = [t for n in names for t in tickets_by_key(store.conn, n).values()]
-        rows.sort(key=lambda t: t["id"], reverse=True)
-        return [TicketRow(t["alert_id"], t["target"], t["key"], t["url"] or "",
-                          t["status"] or "", json.loads(t["sla"]) if t["sla"] else None,
-                          t["configuration_item"], t["last_synced_at"], t["error"])
+        rows.sort(key=lambda t: t.id, reverse=True)
+        return [TicketRow(t.alert_id, t.target, t.key, t.url or "",
+                          t.status or "", json.loads(t.sla) if t.sla else None,
+                          t.configuration_item, t.last_synced_at, t.error)
                 for t in rows]
 
     def target_infos(self) -> list[TargetInfo]:
