@@ -69,3 +69,32 @@ def test_connectors_are_asked_what_they_can_do_not_probed(path: Path):
     assert "hasattr(" not in text
     assert "type: ignore[attr-defined]" not in text
     assert "connector: Any" not in text
+
+
+def _names_a_sync_module(node: ast.AST) -> bool:
+    if isinstance(node, ast.ImportFrom):
+        return node.level > 0 or (node.module or "").startswith("zshield_tui.sync")
+    if isinstance(node, ast.Import):
+        return any(alias.name.startswith("zshield_tui.sync") for alias in node.names)
+    return False
+
+
+def _function_level_sibling_imports(path: Path) -> list[str]:
+    """`from .x import y` (or `import zshield_tui.sync.x`) inside a function body."""
+    return [f"{func.name}:{node.lineno}" for func in ast.walk(ast.parse(path.read_text()))
+            if isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef)
+            for node in ast.walk(func) if _names_a_sync_module(node)]
+
+
+@pytest.mark.parametrize("path", SYNC, ids=lambda p: p.name)
+def test_sync_modules_import_each_other_at_module_level(path: Path):
+    assert _function_level_sibling_imports(path) == []
+
+
+@pytest.mark.parametrize("path", SYNC, ids=lambda p: p.name)
+def test_each_sync_module_imports_on_its_own(path: Path):
+    """A fresh interpreter per module: an import that only works after another module
+    loaded first (a cycle held together by import order) fails here."""
+    module = f"zshield_tui.sync.{path.stem}".removesuffix(".__init__")
+    subprocess.run([sys.executable, "-c", f"import {module}"], check=True, timeout=60,
+                   capture_output=True)

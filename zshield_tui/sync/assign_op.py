@@ -8,22 +8,18 @@ NotFoundError, kept on the op and the ticket rather than retried.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from zshield_tui.store import syncrepo as repo
 from zshield_tui.store.syncrepo import OutboxOp, transaction
 
+from .context import OpContext
 from .linked import linked_ticket
 
-if TYPE_CHECKING:
-    from .worker import Worker
 
-
-async def assign(worker: Worker, op: OutboxOp) -> str:
-    conn = worker.store.conn
-    ticket = linked_ticket(worker, op)
+async def assign(ctx: OpContext, op: OutboxOp) -> str:
+    conn = ctx.conn
+    ticket = linked_ticket(ctx, op)
     who = str(op.payload["assignee"])
-    await worker.connector.assign(worker.connector.ticket_ref(ticket.key,
+    await ctx.connector.assign(ctx.connector.ticket_ref(ticket.key,
                                                               ticket.remote_id), who)
     with transaction(conn):
         repo.update_ticket(conn, ticket.id, last_synced_at=repo.now_iso())

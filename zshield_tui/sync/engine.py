@@ -7,7 +7,7 @@ the open TUI; nothing here depends on the process living until the remote answer
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -24,14 +24,12 @@ from zshield_tui.store.syncrepo import transaction
 
 from .automate import AutomationReport, auto_create_new, queue_escalations
 from .poller import PollReport, poll
+from .results import DrainReport, OpResult, Progress
 from .targets import Target, TargetError, load_targets, make_connector
-from .worker import DrainReport, OpResult, Worker
+from .worker import Worker
 
 if TYPE_CHECKING:
     from zshield_tui.mapping.environment import MappingEnvironment
-
-Progress = Callable[[OpResult], None]
-
 
 @dataclass
 class PushPlan:
@@ -244,4 +242,5 @@ class SyncEngine:
         return repo.list_ops(self.store.conn, target=target)
 
 
-__all__ = ["PushPlan", "SyncEngine", "TargetError"]
+__all__ = ["DrainReport", "OpResult", "PollReport", "Progress", "PushPlan", "SyncEngine",
+           "TargetError"]

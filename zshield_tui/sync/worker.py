@@ -13,8 +13,6 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -29,39 +27,11 @@ from zshield_tui.store import Store
 from zshield_tui.store import syncrepo as repo
 from zshield_tui.store.syncrepo import LinkedTicket, OutboxOp, transaction
 
+from .context import OpContext
+from .ops import HANDLERS
+from .results import DrainReport, OpResult, Progress, Retry
 from .targets import Target
 
-
-@dataclass(frozen=True)
-class OpResult:
-    """What became of one op in this drain."""
-
-    op_id: int
-    target: str
-    alert_id: str
-    operation: str
-    ok: bool
-    detail: str          # the ticket key, or the error
-    final: bool = True   # False: it will be retried
-
-
-@dataclass
-class DrainReport:
-    results: list[OpResult] = field(default_factory=list)
-    # Targets whose drain stopped early, and why (unreachable, or no usable credentials):
-    # their ops stay pending for the next pass.
-    stopped: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def done(self) -> int:
-        return sum(r.ok for r in self.results)
-
-    @property
-    def failed(self) -> list[OpResult]:
-        return [r for r in self.results if not r.ok and r.final]
-
-
-Progress = Callable[[OpResult], None]
 CLAIM_PER_SLOT = 50   # ops claimed per concurrency slot: enough to fill Batch API calls
 BATCH = 50            # ServiceNow Batch API items per call (the connector's own limit)
 # A claim that is all batchable state changes grows to this many Batch API calls per slot:
@@ -93,14 +63,6 @@ def dead_owners(store: Store) -> frozenset[str]:
     return frozenset(dead)
 
 
-class Retry(Exception):
-    """Not now: try the op again after `delay` seconds."""
-
-    def __init__(self, message: str, delay: float) -> None:
-        self.delay = delay
-        super().__init__(message)
-
-
 class Worker:
     """Drains one target's outbox through one connector."""
 
@@ -116,6 +78,7 @@ class Worker:
         self.base_delay = base_delay
         self.progress = progress
         self.owner = owner_id()
+        self.context = OpContext(store.conn, target, connector)
         # Set when a connection could not be opened: every other op would wait out the
         # same retries, so the drain hands them back and stops (they stay pending).
         self.unreachable: str | None = None
@@ -224,10 +187,8 @@ class Worker:
 
     # -- one op --------------------------------------------------------------------------------
     async def _one(self, op: OutboxOp, report: DrainReport) -> bool:
-        from . import ops as handlers
-
         try:
-            detail = await handlers.HANDLERS[op.operation](self, op)
+            detail = await HANDLERS[op.operation](self.context, op)
         except Exception as exc:  # noqa: BLE001 - every failure is recorded on the op
             self._failed(op, exc, report)
             return False
@@ -322,4 +283,5 @@ def _by_alert(ops: list[OutboxOp]) -> dict[str, list[OutboxOp]]:
     return groups
 
 
-__all__ = ["DrainReport", "NotFoundError", "OpResult", "Retry", "Worker"]
+# The results live in results.py; importable from here as before.
+__all__ = ["DrainReport", "NotFoundError", "OpResult", "Progress", "Retry", "Worker"]
