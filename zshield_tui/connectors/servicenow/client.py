@@ -21,7 +21,6 @@ from zshield_tui.connectors.base import (
     Connector,
     CreateMetadata,
     CreateResult,
-    FieldSpec,
     Move,
     RemoteAttachment,
     RemoteComment,
@@ -32,7 +31,6 @@ from zshield_tui.connectors.base import (
 )
 from zshield_tui.connectors.enrichment import CmdbResult, SlaStatus
 from zshield_tui.connectors.errors import (
-    AuthError,
     ConnectorError,
     NotFoundError,
     UnavailableError,
@@ -44,6 +42,7 @@ from zshield_tui.connectors.servicenow.auth import make_credentials
 from zshield_tui.connectors.servicenow.batch import bulk_patch
 from zshield_tui.connectors.servicenow.cmdb import lookup_assets
 from zshield_tui.connectors.servicenow.journal import Journal, parse_time, query_value, sn_time
+from zshield_tui.connectors.servicenow.metadata import table_metadata
 from zshield_tui.connectors.servicenow.payload import (
     References,
     configuration_item,
@@ -123,10 +122,6 @@ class ServiceNowConnector(Connector):
 
     async def resolve_user(self, who: str) -> str:
         return await self.references.user(who)
-
-    async def resolve_group(self, name: str) -> str:
-        """sys_user_group name -> sys_id."""
-        return await self.references.group(name)
 
     # -- records -----------------------------------------------------------------------------
     def _ticket(self, record: Mapping[str, Any]) -> RemoteTicket:
@@ -258,11 +253,6 @@ class ServiceNowConnector(Connector):
         return await self.bulk_update([(key, self.state_body(name, fields))
                                        for key, name, fields in moves], brief=True)
 
-    async def bulk_close(self, keys: Iterable[str], fields: Mapping[str, Any] | None = None,
-                         *, state: str = "resolve") -> list[RemoteTicket | ConnectorError]:
-        """Resolves (or closes) many tickets, close code and notes in each item."""
-        return await self.bulk_update([(key, self.state_body(state, fields)) for key in keys])
-
     # -- journal and files -------------------------------------------------------------------
     async def add_comment(self, key: str, body: str, *, internal: bool = True) -> RemoteComment:
         return await self.journal.write(await self._sys_id(key), body, internal=internal)
@@ -385,35 +375,8 @@ class ServiceNowConnector(Connector):
         return raised_levels(current, self.table)
 
     async def create_metadata(self, scope: str | None = None) -> CreateMetadata:
-        table = scope or self.table
-        try:
-            rows = await self.api.list(
-                "sys_choice", f"name={table}^elementINstate,impact,urgency,severity,"
-                "close_code,hold_reason,category,subcategory^inactive=false^ORDERBYsequence",
-                fields=["element", "value", "label"])
-        except (AuthError, ValidationError):
-            rows = []   # sys_choice unreadable: the documented values below still hold
-        allowed: dict[str, list[str]] = {
-            "state": [s.value for s in states.states_of(table)],
-            "impact": ["1", "2", "3"], "urgency": ["1", "2", "3"], "severity": ["1", "2", "3"]}
-        read: dict[str, list[str]] = {}
-        for row in rows:
-            if row.get("name", table) == table:
-                read.setdefault(str(row.get("element")), []).append(str(row.get("value")))
-        allowed.update(read)
-        specs = {"short_description": FieldSpec("short_description", True, max_length=160),
-                 "description": FieldSpec("description", max_length=4000),
-                 "assignment_group": FieldSpec("assignment_group", type="reference"),
-                 "caller_id": FieldSpec("caller_id", type="user"),
-                 "cmdb_ci": FieldSpec("cmdb_ci", type="reference"),
-                 "category": FieldSpec("category"), "subcategory": FieldSpec("subcategory"),
-                 "work_notes": FieldSpec("work_notes")}
-        levels = ("impact", "urgency") if table == "incident" else ("severity",)
-        for name in (*levels, "state"):
-            specs[name] = FieldSpec(name, type="option", allowed=tuple(allowed.get(name, ())))
-        if table == "sn_si_incident":
-            specs["affected_user"] = FieldSpec("affected_user", type="user")
-        return CreateMetadata(scope=table, fields=specs)
+        """What a create in `scope` (a table; default: this connector's) may hold."""
+        return await table_metadata(self.api, scope or self.table)
 
 
 def _with_ci_name(record: Mapping[str, Any]) -> dict[str, Any]:
