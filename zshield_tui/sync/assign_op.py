@@ -19,8 +19,7 @@ async def assign(ctx: OpContext, op: OutboxOp) -> str:
     conn = ctx.conn
     ticket = linked_ticket(ctx, op)
     who = str(op.payload["assignee"])
-    await ctx.connector.assign(ctx.connector.ticket_ref(ticket.key,
-                                                              ticket.remote_id), who)
+    await ctx.connector.assign(ctx.connector.ticket_ref(ticket.key, ticket.remote_id), who)
     with transaction(conn):
         repo.update_ticket(conn, ticket.id, last_synced_at=repo.now_iso())
         repo.complete(conn, op.id)

@@ -127,9 +127,8 @@ async def transition(ctx: OpContext, op: OutboxOp) -> str:
             repo.complete(conn, op.id)
         return "nothing to change"
     try:
-        status = await ctx.connector.move(ticket.key, name,
-                                             op.payload.get("fields") or None,
-                                             status=ticket.status or "")
+        status = await ctx.connector.move(ticket.key, name, op.payload.get("fields") or None,
+                                          status=ticket.status)
     except NotFoundError:
         # A rerun after the move went through finds no such move to make.
         status = await _settled_status(ctx, ticket.key, state)
@@ -144,7 +143,7 @@ async def runbook(ctx: OpContext, op: OutboxOp) -> str:
     """The playbook, once, as one note: a rerun finds it on the ticket and sends nothing."""
     ticket = linked_ticket(ctx, op)
     await ctx.connector.ensure_runbook(ticket.key, [str(s) for s in op.payload["steps"]],
-                                          alert_id=op.alert_id)
+                                       alert_id=op.alert_id)
     with transaction(ctx.conn) as conn:
         repo.complete(conn, op.id)
     return ticket.key
