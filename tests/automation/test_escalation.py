@@ -10,8 +10,8 @@ from zshield_tui.automation.escalation import (
     decide_all,
     decide_escalation,
     format_age,
-    raised_priority,
 )
+from zshield_tui.connectors.priority import raised_priority
 
 CREATED = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 

@@ -26,7 +26,7 @@ async def test_the_demo_alerts_evidence_attaches(tmp_path, monkeypatch, capsys):
             _, report = await engine.push([alert_id], target)
             assert not report.failed, report.results
             assert names <= {a["name"] for a in _attachments(store, alert_id, target)}
-            assert repo.ticket_for(store.conn, alert_id, target)["error"] is None
+            assert repo.ticket_for(store.conn, alert_id, target).error is None
 
 
 def _attachments(store, alert_id: str, target: str) -> list[dict]:

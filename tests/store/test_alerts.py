@@ -1,7 +1,8 @@
 from tests.factories import make_alert
 from zshield_tui.domain import AlertState, Evidence
 from zshield_tui.store import get_alert, upsert_alerts
-from zshield_tui.store.records import audit_trail, set_state
+from zshield_tui.store.records import audit_trail
+from zshield_tui.store.syncrepo import write_state
 
 
 def test_alert_round_trips_through_the_store(store):
@@ -41,7 +42,7 @@ def test_a_native_record_changed_anywhere_counts_as_updated(store):
 
 def test_a_changed_record_updates_in_place_and_keeps_the_analysts_state(store):
     upsert_alerts(store.conn, [make_alert(1)], fmt="zshield")
-    assert set_state(store, "ZS-000001", AlertState.ACKNOWLEDGED, actor="ana")
+    assert write_state(store.conn, "ZS-000001", AlertState.ACKNOWLEDGED, "ana")
     counts = upsert_alerts(store.conn, [make_alert(1, title="Renamed", raw={"v": 2})],
                            fmt="zshield")
     stored = get_alert(store.conn, "ZS-000001")
@@ -59,8 +60,8 @@ def test_duplicate_ids_within_one_batch_keep_the_last_record(store):
 
 def test_state_changes_are_written_to_the_audit_trail(store):
     upsert_alerts(store.conn, [make_alert(1)], fmt="zshield")
-    set_state(store, "ZS-000001", AlertState.IN_PROGRESS, actor="ana@yourorg.com")
-    assert not set_state(store, "ZS-000001", AlertState.IN_PROGRESS, actor="ana@yourorg.com")
+    write_state(store.conn, "ZS-000001", AlertState.IN_PROGRESS, "ana@yourorg.com")
+    assert not write_state(store.conn, "ZS-000001", AlertState.IN_PROGRESS, "ana@yourorg.com")
     [entry] = audit_trail(store, "ZS-000001")
     assert (entry.actor, entry.action, entry.old_value, entry.new_value) == (
         "ana@yourorg.com", "state", "new", "in_progress")

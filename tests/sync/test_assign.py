@@ -13,13 +13,13 @@ async def test_assign_reaches_every_linked_ticket_and_is_audited(engine, sims, s
     report = await engine.drain()
     assert sorted((r.target, r.ok) for r in report.results if r.operation == "assign") == \
         [("jira-sec", False), ("snow-sir", True)]
-    sys_id = repo.ticket_for(store.conn, "ZS-000002", "snow-sir")["remote_id"]
+    sys_id = repo.ticket_for(store.conn, "ZS-000002", "snow-sir").remote_id
     users = sims.snow.state.sim.state.tables["sys_user"]
     record = sims.snow.state.sim.state.tables["sn_si_incident"][sys_id]
     assert users[record["assigned_to"]]["user_name"] == "ana.analyst"
     engine.queue_assign("ZS-000002", "ana@example.com")
     await engine.drain(["jira-sec"])
-    key = repo.ticket_for(store.conn, "ZS-000002", "jira-sec")["key"]
+    key = repo.ticket_for(store.conn, "ZS-000002", "jira-sec").key
     assert sims.jira.state.jira.issues[key].fields["assignee"].email == "ana@example.com"
     audit = store.conn.execute("SELECT new_value FROM audit WHERE alert_id = ? "
                                "AND action = 'assign' ORDER BY id", ("ZS-000002",)).fetchall()
@@ -39,7 +39,7 @@ async def test_an_assign_waits_for_a_ticket_still_being_created(engine, sims, st
     engine.queue_push(plan)
     assert engine.queue_assign("ZS-000003", "ana@example.com") == ["jira-sec"]
     await engine.drain()
-    key = repo.ticket_for(store.conn, "ZS-000003", "jira-sec")["key"]
+    key = repo.ticket_for(store.conn, "ZS-000003", "jira-sec").key
     assert sims.jira.state.jira.issues[key].fields["assignee"].email == "ana@example.com"
     assert engine.pending() == []
 

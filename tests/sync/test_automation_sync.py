@@ -139,7 +139,7 @@ async def test_ingest_queues_one_routed_create_per_alert_and_sync_never_repeats(
     assert sorted(tickets) == sorted(drafts)
     assert len(sims.jira.state.jira.issues) == 3
     assert len(sims.snow.state.sim.state.tables["sn_si_incident"]) == 4
-    issue = repo.ticket_for(engine.store.conn, "ZS-000001", "jira-sec")["key"]
+    issue = repo.ticket_for(engine.store.conn, "ZS-000001", "jira-sec").key
     assert issue.startswith("OPS-")
     assert sims.jira.state.jira.issues[issue].fields["assignee"].email == "ana@example.com"
     groups = {r["name"]: r["sys_id"]
@@ -196,7 +196,7 @@ async def test_a_fresh_database_with_auto_create_on_starts_at_the_newest_alert(m
 
 
 def _jira_issue(sims, engine, alert_id):
-    key = repo.ticket_for(engine.store.conn, alert_id, "jira-sec")["key"]
+    key = repo.ticket_for(engine.store.conn, alert_id, "jira-sec").key
     return sims.jira.state.jira.issues[key]
 
 
@@ -207,7 +207,7 @@ async def test_a_ticket_left_new_is_escalated_once_per_window(make_engine, sims)
     await engine.push([alert.id], "jira-sec")
     await engine.sync_once()                  # the poll learns when Jira made it
     row = repo.ticket_for(engine.store.conn, alert.id, "jira-sec")
-    created = datetime.fromisoformat(row["remote_created_at"])
+    created = datetime.fromisoformat(row.remote_created_at)
     issue = _jira_issue(sims, engine, alert.id)
     assert issue.fields["priority"]["name"] == "Medium" and not engine.automation.escalated
 
@@ -242,7 +242,7 @@ async def test_an_escalation_rerun_neither_raises_twice_nor_comments_twice(make_
     await engine.push([alert.id], "jira-sec")
     await engine.sync_once()
     created = datetime.fromisoformat(
-        repo.ticket_for(engine.store.conn, alert.id, "jira-sec")["remote_created_at"])
+        repo.ticket_for(engine.store.conn, alert.id, "jira-sec").remote_created_at)
     engine.clock.now = created + timedelta(minutes=45)
     await engine.sync_once()
     issue = _jira_issue(sims, engine, alert.id)
@@ -267,16 +267,16 @@ async def test_servicenow_escalation_raises_impact_and_urgency(make_engine, sims
     await engine.push([alert.id], "snow-sir")
     await engine.sync_once()
     row = repo.ticket_for(engine.store.conn, alert.id, "snow-sir")
-    assert row["status"] == "Draft" and row["remote_created_at"]
-    engine.clock.now = datetime.fromisoformat(row["remote_created_at"]) + timedelta(minutes=35)
+    assert row.status == "Draft" and row.remote_created_at
+    engine.clock.now = datetime.fromisoformat(row.remote_created_at) + timedelta(minutes=35)
     await engine.sync_once()
     assert [d.target for d in engine.automation.escalated] == ["snow-sir"]
-    record = sims.snow.state.sim.state.tables["sn_si_incident"][row["remote_id"]]
+    record = sims.snow.state.sim.state.tables["sn_si_incident"][row.remote_id]
     assert (record["impact"], record["urgency"], record["severity"]) == ("2", "2", "1")
     # bo@example.com is a Jira user only: the rest is done, the miss said on the ticket.
     assert record["assigned_to"] == ""
     row = repo.ticket_for(engine.store.conn, alert.id, "snow-sir")
-    assert "'bo@example.com' not found on snow-sir" in row["error"]
+    assert "'bo@example.com' not found on snow-sir" in row.error
     notes = sims.snow.state.sim.state.tables["sys_journal_field"].values()
     assert any(n["value"] == "Escalated: unacknowledged for 35m" for n in notes)
 
@@ -302,10 +302,10 @@ async def test_an_escalation_sent_after_the_ticket_moved_on_does_nothing(make_en
     await engine.push([alert.id], "jira-sec")
     await engine.sync_once()
     row = repo.ticket_for(engine.store.conn, alert.id, "jira-sec")
-    engine.clock.now = datetime.fromisoformat(row["remote_created_at"]) + timedelta(hours=1)
+    engine.clock.now = datetime.fromisoformat(row.remote_created_at) + timedelta(hours=1)
     assert len(queue_escalations(engine)) == 1
-    repo.update_ticket(engine.store.conn, row["id"], status="In Progress")   # polled since
+    repo.update_ticket(engine.store.conn, row.id, status="In Progress")   # polled since
     report = await engine.drain()
-    assert [r.detail for r in report.results] == [f"{row['key']} no longer new"]
+    assert [r.detail for r in report.results] == [f"{row.key} no longer new"]
     issue = _jira_issue(sims, engine, alert.id)
     assert issue.comments == [] and issue.fields["priority"]["name"] == "Medium"

@@ -20,7 +20,7 @@ def _ops(store, status: str) -> set[str]:
 
 async def test_a_failing_item_fails_its_own_op_and_the_others_are_recorded(engine, sims, store):
     await engine.push(FAMILY, TARGET)
-    gone = repo.ticket_for(store.conn, "ZS-000012", TARGET)["remote_id"]
+    gone = repo.ticket_for(store.conn, "ZS-000012", TARGET).remote_id
     sims.snow.state.sim.state.delete("sn_si_incident", gone)
     engine.queue_state("ZS-000001", "resolved", children=True)
     report = await engine.drain(settle=0)
@@ -29,7 +29,7 @@ async def test_a_failing_item_fails_its_own_op_and_the_others_are_recorded(engin
     assert "404" in report.failed[0].detail
     for alert_id in set(FAMILY) - {"ZS-000012"}:
         ticket = repo.ticket_for(store.conn, alert_id, TARGET)
-        assert ticket["synced_state"] == "resolved" and ticket["status"] == "Closed"
+        assert ticket.synced_state == "resolved" and ticket.status == "Closed"
     assert _ops(store, "failed") == {"ZS-000012"}
 
 
@@ -54,8 +54,13 @@ async def test_a_throttled_batch_waits_as_long_as_the_instance_asked(engine, sim
 
 
 class _Batching:
-    async def bulk_update(self, changes):   # never called: only its presence matters here
-        raise AssertionError
+    """Only what the claim asks: whether the connector batches state changes."""
+
+    batches_state_changes = True
+
+
+class _OneByOne:
+    batches_state_changes = False
 
 
 def _queue(store, operations: list[str]) -> None:
@@ -80,5 +85,5 @@ def test_a_claim_with_other_work_in_it_does_not_grow(engine, store):
 
 def test_without_a_batch_api_a_claim_does_not_grow(engine, store):
     _queue(store, ["transition"] * 120)
-    worker = Worker(store, engine.targets[TARGET], object(), concurrency=1)
+    worker = Worker(store, engine.targets[TARGET], _OneByOne(), concurrency=1)
     assert len(worker._claim()) == worker_module.CLAIM_PER_SLOT

@@ -40,23 +40,23 @@ def remote_files(sims, target: str, alert_id: str, store) -> list[tuple[str, byt
     if target == "jira-sec":
         jira = sims.jira.state.jira
         return [(a["filename"], jira.attachment_data[a["id"]])
-                for a in jira.issues[ticket["key"]].attachments]
+                for a in jira.issues[ticket.key].attachments]
     state = sims.snow.state.sim.state
     return [(row["file_name"], state.attachments[row["sys_id"]])
             for row in state.tables["sys_attachment"].values()
-            if row["table_sys_id"] == ticket["remote_id"]]
+            if row["table_sys_id"] == ticket.remote_id]
 
 
 def forget_remotely(sims, target: str, store, alert_id: str, name: str) -> None:
     """Takes one file off the remote ticket (as if it had never been sent)."""
     ticket = repo.ticket_for(store.conn, alert_id, target)
     if target == "jira-sec":
-        issue = sims.jira.state.jira.issues[ticket["key"]]
+        issue = sims.jira.state.jira.issues[ticket.key]
         issue.attachments[:] = [a for a in issue.attachments if a["filename"] != name]
         return
     state = sims.snow.state.sim.state
     [sys_id] = [r["sys_id"] for r in state.tables["sys_attachment"].values()
-                if r["table_sys_id"] == ticket["remote_id"] and r["file_name"] == name]
+                if r["table_sys_id"] == ticket.remote_id and r["file_name"] == name]
     state.delete("sys_attachment", sys_id)
 
 
@@ -117,10 +117,10 @@ def _remote_ids(sims, target: str, store) -> list[tuple[str, str]]:
     ticket = repo.ticket_for(store.conn, ALERT, target)
     if target == "jira-sec":
         return [(a["filename"], a["id"])
-                for a in sims.jira.state.jira.issues[ticket["key"]].attachments]
+                for a in sims.jira.state.jira.issues[ticket.key].attachments]
     return [(r["file_name"], r["sys_id"])
             for r in sims.snow.state.sim.state.tables["sys_attachment"].values()
-            if r["table_sys_id"] == ticket["remote_id"]]
+            if r["table_sys_id"] == ticket.remote_id]
 
 
 @pytest.mark.parametrize("target", TARGETS)
@@ -134,7 +134,7 @@ async def test_a_missing_file_does_not_hold_back_the_others(
     assert sorted(n for n, _ in remote_files(sims, target, ALERT, store)) == \
         ["capture.pcap", IOC_LIST]
     ticket = repo.ticket_for(store.conn, ALERT, target)
-    assert "cannot read evidence file" in ticket["error"] and "screenshot.png" in ticket["error"]
+    assert "cannot read evidence file" in ticket.error and "screenshot.png" in ticket.error
     op = attach_op(store, ALERT, target)
     assert op.status == "failed" and op.attempts == 1   # permanent: not retried on its own
 
@@ -144,7 +144,7 @@ async def test_a_missing_file_does_not_hold_back_the_others(
     report = await engine.drain([target])
     assert not report.failed
     assert sorted(remote_files(sims, target, ALERT, store)) == sorted(evidence.items())
-    assert repo.ticket_for(store.conn, ALERT, target)["error"] is None
+    assert repo.ticket_for(store.conn, ALERT, target).error is None
 
 
 async def test_a_file_over_the_size_limit_is_named_and_the_rest_go(
@@ -175,7 +175,7 @@ async def test_the_ioc_list_name_is_safe_for_both_systems(engine, sims, store):
 @pytest.mark.parametrize("target", TARGETS)
 async def test_the_remote_creation_time_is_kept(engine, store, target):
     await engine.push(["ZS-000002"], target)
-    created = repo.ticket_for(store.conn, "ZS-000002", target)["remote_created_at"]
+    created = repo.ticket_for(store.conn, "ZS-000002", target).remote_created_at
     assert created and created <= repo.now_iso()
 
 
@@ -185,9 +185,9 @@ async def test_a_servicenow_ticket_points_at_the_hosts_configuration_item(
     _, report = await engine.push([ALERT], "snow-sir")
     assert not report.failed
     ticket = repo.ticket_for(store.conn, ALERT, "snow-sir")
-    assert ticket["configuration_item"] == "web-06"
+    assert ticket.configuration_item == "web-06"
     state = sims.snow.state.sim.state
-    record = state.tables["sn_si_incident"][ticket["remote_id"]]
+    record = state.tables["sn_si_incident"][ticket.remote_id]
     assert state.tables["cmdb_ci"][record["cmdb_ci"]]["name"] == "web-06"
     [audit] = store.conn.execute("SELECT actor, new_value, detail FROM audit WHERE "
                                  "alert_id = ? AND action = 'cmdb'", (ALERT,)).fetchall()
@@ -195,7 +195,7 @@ async def test_a_servicenow_ticket_points_at_the_hosts_configuration_item(
 
     # A poll keeps the name (the record's cmdb_ci comes with its display value).
     await engine.poll(["snow-sir"])
-    assert repo.ticket_for(store.conn, ALERT, "snow-sir")["configuration_item"] == "web-06"
+    assert repo.ticket_for(store.conn, ALERT, "snow-sir").configuration_item == "web-06"
 
 
 async def test_an_unknown_host_is_noted_not_an_error(engine, sims, store):
@@ -204,7 +204,7 @@ async def test_an_unknown_host_is_noted_not_an_error(engine, sims, store):
     _, report = await engine.push(["ZS-000032"], "snow-sir")
     assert not report.failed and "cmdb" in [r.operation for r in report.results]
     ticket = repo.ticket_for(store.conn, "ZS-000032", "snow-sir")
-    assert ticket["configuration_item"] is None
+    assert ticket.configuration_item is None
     [detail] = store.conn.execute("SELECT detail FROM audit WHERE alert_id = 'ZS-000032' "
                                   "AND action = 'cmdb'").fetchone()
     assert "no configuration item found" in detail and "nowhere-99" in detail

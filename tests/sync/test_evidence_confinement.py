@@ -70,7 +70,7 @@ def ingest(store, path: Path, record: dict) -> None:
 
 
 def ticket_error(store, target: str) -> str:
-    return repo.ticket_for(store.conn, ALERT, target)["error"] or ""
+    return repo.ticket_for(store.conn, ALERT, target).error or ""
 
 
 def attach_ops(store, target: str) -> list[repo.OutboxOp]:

@@ -53,7 +53,7 @@ async def test_nothing_lost_nothing_duplicated_on_a_flaky_remote(tmp_path, targe
 
         jira.state.faults.update({"error_rate": 0.0, "drop_after_change": 0})
         snow.state.sim.faults.update({"error_rate": 0.0, "drop_next": 0})
-        keys = [repo.ticket_for(store.conn, a, target)["key"] for a in ids]
+        keys = [repo.ticket_for(store.conn, a, target).key for a in ids]
         assert len(set(keys)) == COUNT
         async with make_connector(engine.targets[target], ENV) as remote:
             for alert_id in ids:

@@ -22,7 +22,7 @@ async def test_push_creates_one_ticket_per_alert_and_links_it(engine, sims, stor
     # Each create also queues the alert's evidence (attach) and, on ServiceNow, its CIs.
     assert [r.operation for r in report.results if r.ok].count("create") == 2 and not report.failed
     ticket = repo.ticket_for(store.conn, "ZS-000002", target)
-    assert ticket and ticket["key"] and ticket["url"]
+    assert ticket and ticket.key and ticket.url
     assert remote_count(sims, target) == 2
     assert engine.pending() == []
 
@@ -32,7 +32,7 @@ async def test_pushing_again_finds_the_ticket_instead_of_making_another(
         engine, sims, store, target):
     await engine.push(["ZS-000002"], target)
     plan, _ = await engine.push(["ZS-000002"], target)
-    assert plan.linked == {"ZS-000002": repo.ticket_for(store.conn, "ZS-000002", target)["key"]}
+    assert plan.linked == {"ZS-000002": repo.ticket_for(store.conn, "ZS-000002", target).key}
     # A lost local link (another machine's push): the correlation key finds the ticket.
     store.conn.execute("DELETE FROM ticket")
     await engine.push(["ZS-000002"], target)
@@ -58,5 +58,5 @@ async def test_ids_that_differ_in_case_or_one_character_get_tickets_of_their_own
     for alert_id in ids:
         _, report = await engine.push([alert_id], target)
         assert not report.failed, report.failed
-    keys = {repo.ticket_for(store.conn, i, target)["key"] for i in ids}
+    keys = {repo.ticket_for(store.conn, i, target).key for i in ids}
     assert len(keys) == 2 and remote_count(sims, target) == 2

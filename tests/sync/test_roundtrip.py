@@ -21,7 +21,7 @@ async def remote_side(engine, target: str):
 @pytest.mark.parametrize("target", TARGETS)
 async def test_notes_go_out_come_back_and_never_echo(engine, store, target):
     await engine.push(["ZS-000002"], target)
-    key = repo.ticket_for(store.conn, "ZS-000002", target)["key"]
+    key = repo.ticket_for(store.conn, "ZS-000002", target).key
     assert engine.queue_comment("ZS-000002", "Isolated the host.\n[/] not markup") == [target]
     await engine.drain()
     async with await remote_side(engine, target) as remote:
@@ -42,7 +42,7 @@ async def test_notes_go_out_come_back_and_never_echo(engine, store, target):
 @pytest.mark.parametrize("target", TARGETS)
 async def test_status_goes_out_and_comes_back(engine, store, target):
     await engine.push(["ZS-000002"], target)
-    key = repo.ticket_for(store.conn, "ZS-000002", target)["key"]
+    key = repo.ticket_for(store.conn, "ZS-000002", target).key
     async with await remote_side(engine, target) as remote:
         await remote.transition(key, START[target])
     await engine.sync_once()
@@ -59,7 +59,7 @@ async def test_status_goes_out_and_comes_back(engine, store, target):
 @pytest.mark.parametrize("target", TARGETS)
 async def test_both_sides_changing_is_a_recorded_conflict(engine, store, target):
     await engine.push(["ZS-000002"], target)
-    key = repo.ticket_for(store.conn, "ZS-000002", target)["key"]
+    key = repo.ticket_for(store.conn, "ZS-000002", target).key
     engine.queue_state("ZS-000002", "acknowledged")   # no transition configured for it
     async with await remote_side(engine, target) as remote:
         await remote.transition(key, START[target])
@@ -67,7 +67,7 @@ async def test_both_sides_changing_is_a_recorded_conflict(engine, store, target)
     assert repo.alert_state(store.conn, "ZS-000002") == "acknowledged"
     [conflict] = repo.conflicts(store.conn, "ZS-000002")
     assert conflict["local"] == "acknowledged" and conflict["remote"] == "in_progress"
-    assert repo.ticket_for(store.conn, "ZS-000002", target)["error"].startswith("conflict")
+    assert repo.ticket_for(store.conn, "ZS-000002", target).error.startswith("conflict")
 
 
 @pytest.mark.parametrize("target", TARGETS)
@@ -80,7 +80,7 @@ async def test_closing_a_parent_closes_every_childs_ticket(engine, store, target
     assert report.done == 4 and not report.failed
     async with await remote_side(engine, target) as remote:
         for alert_id in family:
-            ticket = await remote.get(repo.ticket_for(store.conn, alert_id, target)["key"])
+            ticket = await remote.get(repo.ticket_for(store.conn, alert_id, target).key)
             assert ticket.status_category == ("done" if target == "jira-sec" else "3")
 
 
@@ -89,7 +89,7 @@ async def test_the_playbook_goes_out_once_and_does_not_come_back(engine, store, 
     store.conn.execute("UPDATE alert SET playbook = ? WHERE id = 'ZS-000002'",
                        ('["Isolate web-01", "Collect a memory image"]',))
     await engine.push(["ZS-000002"], target)
-    key = repo.ticket_for(store.conn, "ZS-000002", target)["key"]
+    key = repo.ticket_for(store.conn, "ZS-000002", target).key
     # A rerun of the op (a crash after sending) must not post it twice.
     repo.enqueue(store.conn, target, "ZS-000002", "runbook", {"steps": ["Isolate web-01"]})
     await engine.sync_once()

@@ -51,7 +51,7 @@ def hostile_db(path: Path) -> Path:
                              remote_id=str(n), url=f"https://jira.example/{REMOTE}",
                              status=REMOTE, synced_state="new")
             ticket = repo.ticket_for(store.conn, alert.id, "jira-sec")
-            repo.update_ticket(store.conn, ticket["id"], configuration_item=REMOTE,
+            repo.update_ticket(store.conn, ticket.id, configuration_item=REMOTE,
                                error=REMOTE, sla='{"percentage": 50, "time_left": 600}')
             op = repo.enqueue(store.conn, "jira-sec", alert.id, "comment", {"body": REMOTE})
             repo.give_up(store.conn, op, REMOTE)

@@ -46,7 +46,7 @@ def issues_of(jira, keys: set[str]) -> list:
 
 def keys_of(path, ids: list[str]) -> set[str]:
     with Store(path) as store:
-        return {repo.ticket_for(store.conn, a, "jira-sec")["key"] for a in ids}
+        return {repo.ticket_for(store.conn, a, "jira-sec").key for a in ids}
 
 
 async def test_x_on_three_marked_alerts_resolves_them_and_moves_their_tickets(

@@ -49,7 +49,7 @@ async def test_push_note_and_outbox(make_app, sims, tmp_path):
         await wait_for(pilot, lambda: "jira-sec ✓" in status.targets,
                        message=lambda: status.targets)
     with Store(tmp_path / "alerts.db") as store:
-        assert repo.ticket_for(store.conn, alert_id, "jira-sec")["key"] == issue.key
+        assert repo.ticket_for(store.conn, alert_id, "jira-sec").key == issue.key
         [note] = repo.note_rows(store.conn, alert_id)
         assert note["body"] == "Isolated [bold]the host[/]" and note["sync_state"] == "synced"
 

@@ -106,15 +106,6 @@ def decide_all(tickets: list[TicketState], config: Escalation | None, clock: Clo
     return [d for d in decisions if d is not None]
 
 
-_PRIORITY_UP = {"lowest": "Low", "low": "Medium", "medium": "High", "high": "Highest",
-                "highest": "Highest", "5": "4", "4": "3", "3": "2", "2": "1", "1": "1"}
-
-
-def raised_priority(current: str) -> str:
-    """One step up on Jira's names or ServiceNow's 1-5 scale; the top stays the top."""
-    return _PRIORITY_UP.get(current.strip().lower(), current)
-
-
 def escalations_due(conn, config: Any, tickets: list[TicketState],
                     clock: Clock = utc_now) -> list[EscalationDecision]:
     """What the sync engine calls each pass with its linked tickets: the escalations due

@@ -8,18 +8,38 @@ issue and a ServiceNow incident both become a RemoteTicket.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from zshield_tui.connectors.errors import ValidationError
+from zshield_tui.connectors.enrichment import CmdbResult, SlaStatus
+from zshield_tui.connectors.errors import ConnectorError, Unsupported, ValidationError
 from zshield_tui.domain.metadata import CreateMetadata, FieldSpec
 
 __all__ = [
-    "Connector", "CreateMetadata", "CreateResult", "FieldSpec", "RemoteAttachment",
-    "RemoteComment", "RemoteTicket", "Transition",
+    "RUNBOOK_HEADER", "Connector", "CreateMetadata", "CreateResult", "FieldSpec", "Move",
+    "RemoteAttachment", "RemoteComment", "RemoteTicket", "Transition", "is_runbook",
+    "runbook_text",
 ]
+
+RUNBOOK_HEADER = "[zshield runbook]"   # the playbook note's first words, on every system
+# Remote status category -> alert state, when workflow.inbound does not name the status:
+# Jira's statusCategory keys, and the categories of ServiceNow's states (states.py).
+INBOUND_BY_CATEGORY = {"indeterminate": "in_progress", "done": "resolved"}
+Move = tuple[str, str, Mapping[str, Any] | None]   # (ticket, state name, fields): move_many
+
+
+def runbook_text(steps: Iterable[str], alert_id: str = "") -> str:
+    """The playbook as one note: the marked title line, then the numbered steps."""
+    title = f"{RUNBOOK_HEADER} Playbook" + (f" for alert {alert_id}" if alert_id else "")
+    return "\n".join([title, *(f"{n}. {step}" for n, step in enumerate(steps, 1))])
+
+
+def is_runbook(body: str) -> bool:
+    """Whether a comment is zshield's playbook note (never brought back as a local note)."""
+    return body.startswith(RUNBOOK_HEADER)
 
 
 @dataclass(frozen=True)
@@ -115,10 +135,25 @@ def _unreadable(path: Path, exc: OSError, target: str) -> ValidationError:
 
 
 class Connector(ABC):
-    """One configured target. Instances hold an httpx.AsyncClient: use `async with`."""
+    """One configured target. Instances hold an httpx.AsyncClient: use `async with`.
+
+    Beyond the abstract methods every system implements, a connector says what it can do
+    (the capability flags) and decides what differs between systems (the methods under
+    "capabilities", whose defaults fit a system without the extra): the sync layer asks,
+    it never checks which system it talks to. The class-level ones need no connection,
+    so a target can ask them before it has credentials (queueing a close, routing a draft).
+    """
 
     name: str
-    kind: str  # "jira" | "servicenow"
+    kind: ClassVar[str]  # "jira" | "servicenow": the target kind this class serves
+
+    supports_cmdb: ClassVar[bool] = False         # link_assets resolves assets to CIs
+    supports_sla: ClassVar[bool] = False          # slas reads the ticket's SLA timers
+    batches_state_changes: ClassVar[bool] = False  # move_many sends many in one call
+    assignee_field: ClassVar[str] = "assignee"
+    # Alert state -> the transition / state name that carries it out, when
+    # workflow.outbound is silent.
+    default_outbound: ClassVar[Mapping[str, str]] = {}
 
     async def __aenter__(self) -> Connector:
         return self
@@ -190,3 +225,95 @@ class Connector(ABC):
     @abstractmethod
     async def resolve_user(self, who: str) -> str:
         """Email or name -> the id the remote wants (accountId, username, sys_id)."""
+
+    # -- capabilities: per system, with the defaults of a system without the extra --------
+    @classmethod
+    def default_inbound(cls, category: str, *, table: str = "") -> str | None:
+        """The alert state a remote status category means (RemoteTicket.status_category),
+        when workflow.inbound does not name the status; `table`: where the ticket lives,
+        for systems whose states differ by table."""
+        return INBOUND_BY_CATEGORY.get(category)
+
+    @classmethod
+    def draft_fields(cls, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """The ticket's fields inside a create payload (the default: the payload is them)."""
+        return dict(payload)
+
+    @classmethod
+    def with_draft_fields(cls, payload: Mapping[str, Any], fields: Mapping[str, Any]
+                          ) -> dict[str, Any]:
+        """The payload with its fields replaced by `fields`."""
+        return dict(fields)
+
+    @classmethod
+    def routed(cls, payload: Mapping[str, Any], *, project: str | None = None,
+               group: str | None = None, assignee: str | None = None) -> dict[str, Any]:
+        """The draft with what a routing rule chose overriding the mapping; a choice the
+        system has no place for is left out. The default: the assignee only."""
+        fields = cls.draft_fields(payload)
+        if assignee:
+            fields[cls.assignee_field] = assignee
+        return cls.with_draft_fields(payload, fields)
+
+    @classmethod
+    def closing_fields(cls, close: Mapping[str, str], state: str) -> dict[str, Any]:
+        """The configured `close` fields sent with a move to the alert state `state`
+        (the default: none; the system takes none)."""
+        return {}
+
+    def ticket_ref(self, key: str, remote_id: str | None = None) -> str:
+        """What to address a ticket by, given what is known of it (the default: its key)."""
+        return key
+
+    async def assign(self, key: str, who: str) -> None:
+        """Makes `who` (a name or email, resolved by the connector) the ticket's assignee."""
+        await self.update(key, {self.assignee_field: who})
+
+    def assignee_fields(self, user: str) -> dict[str, Any]:
+        """The update fields that assign the ticket to `user`, an id resolve_user gave."""
+        return {self.assignee_field: user}
+
+    def raised_priority_fields(self, current: Mapping[str, Any]) -> dict[str, Any]:
+        """The update fields that raise the priority of a ticket with these fields one step;
+        nothing at the top (the default: no priority to raise)."""
+        return {}
+
+    async def move(self, key: str, name: str, fields: Mapping[str, Any] | None = None, *,
+                   status: str = "") -> str:
+        """Moves the ticket by the outbound transition / state `name`; returns the status it
+        now has. `status`: what the caller last saw (a hint, may be stale). NotFoundError
+        when there is no such move from where the ticket is."""
+        return (await self.transition(key, name, dict(fields) if fields else None)).status
+
+    async def move_many(self, moves: Sequence[Move]) -> list[RemoteTicket | ConnectorError]:
+        """Many moves, an answer or an error per item in order (the default: one by one;
+        with `batches_state_changes`, fewer calls). A name the system has no state for
+        fails them all (NotFoundError): it is the target's config, not the ticket."""
+        out: list[RemoteTicket | ConnectorError] = []
+        for key, name, fields in moves:
+            try:
+                out.append(await self.transition(key, name, dict(fields) if fields else None))
+            except ConnectorError as exc:
+                out.append(exc)
+        return out
+
+    async def ensure_runbook(self, key: str, steps: Sequence[str], *, alert_id: str = ""
+                             ) -> None:
+        """The playbook on the ticket once: looked for first, so a rerun sends nothing (the
+        default: a comment starting with RUNBOOK_HEADER)."""
+        if not any(is_runbook(c.body) for c in await self.comments(key)):
+            await self.add_comment(key, runbook_text(steps, alert_id))
+
+    async def link_assets(self, key: str, assets: Iterable[tuple[str | None, str | None]]
+                          ) -> CmdbResult:
+        """Resolves (hostname, ip) pairs to configuration items and points the ticket at
+        the first. Only with `supports_cmdb`."""
+        raise Unsupported("this system has no CMDB to link assets in", target=self.name)
+
+    async def slas(self, key: str) -> list[SlaStatus]:
+        """The ticket's SLA timers, oldest first. Only with `supports_sla`."""
+        raise Unsupported("this system keeps no SLA timers", target=self.name)
+
+    def configuration_item(self, ticket: RemoteTicket) -> str | None:
+        """The name of the configuration item the ticket points at (the default: none)."""
+        return None

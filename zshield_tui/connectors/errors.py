@@ -49,3 +49,8 @@ class UnreachableError(UnavailableError):
 class UncertainError(UnavailableError):
     """The request was sent but no answer came: the change may or may not have happened.
     Callers must look (find by correlation key) before trying a create again."""
+
+
+class Unsupported(ConnectorError):
+    """The target's system has no such thing (a CMDB on Jira, say): a caller asks the
+    connector's capability flag first, so this means a bug, not a remote refusal."""

@@ -1,9 +1,11 @@
 """The right connector for a configured target, and the quick metadata fetch that the
-mapping preview (CLI and TUI) uses before validating a draft."""
+mapping preview (CLI and TUI) uses before validating a draft. The one place that picks
+by a target's kind: everything above asks the connector (or its class) instead."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from zshield_tui.config import TargetConfig
 from zshield_tui.domain import CreateMetadata
@@ -11,24 +13,39 @@ from zshield_tui.domain import CreateMetadata
 from .base import Connector
 
 
+def connector_class(kind: str) -> type[Connector]:
+    """The connector class of a target kind: what the system can do and the decisions
+    that need no connection (imported on first use; the connectors bring httpx)."""
+    if kind == "jira":
+        from .jira.client import JiraConnector
+
+        return JiraConnector
+    from .servicenow.client import ServiceNowConnector
+
+    return ServiceNowConnector
+
+
 def connector_for(target: TargetConfig, *, table: str = "incident", projects: Sequence[str] = (),
-                  env: Mapping[str, str] | None = None, quick: bool = False) -> Connector:
-    """A Jira or ServiceNow connector for `target`. `quick`: one retry and short timeouts,
-    for an analyst waiting on a screen rather than an unattended sync."""
+                  env: Mapping[str, str] | None = None, quick: bool = False,
+                  **options: Any) -> Connector:
+    """A Jira or ServiceNow connector for `target` (use `async with`). `quick`: one retry
+    and short timeouts, for an analyst waiting on a screen rather than an unattended sync.
+    `options` go to the connector as they are (a transport, a retry policy, limits)."""
     if target.kind == "jira":
         from .jira.client import JiraConnector
         from .jira.http import RetryPolicy
 
-        policy = RetryPolicy(max_attempts=2, connect_timeout=3.0, read_timeout=10.0) \
-            if quick else None
-        return JiraConnector(target, env, projects=projects, retry=policy)
+        if quick:
+            options.setdefault("retry", RetryPolicy(max_attempts=2, connect_timeout=3.0,
+                                                    read_timeout=10.0))
+        return JiraConnector(target, env, projects=projects, **options)
     from .servicenow.client import ServiceNowConnector
     from .servicenow.retry import RetryPolicy as ServiceNowRetry
 
     if quick:
-        return ServiceNowConnector(target, env, table=table, timeout=10.0,
-                                   retry=ServiceNowRetry(max_attempts=2))
-    return ServiceNowConnector(target, env, table=table)
+        options.setdefault("timeout", 10.0)
+        options.setdefault("retry", ServiceNowRetry(max_attempts=2))
+    return ServiceNowConnector(target, env, table=table, **options)
 
 
 async def fetch_create_metadata(target: TargetConfig, *, project: str = "",

@@ -3,7 +3,6 @@ results it returns (results)."""
 
 from .results import (
     AssignResult,
-    LinkedTicket,
     NoteResult,
     PushResult,
     ResolveResult,
@@ -16,6 +15,6 @@ from .results import (
 )
 from .service import Core
 
-__all__ = ["AssignResult", "Core", "LinkedTicket", "NoteResult", "PushResult",
+__all__ = ["AssignResult", "Core", "NoteResult", "PushResult",
            "ResolveResult", "Scope", "Sent", "SyncResult", "TargetInfo", "TargetStatus",
            "TicketRow"]

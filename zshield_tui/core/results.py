@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from zshield_tui.store.syncrepo import OutboxOp
+    from zshield_tui.store.tickets import LinkedTicket
     from zshield_tui.sync.engine import PushPlan
     from zshield_tui.sync.poller import PollReport
     from zshield_tui.sync.worker import DrainReport
@@ -81,13 +82,6 @@ class TargetStatus:
     pending: int
     failed: int
     last_error: str | None
-
-
-@dataclass(frozen=True)
-class LinkedTicket:
-    alert_id: str
-    target: str
-    key: str
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,6 @@ from zshield_tui.store import Store
 from .preview import PreviewSetup, live_metadata, newest_alerts, preview_setup
 from .results import (
     AssignResult,
-    LinkedTicket,
     NoteResult,
     PushResult,
     ResolveResult,
@@ -118,7 +117,7 @@ class Core:
             if not dry_run:
                 engine.queue_push(plan)
                 report = asyncio.run(engine.drain([target], progress))
-            tickets = {a: t["key"] for a in alert_ids
+            tickets = {a: t.key for a in alert_ids
                        if (t := ticket_for(engine.store.conn, a, target)) is not None}
             left = [] if dry_run else _still_queued(engine, [target])
         return PushResult(plan, Sent([target], report, left), tickets, dry_run)
@@ -150,7 +149,7 @@ class Core:
             conn = engine.store.conn
             touched = [*alert_ids, *(c for a in alert_ids for c in child_ids(conn, a))] \
                 if children else list(alert_ids)
-            targets = sorted({t["target"] for a in touched for t in tickets_of(conn, a)})
+            targets = sorted({t.target for a in touched for t in tickets_of(conn, a)})
             sent = self._send(engine, targets, progress)
         return ResolveResult(resolved, sent)
 
@@ -275,8 +274,7 @@ class Core:
             kids = list(dict.fromkeys(
                 c for a in ids for c in child_ids(store.conn, a) if c not in ids)) \
                 if children else []
-            tickets = [LinkedTicket(a, t["target"], t["key"]) for a in (*ids, *kids)
-                       for t in tickets_of(store.conn, a)]
+            tickets = [t for a in (*ids, *kids) for t in tickets_of(store.conn, a)]
         return Scope(ids, kids, tickets)
 
     def tickets(self) -> list[TicketRow]:
@@ -285,9 +283,9 @@ class Core:
 
         with Store(self.db_path) as store:
             rows = all_tickets(store.conn)
-        return [TicketRow(t["alert_id"], t["target"], t["key"], t["url"] or "",
-                          t["status"] or "", json.loads(t["sla"]) if t["sla"] else None,
-                          t["configuration_item"], t["last_synced_at"], t["error"])
+        return [TicketRow(t.alert_id, t.target, t.key, t.url or "", t.status or "",
+                          json.loads(t.sla) if t.sla else None, t.configuration_item,
+                          t.last_synced_at, t.error)
                 for t in rows]
 
     def target_infos(self) -> list[TargetInfo]:

@@ -122,10 +122,6 @@ def child_ids(conn: sqlite3.Connection, parent_id: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-def alert_count(conn: sqlite3.Connection) -> int:
-    return _row_count(conn)
-
-
 def _row(alert: Alert, fmt: str, now: str) -> tuple:
     return (
         alert.id, alert.title, alert.description, alert.severity.rank, alert.source,
@@ -191,10 +187,6 @@ def evidence_origin(conn: sqlite3.Connection, alert_id: str, path: str) -> str |
     row = conn.execute("SELECT origin FROM evidence WHERE alert_id = ? AND path = ? "
                        "ORDER BY id LIMIT 1", (alert_id, path)).fetchone()
     return row[0] if row else None
-
-
-def _row_count(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT count(*) FROM alert").fetchone()[0]
 
 
 def _max_seq(conn: sqlite3.Connection) -> int:

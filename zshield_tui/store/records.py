@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlmodel import Session, select
 
-from zshield_tui.domain import AlertState, Note, NoteOrigin, Ticket
+from zshield_tui.domain import Ticket
 
-from .alerts import iso, parse_iso
+from .alerts import parse_iso
 from .store import Store
-from .tables import AlertRecord, AuditRecord, NoteRecord, TicketRecord
+from .tables import AuditRecord, TicketRecord
 
 
 @dataclass(frozen=True)
@@ -45,20 +45,6 @@ def linked_tickets(store: Store, alert_id: str) -> list[Ticket]:
     ]
 
 
-def notes(store: Store, alert_id: str) -> list[Note]:
-    with Session(store.engine) as session:
-        rows = session.exec(
-            select(NoteRecord)
-            .where(NoteRecord.alert_id == alert_id)
-            .order_by(NoteRecord.created_at, NoteRecord.id)
-        ).all()
-    return [
-        Note(alert_id=r.alert_id, body=r.body, author=r.author, origin=NoteOrigin(r.origin),
-             created_at=parse_iso(r.created_at))
-        for r in rows
-    ]
-
-
 def audit_trail(store: Store, alert_id: str) -> list[AuditEntry]:
     with Session(store.engine) as session:
         rows = session.exec(
@@ -68,24 +54,3 @@ def audit_trail(store: Store, alert_id: str) -> list[AuditEntry]:
         AuditEntry(parse_iso(r.at), r.actor, r.action, r.old_value, r.new_value, r.detail)
         for r in rows
     ]
-
-
-def set_state(store: Store, alert_id: str, state: AlertState, *, actor: str) -> bool:
-    """Changes an alert's state and records who did it; returns False if nothing changed.
-
-    The audit row is written in the same transaction, so the trail never misses a change.
-    """
-    with Session(store.engine) as session:
-        alert = session.exec(select(AlertRecord).where(AlertRecord.id == alert_id)).one_or_none()
-        if alert is None:
-            raise KeyError(alert_id)
-        if alert.state == state.value:
-            return False
-        now = iso(datetime.now(UTC))
-        session.add(AuditRecord(alert_id=alert_id, at=now, actor=actor, action="state",
-                                old_value=alert.state, new_value=state.value))
-        alert.state = state.value
-        alert.updated_at = now
-        session.add(alert)
-        session.commit()
-    return True

@@ -15,6 +15,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from .tickets import (
+    TICKET_COLUMNS,
+    LinkedTicket,
+    alert_of_ticket,
+    all_tickets,
+    ticket_for,
+    tickets_by_key,
+    tickets_of,
+)
+
+# The sync layer reads tickets through this module, as it writes them.
+__all__ = ["LinkedTicket", "alert_of_ticket", "all_tickets", "ticket_for", "tickets_by_key",
+           "tickets_of"]
+
 OPEN = ("pending", "running", "failed")
 
 
@@ -197,64 +211,22 @@ def target_counts(conn: sqlite3.Connection) -> dict[str, TargetCounts]:
 
 
 # -- tickets ---------------------------------------------------------------------------------
-TICKET_COLUMNS = ("id", "alert_id", "target", "key", "remote_id", "url", "status", "sla",
-                  "configuration_item", "last_synced_at", "error", "synced_state",
-                  "remote_created_at")
-
-
-def _ticket(row: tuple | None) -> dict[str, Any] | None:
-    return dict(zip(TICKET_COLUMNS, row, strict=True)) if row else None
-
-
-def ticket_for(conn: sqlite3.Connection, alert_id: str, target: str) -> dict[str, Any] | None:
-    """The alert's ticket on a target."""
-    return _ticket(conn.execute(
-        f"SELECT {', '.join(TICKET_COLUMNS)} FROM ticket WHERE alert_id = ? AND target = ?",
-        (alert_id, target)).fetchone())
-
-
-def tickets_of(conn: sqlite3.Connection, alert_id: str) -> list[dict[str, Any]]:
-    """Every ticket linked to the alert."""
-    rows = conn.execute(f"SELECT {', '.join(TICKET_COLUMNS)} FROM ticket WHERE alert_id = ? "
-                        "ORDER BY id", (alert_id,)).fetchall()
-    return [_ticket(r) for r in rows]  # type: ignore[misc]
-
-
-def alert_of_ticket(conn: sqlite3.Connection, target: str, key: str) -> str | None:
-    """The alert a target's ticket is linked to, if any."""
-    row = conn.execute("SELECT alert_id FROM ticket WHERE target = ? AND key = ?",
-                       (target, key)).fetchone()
-    return row[0] if row else None
-
-
-def all_tickets(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    """Every linked ticket, newest link first (the tickets view)."""
-    rows = conn.execute(f"SELECT {', '.join(TICKET_COLUMNS)} FROM ticket ORDER BY id DESC")
-    return [_ticket(r) for r in rows.fetchall()]  # type: ignore[misc]
-
-
-def tickets_by_key(conn: sqlite3.Connection, target: str) -> dict[str, dict[str, Any]]:
-    """A target's linked tickets by key (the poller's lookup)."""
-    rows = conn.execute(f"SELECT {', '.join(TICKET_COLUMNS)} FROM ticket WHERE target = ?",
-                        (target,)).fetchall()
-    return {r[3]: _ticket(r) for r in rows}  # type: ignore[misc]
-
-
 def save_ticket(conn: sqlite3.Connection, alert_id: str, target: str, *, key: str,
                 remote_id: str, url: str, status: str, synced_state: str | None,
-                remote_created_at: str | None = None) -> None:
-    """Links a ticket to the alert (or refreshes the link) as the remote just answered;
-    a refresh that does not know when the remote made the ticket keeps what was known."""
+                remote_created_at: str | None = None, error: str | None = None) -> None:
+    """Links a ticket to the alert (or refreshes the link) as the remote just answered,
+    with the problem to show on it if any; a refresh that does not know when the remote
+    made the ticket keeps what was known."""
     conn.execute(
         "INSERT INTO ticket (alert_id, target, key, remote_id, url, status, last_synced_at, "
-        "synced_state, remote_created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "synced_state, remote_created_at, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (alert_id, target) DO "
         "UPDATE SET key = excluded.key, remote_id = excluded.remote_id, url = excluded.url, "
         "status = excluded.status, last_synced_at = excluded.last_synced_at, "
-        "synced_state = excluded.synced_state, error = NULL, remote_created_at = "
+        "synced_state = excluded.synced_state, error = excluded.error, remote_created_at = "
         "coalesce(excluded.remote_created_at, ticket.remote_created_at)",
         (alert_id, target, key, remote_id, url, status, now_iso(), synced_state,
-         remote_created_at))
+         remote_created_at, error))
 
 
 def update_ticket(conn: sqlite3.Connection, ticket_id: int, **columns: Any) -> None:

@@ -8,28 +8,19 @@ NotFoundError, kept on the op and the ticket rather than retried.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from zshield_tui.store import syncrepo as repo
 from zshield_tui.store.syncrepo import OutboxOp, transaction
 
+from .context import OpContext
 from .linked import linked_ticket
 
-if TYPE_CHECKING:
-    from .worker import Worker
 
-FIELD = {"jira": "assignee", "servicenow": "assigned_to"}
-
-
-async def assign(worker: Worker, op: OutboxOp) -> str:
-    conn = worker.store.conn
-    ticket = linked_ticket(worker, op)
+async def assign(ctx: OpContext, op: OutboxOp) -> str:
+    conn = ctx.conn
+    ticket = linked_ticket(ctx, op)
     who = str(op.payload["assignee"])
-    # ServiceNow by sys_id: spares the connector a lookup per ticket.
-    key = ticket["remote_id"] or ticket["key"] if worker.target.kind == "servicenow" \
-        else ticket["key"]
-    await worker.connector.update(key, {FIELD[worker.target.kind]: who})
+    await ctx.connector.assign(ctx.connector.ticket_ref(ticket.key, ticket.remote_id), who)
     with transaction(conn):
-        repo.update_ticket(conn, ticket["id"], last_synced_at=repo.now_iso())
+        repo.update_ticket(conn, ticket.id, last_synced_at=repo.now_iso())
         repo.complete(conn, op.id)
-    return f"{ticket['key']} assigned to {who}"
+    return f"{ticket.key} assigned to {who}"

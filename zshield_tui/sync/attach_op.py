@@ -18,7 +18,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from zshield_tui.connectors.errors import ConnectorError, ValidationError
 from zshield_tui.domain import Alert
@@ -28,11 +28,9 @@ from zshield_tui.store import syncrepo as repo
 from zshield_tui.store.alerts import evidence_origin
 from zshield_tui.store.syncrepo import OutboxOp, transaction
 
+from .context import OpContext
 from .evidence import EvidenceRefused, read_evidence
 from .linked import linked_ticket
-
-if TYPE_CHECKING:
-    from .worker import Worker
 
 PROBLEM_PREFIX = "attach: "   # marks a ticket error as this op's, so a good rerun clears it
 
@@ -102,16 +100,16 @@ class _File:
     data: bytes | None = None   # made here (the IOC list)
 
 
-async def attach(worker: Worker, op: OutboxOp) -> str:
+async def attach(ctx: OpContext, op: OutboxOp) -> str:
     """Uploads what the ticket lacks, recording each file as soon as it is up."""
-    conn = worker.store.conn
-    ticket = linked_ticket(worker, op)
-    key = ticket["key"]
+    conn = ctx.conn
+    ticket = linked_ticket(ctx, op)
+    key = ticket.key
     done = files.attached_names(conn, op.alert_id, op.target)
-    todo = [f for f in _files(worker, op) if f.name not in done]
+    todo = [f for f in _files(ctx, op) if f.name not in done]
     if todo and _rerun(op):
         # The last run may have sent a file and died before recording it.
-        remote = {a.filename: a for a in await worker.connector.attachments(key)}
+        remote = {a.filename: a for a in await ctx.connector.attachments(key)}
         with transaction(conn):
             for f in todo:
                 if f.name in remote:
@@ -122,8 +120,8 @@ async def attach(worker: Worker, op: OutboxOp) -> str:
     problems: list[str] = []
     for f in todo:
         try:
-            data = await _content(worker, op, f)
-            remote_id = await worker.connector.attach(key, name=f.name, data=data)
+            data = await _content(ctx, op, f)
+            remote_id = await ctx.connector.attach(key, name=f.name, data=data)
         except EvidenceRefused as exc:
             problems.append(str(exc))
             continue
@@ -135,10 +133,10 @@ async def attach(worker: Worker, op: OutboxOp) -> str:
                                     size=len(data))
     with transaction(conn):
         if problems:
-            repo.update_ticket(conn, ticket["id"], error=PROBLEM_PREFIX + "; ".join(problems))
+            repo.update_ticket(conn, ticket.id, error=PROBLEM_PREFIX + "; ".join(problems))
         else:
-            if (ticket["error"] or "").startswith(PROBLEM_PREFIX):
-                repo.update_ticket(conn, ticket["id"], error=None)
+            if (ticket.error or "").startswith(PROBLEM_PREFIX):
+                repo.update_ticket(conn, ticket.id, error=None)
             repo.complete(conn, op.id)
     if problems:
         # Permanent: the worker gives up at once and the outbox shows why.
@@ -146,13 +144,13 @@ async def attach(worker: Worker, op: OutboxOp) -> str:
     return key
 
 
-async def cmdb(worker: Worker, op: OutboxOp) -> str:
+async def cmdb(ctx: OpContext, op: OutboxOp) -> str:
     """Resolves the alert's assets to CIs and points the ticket's cmdb_ci at the first;
     none found is noted in the audit, not an error. Running it again does the same."""
-    conn = worker.store.conn
-    ticket = linked_ticket(worker, op)
+    conn = ctx.conn
+    ticket = linked_ticket(ctx, op)
     assets = [(a.get("hostname"), a.get("ip")) for a in op.payload["assets"]]
-    result = await worker.connector.link_assets(ticket["key"], assets)  # type: ignore[attr-defined]
+    result = await ctx.connector.link_assets(ticket.key, assets)
     ci = result.primary
     notes = [f"{ci.name} ({ci.ci_class}) matched on {ci.matched_on}"] if ci else \
         ["no configuration item found"]
@@ -162,29 +160,29 @@ async def cmdb(worker: Worker, op: OutboxOp) -> str:
         notes.append("several CIs: " + ", ".join(result.ambiguous))
     with transaction(conn):
         if ci is not None:
-            repo.update_ticket(conn, ticket["id"], configuration_item=ci.name)
-        repo.audit(conn, op.alert_id, op.target, "cmdb", ticket["configuration_item"],
+            repo.update_ticket(conn, ticket.id, configuration_item=ci.name)
+        repo.audit(conn, op.alert_id, op.target, "cmdb", ticket.configuration_item,
                    ci.name if ci else None, "; ".join(notes))
         repo.complete(conn, op.id)
-    return ticket["key"]
+    return ticket.key
 
 
-async def _content(worker: Worker, op: OutboxOp, f: _File) -> bytes:
+async def _content(ctx: OpContext, op: OutboxOp, f: _File) -> bytes:
     """The bytes to send: an evidence file passes confinement now, whatever it was at
     ingest (the file may have changed since), and is read no further than the target
     takes."""
     if f.data is not None:
         return f.data
     assert f.path is not None
-    origin = evidence_origin(worker.store.conn, op.alert_id, f.path)
-    return read_evidence(f.name, f.path, origin, worker.target.evidence_roots,
-                         limit=await worker.connector.max_upload_bytes())
+    origin = evidence_origin(ctx.conn, op.alert_id, f.path)
+    return read_evidence(f.name, f.path, origin, ctx.target.evidence_roots,
+                         limit=await ctx.connector.max_upload_bytes())
 
 
-def _files(worker: Worker, op: OutboxOp) -> list[_File]:
+def _files(ctx: OpContext, op: OutboxOp) -> list[_File]:
     out = [_File(str(f["name"]), path=str(f["path"])) for f in op.payload.get("files") or []]
     if op.payload.get("iocs"):
-        alert = get_alert(worker.store.conn, op.alert_id)
+        alert = get_alert(ctx.conn, op.alert_id)
         if alert is not None and alert.iocs:
             out.append(_File(ioc_list_name(op.alert_id), data=ioc_list(alert)))
     return out

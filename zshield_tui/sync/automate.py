@@ -159,25 +159,10 @@ def _draft(engine: SyncEngine, alert: Alert, decision: Decision
         return {}, {"(mapping)": [str(exc)]}
     if draft.errors:
         return {}, draft.errors
-    return routed(draft.payload, target.kind, decision), {}
-
-
-def routed(payload: dict[str, Any], kind: str, decision: Decision) -> dict[str, Any]:
-    """The draft with what the rule chose overriding the mapping: Jira project and
-    assignee; ServiceNow assignment group and assigned_to. The connector resolves names."""
-    if kind == "jira":
-        fields = dict(payload.get("fields") or {})
-        if decision.project:
-            fields["project"] = {"key": decision.project}
-        if decision.assignee:
-            fields["assignee"] = decision.assignee
-        return {**payload, "fields": fields}
-    out = dict(payload)
-    if decision.group:
-        out["assignment_group"] = decision.group
-    if decision.assignee:
-        out["assigned_to"] = decision.assignee
-    return out
+    # What the rule chose overrides the mapping; the connector resolves names.
+    return target.connector_class.routed(draft.payload, project=decision.project,
+                                         group=decision.group,
+                                         assignee=decision.assignee), {}
 
 
 def queue_escalations(engine: SyncEngine) -> list[EscalationDecision]:

@@ -7,7 +7,7 @@ the open TUI; nothing here depends on the process living until the remote answer
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -24,14 +24,12 @@ from zshield_tui.store.syncrepo import transaction
 
 from .automate import AutomationReport, auto_create_new, queue_escalations
 from .poller import PollReport, poll
+from .results import DrainReport, OpResult, Progress
 from .targets import Target, TargetError, load_targets, make_connector
-from .worker import DrainReport, OpResult, Worker
+from .worker import Worker
 
 if TYPE_CHECKING:
     from zshield_tui.mapping.environment import MappingEnvironment
-
-Progress = Callable[[OpResult], None]
-
 
 @dataclass
 class PushPlan:
@@ -101,7 +99,7 @@ class SyncEngine:
         for alert_id in dict.fromkeys(alert_ids):
             existing = repo.ticket_for(self.store.conn, alert_id, target_name)
             if existing is not None:
-                plan.linked[alert_id] = existing["key"]
+                plan.linked[alert_id] = existing.key
                 continue
             alert = get_alert(self.store.conn, alert_id)
             if alert is None:
@@ -152,8 +150,8 @@ class SyncEngine:
 
     def _linked_targets(self, conn: Any, alert_id: str) -> list[str]:
         """The configured targets the alert has a ticket on, or one still being created."""
-        targets = [t["target"] for t in repo.tickets_of(conn, alert_id)
-                   if t["target"] in self.targets]
+        targets = [t.target for t in repo.tickets_of(conn, alert_id)
+                   if t.target in self.targets]
         # One indexed lookup per target, not a scan of the outbox per alert of a bulk note.
         targets += [name for name in self.targets if name not in targets
                     and repo.open_op(conn, name, alert_id, "create")]
@@ -171,17 +169,12 @@ class SyncEngine:
                 if repo.write_state(conn, aid, state, self.actor):
                     changed.append(aid)
                 for ticket in repo.tickets_of(conn, aid):
-                    target = self.targets.get(ticket["target"])
+                    target = self.targets.get(ticket.target)
                     if target is None or target.outbound(state) is None:
                         continue
                     repo.enqueue(conn, target.name, aid, "transition",
-                                 {"state": state, "fields": self._close_fields(target, state)})
+                                 {"state": state, "fields": target.closing_fields(state)})
         return changed
-
-    def _close_fields(self, target: Target, state: str) -> dict[str, Any]:
-        if target.kind != "servicenow" or state not in {"resolved", "closed"}:
-            return {}
-        return {k: v for k, v in target.config.close.items() if "{" not in v}
 
     # -- sending and polling ---------------------------------------------------------------------
     async def drain(self, targets: Sequence[str] | None = None,
@@ -249,4 +242,5 @@ class SyncEngine:
         return repo.list_ops(self.store.conn, target=target)
 
 
-__all__ = ["PushPlan", "SyncEngine", "TargetError"]
+__all__ = ["DrainReport", "OpResult", "PollReport", "Progress", "PushPlan", "SyncEngine",
+           "TargetError"]

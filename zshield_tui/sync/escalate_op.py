@@ -11,49 +11,46 @@ bring it back as someone else's.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from zshield_tui.automation.escalation import raised_priority
 from zshield_tui.connectors.errors import NotFoundError
 from zshield_tui.store import syncrepo as repo
 from zshield_tui.store.automation_rows import set_op_payload
 from zshield_tui.store.syncrepo import OutboxOp, transaction
 
+from .context import OpContext
 from .linked import linked_ticket
-
-if TYPE_CHECKING:
-    from .worker import Worker
 
 AUTHOR = "rule:escalation"   # the audit trail's actor for escalations, on the note too
 
 
-async def escalate(worker: Worker, op: OutboxOp) -> str:
+async def escalate(ctx: OpContext, op: OutboxOp) -> str:
     """Carries out one escalation decision on the alert's ticket."""
-    conn = worker.store.conn
-    ticket = linked_ticket(worker, op)
-    key = ticket["key"]
+    conn = ctx.conn
+    ticket = linked_ticket(ctx, op)
+    key = ticket.key
     payload = op.payload
-    if not _still_new(ticket["status"], payload):
+    if not _still_new(ticket.status, payload):
         # Acknowledged since it was queued (a retry can come much later): nothing to do.
         with transaction(conn):
             repo.complete(conn, op.id)
         return f"{key} no longer new"
     if "fields" not in payload:
-        fields, warning = await _plan(worker, key, payload)
+        fields, warning = await _plan(ctx, key, payload)
         payload = {**payload, "fields": fields, "warning": warning}
         with transaction(conn):
             set_op_payload(conn, op.id, json.dumps(payload, ensure_ascii=False))
     if payload["fields"]:
-        await worker.connector.update(key, payload["fields"])
+        await ctx.connector.update(key, payload["fields"])
     comment = str(payload.get("comment") or "")
-    remote_id = await _comment(worker, op, key, comment) if comment else None
+    remote_id = await _comment(ctx, op, key, comment) if comment else None
     with transaction(conn):
         if remote_id is not None:
             note_id = repo.add_note(conn, op.alert_id, comment, author=AUTHOR,
                                     origin="local", sync_state="synced")
             repo.link_note(conn, note_id, op.target, remote_id)
         if payload.get("warning"):
-            repo.update_ticket(conn, ticket["id"], error=payload["warning"])
+            repo.update_ticket(conn, ticket.id, error=payload["warning"])
         repo.complete(conn, op.id)
     return key
 
@@ -63,60 +60,30 @@ def _still_new(status: str, payload: dict[str, Any]) -> bool:
     return states is None or status.strip().lower() in {s.lower() for s in states}
 
 
-async def _plan(worker: Worker, key: str, payload: dict[str, Any]
+async def _plan(ctx: OpContext, key: str, payload: dict[str, Any]
                 ) -> tuple[dict[str, Any], str | None]:
     """The fields to set: the priority one step up, the new assignee. An assignee the
     remote does not know is left out (said on the ticket) rather than failing the rest."""
     fields: dict[str, Any] = {}
     if payload.get("raise_priority"):
-        current = (await worker.connector.get(key)).fields
-        fields.update(raised_jira(current) if worker.target.kind == "jira"
-                      else raised_servicenow(current, worker.target.table))
+        current = (await ctx.connector.get(key)).fields
+        fields.update(ctx.connector.raised_priority_fields(current))
     who = payload.get("assignee")
     if not who:
         return fields, None
     try:
-        user = await worker.connector.resolve_user(who)
+        user = await ctx.connector.resolve_user(who)
     except NotFoundError:
-        return fields, f"escalation: assignee {who!r} not found on {worker.target.name}"
-    if worker.target.kind == "jira":
-        cloud = worker.target.config.deployment == "cloud"
-        fields["assignee"] = {"accountId": user} if cloud else {"name": user}
-    else:
-        fields["assigned_to"] = user
+        return fields, f"escalation: assignee {who!r} not found on {ctx.target.name}"
+    fields.update(ctx.connector.assignee_fields(user))
     return fields, None
 
 
-def raised_jira(fields: dict[str, Any]) -> dict[str, Any]:
-    """`priority` one step up by name; nothing when there is none or it is the top."""
-    current = (fields.get("priority") or {}).get("name")
-    if not current or raised_priority(current) == current:
-        return {}
-    return {"priority": {"name": raised_priority(current)}}
-
-
-def raised_servicenow(fields: dict[str, Any], table: str) -> dict[str, Any]:
-    """ServiceNow computes priority from impact x urgency (1 High .. 3 Low): both go one
-    step toward 1, never past it. On a security incident the severity calculators derive
-    priority from `severity` (1-3) instead, so it goes one step up as well."""
-    names = ("impact", "urgency", "severity") if table == "sn_si_incident" \
-        else ("impact", "urgency")
-    out = {}
-    for name in names:
-        value = fields.get(name)
-        if isinstance(value, dict):   # a reference-style {value, display_value}
-            value = value.get("value")
-        text = str(value or "").strip()
-        if text.isdigit() and int(text) > 1:
-            out[name] = str(int(text) - 1)
-    return out
-
-
-async def _comment(worker: Worker, op: OutboxOp, key: str, body: str) -> str:
+async def _comment(ctx: OpContext, op: OutboxOp, key: str, body: str) -> str:
     """The remote id of the escalation comment; a rerun first looks for its own text."""
     if op.attempts > 0:
-        known = repo.known_remote_ids(worker.store.conn, op.target)
-        for seen in await worker.connector.comments(key):
+        known = repo.known_remote_ids(ctx.conn, op.target)
+        for seen in await ctx.connector.comments(key):
             if seen.body.strip() == body.strip() and seen.id not in known:
                 return seen.id
-    return (await worker.connector.add_comment(key, body)).id
+    return (await ctx.connector.add_comment(key, body)).id

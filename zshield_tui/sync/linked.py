@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from zshield_tui.connectors.errors import NotFoundError
 from zshield_tui.store import syncrepo as repo
-from zshield_tui.store.syncrepo import OutboxOp
+from zshield_tui.store.syncrepo import LinkedTicket, OutboxOp
 
-if TYPE_CHECKING:
-    from .worker import Worker
+from .context import OpContext
+from .results import Retry
 
 
-def linked_ticket(worker: Worker, op: OutboxOp) -> dict[str, Any]:
+def linked_ticket(ctx: OpContext, op: OutboxOp) -> LinkedTicket:
     """The alert's ticket on the op's target. While the alert's create is still queued the
     op waits for it (Retry); with neither, a NotFoundError the worker keeps on the op."""
-    from .worker import Retry  # the worker imports the handlers
-
-    conn = worker.store.conn
+    conn = ctx.conn
     ticket = repo.ticket_for(conn, op.alert_id, op.target)
     if ticket is not None:
         return ticket

@@ -6,9 +6,8 @@ run again.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from zshield_tui.connectors.base import CreateResult
 from zshield_tui.connectors.errors import NotFoundError, ValidationError
@@ -19,21 +18,18 @@ from zshield_tui.store.syncrepo import OutboxOp, transaction
 
 from .assign_op import assign
 from .attach_op import attach, attach_payload, cmdb, cmdb_payload
+from .context import Handler, OpContext
 from .escalate_op import escalate
 from .linked import linked_ticket
-
-if TYPE_CHECKING:
-    from .worker import Worker
-
-RUNBOOK_HEADER = "[zshield runbook]"  # the ServiceNow connector's marker too
+from .results import Retry
 
 
-async def create(worker: Worker, op: OutboxOp) -> str:
+async def create(ctx: OpContext, op: OutboxOp) -> str:
     """Creates (or finds) the alert's ticket and links it, op done in the same commit."""
-    conn = worker.store.conn
+    conn = ctx.conn
     existing = repo.ticket_for(conn, op.alert_id, op.target)
     if existing is None:
-        result, warning = await _create(worker, op)
+        result, warning = await _create(ctx, op)
         ticket = result.ticket
         owner = repo.alert_of_ticket(conn, op.target, ticket.key)
         if owner is not None and owner != op.alert_id:
@@ -46,28 +42,25 @@ async def create(worker: Worker, op: OutboxOp) -> str:
             repo.save_ticket(conn, op.alert_id, op.target, key=ticket.key,
                              remote_id=ticket.remote_id, url=ticket.url, status=ticket.status,
                              synced_state=repo.alert_state(conn, op.alert_id),
-                             remote_created_at=_iso(ticket.created_at))
+                             remote_created_at=_iso(ticket.created_at), error=warning)
             repo.audit(conn, op.alert_id, op.target, "ticket", None, ticket.key,
                        "created" if result.created else "found existing")
-            if warning:
-                row = repo.ticket_for(conn, op.alert_id, op.target)
-                repo.update_ticket(conn, row["id"], error=warning)  # type: ignore[index]
             alert = get_alert(conn, op.alert_id)
             if alert is not None and alert.playbook:
                 repo.enqueue(conn, op.target, op.alert_id, "runbook",
                              {"steps": list(alert.playbook)})
             if alert is not None:
-                _enqueue_enrichment(worker, conn, op, alert)
+                _enqueue_enrichment(ctx, conn, op, alert)
         repo.complete(conn, op.id)
-    return existing["key"] if existing else ticket.key
+    return existing.key if existing else ticket.key
 
 
-def _enqueue_enrichment(worker: Worker, conn: Any, op: OutboxOp, alert: Alert) -> None:
+def _enqueue_enrichment(ctx: OpContext, conn: Any, op: OutboxOp, alert: Alert) -> None:
     """Evidence and the IOC list (attach); affected assets as CIs (cmdb, ServiceNow)."""
     files = attach_payload(alert)
     if files is not None:
         repo.enqueue(conn, op.target, op.alert_id, "attach", files)
-    assets = cmdb_payload(alert) if worker.target.kind == "servicenow" else None
+    assets = cmdb_payload(alert) if ctx.connector.supports_cmdb else None
     if assets is not None:
         repo.enqueue(conn, op.target, op.alert_id, "cmdb", assets)
 
@@ -77,149 +70,92 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds") if moment else None
 
 
-async def _create(worker: Worker, op: OutboxOp) -> tuple[CreateResult, str | None]:
+async def _create(ctx: OpContext, op: OutboxOp) -> tuple[CreateResult, str | None]:
     """connector.create looks for the correlation key before it creates anything. An
     assignee the remote does not know leaves the ticket unassigned (said on the ticket)
     rather than leaving the alert without one."""
+    connector = ctx.connector
     draft = op.payload["draft"]
     try:
-        return await worker.connector.create(draft, correlation_key=op.alert_id), None
+        return await connector.create(draft, correlation_key=op.alert_id), None
     except NotFoundError as exc:
-        fields = draft.get("fields", draft) if worker.target.kind == "jira" else draft
+        fields = connector.draft_fields(draft)
         who = fields.get("assignee")
         if not isinstance(who, str) or "user" not in str(exc):
             raise
     trimmed = {k: v for k, v in fields.items() if k != "assignee"}
-    draft = {**draft, "fields": trimmed} if worker.target.kind == "jira" else trimmed
-    result = await worker.connector.create(draft, correlation_key=op.alert_id)
+    result = await connector.create(connector.with_draft_fields(draft, trimmed),
+                                    correlation_key=op.alert_id)
     return result, f"assignee {who!r} not found on {op.target}; left unassigned"
 
 
-async def comment(worker: Worker, op: OutboxOp) -> str:
+async def comment(ctx: OpContext, op: OutboxOp) -> str:
     """Sends a note as a comment / work note. A rerun first looks for its own text on the
     ticket, so a comment whose answer was lost is linked, not posted twice."""
 
-    conn = worker.store.conn
+    conn = ctx.conn
     note_id = int(op.payload["note_id"])
     body = str(op.payload["body"])
-    ticket = linked_ticket(worker, op)
+    ticket = linked_ticket(ctx, op)
     remote_id = None
     if op.attempts > 0:
         known = repo.known_remote_ids(conn, op.target)
-        for seen in await worker.connector.comments(ticket["key"]):
+        for seen in await ctx.connector.comments(ticket.key):
             if seen.body.strip() == body.strip() and seen.id not in known:
                 remote_id = seen.id
                 break
     if remote_id is None:
-        remote_id = (await worker.connector.add_comment(ticket["key"], body)).id
+        remote_id = (await ctx.connector.add_comment(ticket.key, body)).id
     with transaction(conn):
         repo.link_note(conn, note_id, op.target, remote_id)
         repo.complete(conn, op.id)
         if not repo.note_still_sending(conn, note_id):
             repo.set_note_state(conn, note_id, "synced")
-    return ticket["key"]
+    return ticket.key
 
 
-def transition_plan(worker: Worker, op: OutboxOp, ticket: dict[str, Any] | None
-                    ) -> tuple[str | None, dict[str, Any]]:
-    """ServiceNow: the key and PATCH body of a state change of `ticket`, the op's linked
-    ticket (no key: nothing to do)."""
-    name = worker.target.outbound(op.payload["state"])
-    if ticket is None or name is None:
-        return None, {}
-    fields = dict(op.payload.get("fields") or {})
-    # The sys_id spares the connector a lookup per ticket.
-    key = ticket["remote_id"] or ticket["key"]
-    return key, worker.connector.state_body(name, fields)  # type: ignore[attr-defined]
-
-
-async def transition(worker: Worker, op: OutboxOp) -> str:
+async def transition(ctx: OpContext, op: OutboxOp) -> str:
     """Moves the ticket to the state the alert took; already there counts as done."""
-    from .worker import Retry
-
-    conn = worker.store.conn
+    conn = ctx.conn
     state = op.payload["state"]
     ticket = repo.ticket_for(conn, op.alert_id, op.target)
-    name = worker.target.outbound(state)
+    name = ctx.target.outbound(state)
     if ticket is None and repo.open_op(conn, op.target, op.alert_id, "create"):
         raise Retry("waiting for the ticket to be created", 1.0)
     if ticket is None or name is None:
         with transaction(conn):
             repo.complete(conn, op.id)
         return "nothing to change"
-    if worker.target.kind == "jira":
-        status = await _jira_move(worker, ticket, name, state, op.payload.get("fields") or None)
-    else:
-        try:
-            status = (await worker.connector.transition(ticket["key"], name,
-                                                        op.payload.get("fields") or None)).status
-        except NotFoundError:
-            # A rerun after the move went through finds no such state change to make.
-            status = await _settled_status(worker, ticket["key"], state)
+    try:
+        status = await ctx.connector.move(ticket.key, name, op.payload.get("fields") or None,
+                                          status=ticket.status)
+    except NotFoundError:
+        # A rerun after the move went through finds no such move to make.
+        status = await _settled_status(ctx, ticket.key, state)
     with transaction(conn):
-        repo.update_ticket(conn, ticket["id"], status=status, synced_state=state,
+        repo.update_ticket(conn, ticket.id, status=status, synced_state=state,
                            last_synced_at=repo.now_iso(), error=None)
         repo.complete(conn, op.id)
-    return ticket["key"]
+    return ticket.key
 
 
-async def runbook(worker: Worker, op: OutboxOp) -> str:
-    """The playbook, once, as one work note (ServiceNow) or comment (Jira): a rerun sees
-    the note already on the ticket and sends nothing."""
-    ticket = linked_ticket(worker, op)
-    steps = [str(s) for s in op.payload["steps"]]
-    connector: Any = worker.connector
-    if worker.target.kind == "servicenow":
-        if not await connector.has_runbook(ticket["key"]):
-            await connector.add_runbook(ticket["key"], steps, alert_id=op.alert_id)
-    else:
-        seen = await connector.comments(ticket["key"])
-        if not any(c.body.startswith(RUNBOOK_HEADER) for c in seen):
-            lines = [f"{RUNBOOK_HEADER} Playbook for alert {op.alert_id}",
-                     *(f"{n}. {step}" for n, step in enumerate(steps, 1))]
-            await connector.add_comment(ticket["key"], "\n".join(lines))
-    with transaction(worker.store.conn) as conn:
+async def runbook(ctx: OpContext, op: OutboxOp) -> str:
+    """The playbook, once, as one note: a rerun finds it on the ticket and sends nothing."""
+    ticket = linked_ticket(ctx, op)
+    await ctx.connector.ensure_runbook(ticket.key, [str(s) for s in op.payload["steps"]],
+                                       alert_id=op.alert_id)
+    with transaction(ctx.conn) as conn:
         repo.complete(conn, op.id)
-    return ticket["key"]
+    return ticket.key
 
 
-async def _jira_move(worker: Worker, ticket: dict[str, Any], name: str, state: str,
-                     fields: dict[str, Any] | None) -> str:
-    """One request per ticket where possible: transitions are looked up once per project
-    and status (workflows differ by project) and reused; a stale guess is refused by Jira
-    and the ticket then takes the full path."""
-    connector: Any = worker.connector
-    key = ticket["key"]
-    cache = worker.cache.setdefault("transitions", {})
-    known = cache.get((key.split("-")[0], ticket["status"]), {}).get(name.casefold())
-    if known is not None:
-        try:
-            await connector.post_transition(key, known.id, fields)
-            return known.to_status
-        except (ValidationError, NotFoundError):
-            pass
-    # Keyed by the status Jira reports now: our copy may be behind a remote move.
-    current = (await connector.get(key)).status
-    available = await connector.transitions(key)
-    by_name: dict[str, Any] = {}
-    for t in available:
-        by_name.setdefault(t.to_status.casefold(), t)
-        by_name[t.name.casefold()] = t
-    cache[(key.split("-")[0], current)] = by_name
-    match = by_name.get(name.casefold())
-    if match is None:
-        return await _settled_status(worker, key, state)
-    await connector.post_transition(key, match.id, fields)
-    return match.to_status
-
-
-async def _settled_status(worker: Worker, key: str, state: str) -> str:
+async def _settled_status(ctx: OpContext, key: str, state: str) -> str:
     """The remote status when the ticket already is where `state` wants it; else the
     NotFoundError that says the move is not possible."""
-    remote = await worker.connector.get(key)
-    if worker.target.inbound(remote.status, remote.status_category) != _settles(state):
+    remote = await ctx.connector.get(key)
+    if ctx.target.inbound(remote.status, remote.status_category) != _settles(state):
         raise NotFoundError(f"{key}: no way to {state} from {remote.status}",
-                            target=worker.target.name)
+                            target=ctx.target.name)
     return remote.status
 
 
@@ -227,7 +163,7 @@ def _settles(state: str) -> str:
     return "resolved" if state == "closed" else state
 
 
-HANDLERS: dict[str, Callable[[Worker, OutboxOp], Awaitable[str]]] = {
+HANDLERS: dict[str, Handler] = {
     "create": create, "comment": comment, "transition": transition, "runbook": runbook,
     "escalate": escalate,
     "attach": attach, "cmdb": cmdb, "assign": assign,

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from zshield_tui.connectors.base import Connector, RemoteTicket
+from zshield_tui.connectors.base import Connector, RemoteTicket, is_runbook
 from zshield_tui.store import Store
 from zshield_tui.store import syncrepo as repo
-from zshield_tui.store.syncrepo import transaction
+from zshield_tui.store.syncrepo import LinkedTicket, transaction
 
 from .targets import Target
 
@@ -61,67 +61,62 @@ async def poll(store: Store, target: Target, connector: Connector) -> PollReport
     return report
 
 
-async def _apply(store: Store, target: Target, connector: Connector, row: dict[str, Any],
+async def _apply(store: Store, target: Target, connector: Connector, row: LinkedTicket,
                  remote: RemoteTicket, report: PollReport) -> None:
     comments = await connector.comments(remote.key)
-    extra = await _servicenow_extras(connector, remote) if target.kind == "servicenow" else {}
+    extra = await _enrichment(connector, remote)
     conn = store.conn
     with transaction(conn):
         _apply_status(conn, target, row, remote, report)
         known = repo.known_remote_ids(conn, target.name)
         for seen in comments:
-            if seen.id in known or _is_runbook(seen.body):
+            if seen.id in known or is_runbook(seen.body):
                 continue
-            mine = repo.unlinked_local_note(conn, row["alert_id"], target.name, seen.body)
+            mine = repo.unlinked_local_note(conn, row.alert_id, target.name, seen.body)
             if mine is not None:
                 repo.link_note(conn, mine, target.name, seen.id)   # our own, answer lost
                 continue
-            note_id = repo.add_note(conn, row["alert_id"], seen.body, author=seen.author,
+            note_id = repo.add_note(conn, row.alert_id, seen.body, author=seen.author,
                                     origin="remote", sync_state=None, remote_id=seen.id,
                                     created_at=seen.created_at.astimezone(UTC).isoformat())
             repo.link_note(conn, note_id, target.name, seen.id)
             report.notes += 1
-        if row["remote_created_at"] is None and remote.created_at is not None:
+        if row.remote_created_at is None and remote.created_at is not None:
             # Escalation counts its windows from when the remote made the ticket.
             extra["remote_created_at"] = remote.created_at.astimezone(UTC).isoformat()
-        repo.update_ticket(conn, row["id"], last_synced_at=repo.now_iso(), url=remote.url,
+        repo.update_ticket(conn, row.id, last_synced_at=repo.now_iso(), url=remote.url,
                            **extra)
 
 
-def _apply_status(conn: Any, target: Target, row: dict[str, Any], remote: RemoteTicket,
+def _apply_status(conn: Any, target: Target, row: LinkedTicket, remote: RemoteTicket,
                   report: PollReport) -> None:
-    if remote.status == row["status"]:
+    if remote.status == row.status:
         return
     wanted = target.inbound(remote.status, remote.status_category)
-    local = repo.alert_state(conn, row["alert_id"])
-    agreed = row["synced_state"]
+    local = repo.alert_state(conn, row.alert_id)
+    agreed = row.synced_state
     columns: dict[str, Any] = {"status": remote.status}
     if wanted is None or wanted == local:
         columns["synced_state"] = local
     elif agreed is not None and local != agreed:
         detail = (f"{target.name} {remote.key}: remote moved to {remote.status} "
                   f"({wanted}) while the alert changed here to {local}; kept {local}")
-        repo.audit(conn, row["alert_id"], target.name, "conflict", local, wanted, detail)
+        repo.audit(conn, row.alert_id, target.name, "conflict", local, wanted, detail)
         columns["error"] = f"conflict: {detail}"
         report.conflicts.append(detail)
     else:
-        repo.write_state(conn, row["alert_id"], wanted, target.name)
+        repo.write_state(conn, row.alert_id, wanted, target.name)
         columns["synced_state"] = wanted
         columns["error"] = None
         report.states += 1
-    repo.update_ticket(conn, row["id"], **columns)
+    repo.update_ticket(conn, row.id, **columns)
 
 
-def _is_runbook(body: str) -> bool:
-    from .ops import RUNBOOK_HEADER
-
-    return body.startswith(RUNBOOK_HEADER)
-
-
-async def _servicenow_extras(connector: Connector, remote: RemoteTicket) -> dict[str, Any]:
-    """SLA and configuration item: refreshed whenever the ticket moved."""
+async def _enrichment(connector: Connector, remote: RemoteTicket) -> dict[str, Any]:
+    """SLA and configuration item, where the system has them: refreshed whenever the
+    ticket moved."""
     out: dict[str, Any] = {}
-    slas = await connector.slas(remote.key)  # type: ignore[attr-defined]
+    slas = await connector.slas(remote.key) if connector.supports_sla else []
     if slas:
         sla = slas[-1]
         out["sla"] = json.dumps({
@@ -129,9 +124,7 @@ async def _servicenow_extras(connector: Connector, remote: RemoteTicket) -> dict
             "percentage": sla.percentage,
             "time_left": sla.time_left.total_seconds() if sla.time_left else None,
             "planned_end": sla.planned_end.isoformat() if sla.planned_end else None})
-    ci = remote.fields.get("cmdb_ci")
-    if isinstance(ci, dict):
-        ci = ci.get("display_value") or ci.get("value")
+    ci = connector.configuration_item(remote)
     if ci:
-        out["configuration_item"] = str(ci)
+        out["configuration_item"] = ci
     return out

@@ -10,23 +10,17 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from zshield_tui.config import Config, TargetConfig
 from zshield_tui.connectors.base import Connector
+from zshield_tui.connectors.factory import connector_class, connector_for
 from zshield_tui.mapping.files import JiraMapping, ServiceNowMapping, load_mapping
 from zshield_tui.mapping.target import TargetSpec, target_spec
 
 from .evidence import evidence_roots
-
-# Alert state -> transition (Jira) / state (ServiceNow) when workflow.outbound is silent.
-DEFAULT_OUTBOUND = {
-    "jira": {"in_progress": "Start Progress", "resolved": "Done", "closed": "Done"},
-    "servicenow": {"in_progress": "In Progress", "resolved": "Resolved", "closed": "Closed"},
-}
-# Jira status category / ServiceNow state category -> alert state, when workflow.inbound is.
-DEFAULT_INBOUND = {"indeterminate": "in_progress", "done": "resolved"}
 
 
 class TargetError(Exception):
@@ -51,6 +45,11 @@ class Target:
     def kind(self) -> str:
         return self.config.kind
 
+    @cached_property
+    def connector_class(self) -> type[Connector]:
+        """What the target's system can do, and what differs in it, before connecting."""
+        return connector_class(self.kind)
+
     @property
     def table(self) -> str:
         """ServiceNow: the table the mapping creates in."""
@@ -63,21 +62,18 @@ class Target:
         configured = self.config.workflow.outbound
         if state in configured:
             return configured[state] or None
-        return DEFAULT_OUTBOUND[self.kind].get(state)
+        return self.connector_class.default_outbound.get(state)
 
     def inbound(self, status: str, category: str) -> str | None:
         """The alert state a remote status means, or None (no change)."""
         configured = {k.casefold(): v for k, v in self.config.workflow.inbound.items()}
         if status.casefold() in configured:
             return configured[status.casefold()]
-        if self.kind == "servicenow":
-            from zshield_tui.connectors.servicenow import states
+        return self.connector_class.default_inbound(category, table=self.table)
 
-            state = states.by_value(self.table, category)
-            category = state.category if state else ""
-            if state and state.label.casefold() in {"closed", "cancelled", "canceled"}:
-                return "closed"
-        return DEFAULT_INBOUND.get(category)
+    def closing_fields(self, state: str) -> dict[str, Any]:
+        """The configured close fields that go with a move to `state`, where they apply."""
+        return self.connector_class.closing_fields(self.config.close, state)
 
 
 def load_targets(config: Config, config_file: Path,
@@ -99,12 +95,6 @@ def load_targets(config: Config, config_file: Path,
 
 def make_connector(target: Target, env: Mapping[str, str] | None = None) -> Connector:
     """A connector for the target (use `async with`)."""
-    env = os.environ if env is None else env
-    if target.kind == "jira":
-        from zshield_tui.connectors.jira import JiraConnector
-
-        projects = [target.mapping.project] if isinstance(target.mapping, JiraMapping) else []
-        return JiraConnector(target.config, env, projects=projects, **target.options)
-    from zshield_tui.connectors.servicenow import ServiceNowConnector
-
-    return ServiceNowConnector(target.config, env, table=target.table, **target.options)
+    projects = [target.mapping.project] if isinstance(target.mapping, JiraMapping) else []
+    return connector_for(target.config, table=target.table, projects=projects,
+                         env=os.environ if env is None else env, **target.options)

@@ -13,12 +13,10 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from zshield_tui.connectors.base import Connector, RemoteTicket
+from zshield_tui.connectors.base import Connector, Move, RemoteTicket
 from zshield_tui.connectors.errors import (
     NotFoundError,
     RateLimitError,
@@ -27,41 +25,13 @@ from zshield_tui.connectors.errors import (
 )
 from zshield_tui.store import Store
 from zshield_tui.store import syncrepo as repo
-from zshield_tui.store.syncrepo import OutboxOp, transaction
+from zshield_tui.store.syncrepo import LinkedTicket, OutboxOp, transaction
 
+from .context import OpContext
+from .ops import HANDLERS
+from .results import DrainReport, OpResult, Progress, Retry
 from .targets import Target
 
-
-@dataclass(frozen=True)
-class OpResult:
-    """What became of one op in this drain."""
-
-    op_id: int
-    target: str
-    alert_id: str
-    operation: str
-    ok: bool
-    detail: str          # the ticket key, or the error
-    final: bool = True   # False: it will be retried
-
-
-@dataclass
-class DrainReport:
-    results: list[OpResult] = field(default_factory=list)
-    # Targets whose drain stopped early, and why (unreachable, or no usable credentials):
-    # their ops stay pending for the next pass.
-    stopped: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def done(self) -> int:
-        return sum(r.ok for r in self.results)
-
-    @property
-    def failed(self) -> list[OpResult]:
-        return [r for r in self.results if not r.ok and r.final]
-
-
-Progress = Callable[[OpResult], None]
 CLAIM_PER_SLOT = 50   # ops claimed per concurrency slot: enough to fill Batch API calls
 BATCH = 50            # ServiceNow Batch API items per call (the connector's own limit)
 # A claim that is all batchable state changes grows to this many Batch API calls per slot:
@@ -93,14 +63,6 @@ def dead_owners(store: Store) -> frozenset[str]:
     return frozenset(dead)
 
 
-class Retry(Exception):
-    """Not now: try the op again after `delay` seconds."""
-
-    def __init__(self, message: str, delay: float) -> None:
-        self.delay = delay
-        super().__init__(message)
-
-
 class Worker:
     """Drains one target's outbox through one connector."""
 
@@ -116,7 +78,7 @@ class Worker:
         self.base_delay = base_delay
         self.progress = progress
         self.owner = owner_id()
-        self.cache: dict[str, Any] = {}   # per drain: e.g. Jira transitions by status
+        self.context = OpContext(store.conn, target, connector)
         # Set when a connection could not be opened: every other op would wait out the
         # same retries, so the drain hands them back and stops (they stay pending).
         self.unreachable: str | None = None
@@ -217,18 +179,16 @@ class Worker:
         return max(0.0, wait.total_seconds())
 
     def _batchable(self, groups: dict[str, list[OutboxOp]]) -> list[OutboxOp]:
-        """ServiceNow state changes that can share one Batch API call."""
-        if not hasattr(self.connector, "bulk_update"):
+        """State changes that can share one call, where the connector batches them."""
+        if not self.connector.batches_state_changes:
             return []
         return [g[0] for g in groups.values()
                 if len(g) == 1 and g[0].operation == "transition"]
 
     # -- one op --------------------------------------------------------------------------------
     async def _one(self, op: OutboxOp, report: DrainReport) -> bool:
-        from . import ops as handlers
-
         try:
-            detail = await handlers.HANDLERS[op.operation](self, op)
+            detail = await HANDLERS[op.operation](self.context, op)
         except Exception as exc:  # noqa: BLE001 - every failure is recorded on the op
             self._failed(op, exc, report)
             return False
@@ -275,27 +235,25 @@ class Worker:
 
     # -- batched state changes ---------------------------------------------------------------------
     async def _transition_batch(self, ops: list[OutboxOp], report: DrainReport) -> None:
-        """One Batch API call for up to BATCH state changes; each op's answer is written
-        in one transaction after the instance answered, so a crash before it reruns them."""
-        from . import ops as handlers
-
+        """One call for up to BATCH state changes; each op's answer is written in one
+        transaction after the remote answered, so a crash before it reruns them."""
         answers: list[tuple[OutboxOp, RemoteTicket | Exception | None]] = []
-        # Read once for the plan and the record: a batch is 50 tickets.
+        # Read once for the moves and the record: a batch is 50 tickets.
         rows = {op.id: repo.ticket_for(self.store.conn, op.alert_id, op.target) for op in ops}
+        todo: list[tuple[OutboxOp, Move]] = []
+        for op in ops:
+            row, name = rows[op.id], self.target.outbound(op.payload["state"])
+            if row is None or name is None:
+                answers.append((op, None))   # nothing to send: done as it is
+                continue
+            ref = self.connector.ticket_ref(row.key, row.remote_id)
+            todo.append((op, (ref, name, op.payload.get("fields") or None)))
         try:
-            plan = [(op, *handlers.transition_plan(self, op, rows[op.id])) for op in ops]
+            remote: list[Any] = await self.connector.move_many(
+                [move for _, move in todo]) if todo else []
         except Exception as exc:  # noqa: BLE001 - every failure is recorded on the op
-            answers = [(op, exc) for op in ops]
-        else:
-            # No ticket or no state to go to: nothing to send, done as it is.
-            answers = [(op, None) for op, key, _ in plan if not key]
-            todo = [(op, key, body) for op, key, body in plan if key]
-            try:
-                remote = await self.connector.bulk_update(  # type: ignore[attr-defined]
-                    [(key, body) for _, key, body in todo], brief=True) if todo else []
-            except Exception as exc:  # noqa: BLE001
-                remote = [exc] * len(todo)
-            answers += [(op, answer) for (op, _, _), answer in zip(todo, remote, strict=True)]
+            remote = [exc] * len(todo)
+        answers += [(op, answer) for (op, _), answer in zip(todo, remote, strict=True)]
         now = repo.now_iso()
         with transaction(self.store.conn) as conn:
             results = [self._record_failure(conn, op, answer) if isinstance(answer, Exception)
@@ -305,11 +263,11 @@ class Worker:
             self._report(report, result)
 
     def _record_transition(self, conn: Any, op: OutboxOp, ticket: RemoteTicket | None,
-                           row: dict[str, Any] | None, now: str) -> OpResult:
+                           row: LinkedTicket | None, now: str) -> OpResult:
         """`row` is the linked ticket as read before the batch went out (its id is what
         counts; the columns written here are the answer's)."""
         if row is not None and ticket is not None:
-            repo.update_ticket(conn, row["id"], status=ticket.status,
+            repo.update_ticket(conn, row.id, status=ticket.status,
                                synced_state=op.payload["state"], last_synced_at=now,
                                error=None)
         repo.complete(conn, op.id)
@@ -325,4 +283,5 @@ def _by_alert(ops: list[OutboxOp]) -> dict[str, list[OutboxOp]]:
     return groups
 
 
-__all__ = ["DrainReport", "NotFoundError", "OpResult", "Retry", "Worker"]
+# The results live in results.py; importable from here as before.
+__all__ = ["DrainReport", "NotFoundError", "OpResult", "Progress", "Retry", "Worker"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from datetime import timedelta
 
@@ -11,8 +10,6 @@ import pytest
 from tests.conftest import FIXTURES
 from zshield_tui.connectors.errors import NotFoundError, ValidationError
 from zshield_tui.connectors.servicenow import batch
-
-from .conftest import records
 
 EVIDENCE = FIXTURES / "servicenow"
 
@@ -103,37 +100,12 @@ async def test_sla_values_follow_the_clock(make_connector, clock):
 
 
 # -- bulk -------------------------------------------------------------------------------------
-async def test_bulk_close_goes_through_one_batch_call(connector, sim, recorder, table):
-    tickets = [await _ticket(connector, key=f"ZS-6{n}") for n in range(3)]
-    results = await connector.bulk_close([t.key for t in tickets],
-                                         {"close_notes": "Bulk closed"})
-
-    assert [r.remote_id for r in results] == [t.remote_id for t in tickets]
-    assert all(r.fields["state"] == ("6" if table == "incident" else "3") for r in results)
-    (call,) = recorder.to("POST", "/api/now/v1/batch")
-    item = json.loads(call.content)["rest_requests"][0]
-    assert item["method"] == "PATCH"
-    body = json.loads(base64.b64decode(item["body"]))
-    assert {"state", "close_code", "close_notes"} <= set(body)
-    assert not recorder.to("PATCH", "/api/now/table/")
-
-
 async def test_bulk_reports_each_failure(connector, sim):
     good = await _ticket(connector, key="ZS-70")
     results = await connector.bulk_update([(good.key, {"short_description": "new"}),
                                            ("0" * 32, {"short_description": "lost"})])
     assert results[0].fields["short_description"] == "new"
     assert isinstance(results[1], NotFoundError)
-
-
-async def test_bulk_falls_back_to_single_patches(connector, sim, recorder):
-    sim.faults.batch_enabled = False
-    tickets = [await _ticket(connector, key=f"ZS-8{n}") for n in range(2)]
-    results = await connector.bulk_close([t.key for t in tickets])
-    assert all(not isinstance(r, Exception) for r in results)
-    assert len(recorder.to("PATCH", "/api/now/table/")) == 2
-    closed = {"incident": "6", "sn_si_incident": "3"}[connector.table]
-    assert [r["state"] for r in records(sim, connector.table)] == [closed, closed]
 
 
 async def test_batch_splits_large_sets(connector, monkeypatch, recorder):

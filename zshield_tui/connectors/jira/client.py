@@ -35,10 +35,18 @@ from zshield_tui.connectors.errors import (
 from zshield_tui.connectors.jira.adf import text_to_adf
 from zshield_tui.connectors.jira.auth import OAuthHosts, build_auth
 from zshield_tui.connectors.jira.http import JiraHttp, RetryPolicy
+from zshield_tui.connectors.jira.moves import TransitionCache
+from zshield_tui.connectors.jira.reads import (
+    PROPERTY,
+    SEARCH_FIELDS,
+    create_metadata,
+    find_user,
+    search,
+)
 from zshield_tui.connectors.jira.shapes import (
     attachments_from,
     comment_from,
-    metadata_from,
+    raised_priority_fields,
     ticket_from_issue,
 )
 from zshield_tui.connectors.tls import verified_context
@@ -48,10 +56,7 @@ from zshield_tui.domain.correlation import (
     legacy_correlation_label,
 )
 
-PROPERTY = "zshield"
 MARKER = "zshield"   # on every issue zshield creates: bounds the update poll
-SEARCH_FIELDS = ["summary", "status", "updated", "created", "labels", "priority", "assignee",
-                 "issuetype", "project"]
 RICH_FIELDS = {"description", "environment"}
 
 
@@ -60,6 +65,7 @@ class JiraConnector(Connector):
     use the simulator."""
 
     kind = "jira"
+    default_outbound = {"in_progress": "Start Progress", "resolved": "Done", "closed": "Done"}
     page_size = 100   # per search / comment page; the server may return fewer
 
     def __init__(self, target: TargetConfig, env: Mapping[str, str] | None = None, *,
@@ -89,6 +95,7 @@ class JiraConnector(Connector):
                                         verify=verified_context())
         self.http = JiraHttp(self.client, self.policy, target=self.name, auth_hint=hint)
         self._base: str | None = None if self.oauth else self.site
+        self._moves = TransitionCache()
 
     def __repr__(self) -> str:
         return f"JiraConnector(name={self.name!r}, deployment={self.target.deployment!r})"
@@ -228,6 +235,41 @@ class JiraConnector(Connector):
         await self._call("POST", f"/issue/{key}/transitions", json=body,
                          what=f"transition {key}", idempotent=False)
 
+    async def move(self, key: str, name: str, fields: Mapping[str, Any] | None = None, *,
+                   status: str = "") -> str:
+        """By a transition looked up once per project and status (`status`: where the
+        caller last saw the issue), else by the issue's own transitions."""
+        return await self._moves.move(self, key, name, fields, status)
+
+    # -- what differs from ServiceNow ---------------------------------------------------
+    @classmethod
+    def draft_fields(cls, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """A Jira draft is `{"fields": ...}` (plus `properties`, `update`)."""
+        return dict(payload.get("fields", payload))
+
+    @classmethod
+    def with_draft_fields(cls, payload: Mapping[str, Any], fields: Mapping[str, Any]
+                          ) -> dict[str, Any]:
+        return {**payload, "fields": dict(fields)}
+
+    @classmethod
+    def routed(cls, payload: Mapping[str, Any], *, project: str | None = None,
+               group: str | None = None, assignee: str | None = None) -> dict[str, Any]:
+        """Project and assignee (Jira has no assignment group)."""
+        fields = dict(payload.get("fields") or {})
+        if project:
+            fields["project"] = {"key": project}
+        if assignee:
+            fields["assignee"] = assignee
+        return {**payload, "fields": fields}
+
+    def assignee_fields(self, user: str) -> dict[str, Any]:
+        """An accountId on Cloud, a username on Data Center."""
+        return {"assignee": {"accountId": user} if self.cloud else {"name": user}}
+
+    def raised_priority_fields(self, current: Mapping[str, Any]) -> dict[str, Any]:
+        return raised_priority_fields(current)
+
     def _comment(self, raw: dict[str, Any]) -> RemoteComment:
         return comment_from(raw)
 
@@ -297,34 +339,6 @@ class JiraConnector(Connector):
             self._site_upload_limit = int(meta.get("uploadLimit") or self.attachment_limit)
         return self._site_upload_limit
 
-    async def _search(self, jql: str, *, with_property: bool = True) -> list[RemoteTicket]:
-        tickets: list[RemoteTicket] = []
-        if self.cloud:
-            token: str | None = None
-            while True:
-                body: dict[str, Any] = {"jql": jql, "fields": SEARCH_FIELDS,
-                                        "maxResults": self.page_size}
-                if with_property:
-                    body["properties"] = [PROPERTY]
-                if token:
-                    body["nextPageToken"] = token
-                page = (await self._call("POST", "/search/jql", json=body, what="search",
-                                         idempotent=True)).json()
-                tickets += [self._ticket(i) for i in page.get("issues") or []]
-                token = page.get("nextPageToken")
-                if page.get("isLast") is True or not token:
-                    return tickets
-        start = 0
-        while True:
-            page = (await self._call("POST", "/search", what="search", idempotent=True, json={
-                "jql": jql, "startAt": start, "maxResults": self.page_size,
-                "fields": SEARCH_FIELDS})).json()
-            issues = page.get("issues") or []
-            tickets += [self._ticket(i) for i in issues]
-            start += len(issues)
-            if not issues or start >= int(page.get("total", 0)):
-                return tickets
-
     def _project_clause(self, payload: dict[str, Any] | None = None) -> str:
         projects = list(self.projects)
         ref = ((payload or {}).get("fields") or {}).get("project") or {}
@@ -345,7 +359,7 @@ class JiraConnector(Connector):
         labels = sorted({correlation_label(correlation_key),
                          legacy_correlation_label(correlation_key)})
         quoted = ", ".join(f'"{label}"' for label in labels)
-        for ticket in await self._search(f"{self._project_clause(payload)}labels in ({quoted})"):
+        for ticket in await search(self, f"{self._project_clause(payload)}labels in ({quoted})"):
             if not self.cloud:
                 ticket = replace(ticket, correlation_key=await self._property(ticket.key))
             if is_ticket_of(correlation_key, list(ticket.fields.get("labels") or []),
@@ -383,58 +397,13 @@ class JiraConnector(Connector):
         local = (since - timedelta(minutes=1)).astimezone(self._tz)
         jql = (f'{self._project_clause()}labels = "{MARKER}" AND updated >= '
                f'"{local:%Y/%m/%d %H:%M}" ORDER BY updated ASC')
-        return [t for t in await self._search(jql)
+        return [t for t in await search(self, jql)
                 if t.updated_at is None or t.updated_at >= since]
 
     async def create_metadata(self, scope: str | None = None) -> CreateMetadata:
         """`PROJECT/IssueType` (name or id); without an issue type, the first one."""
-        project, _, wanted = (scope or (self.projects[0] if self.projects else "")).partition("/")
-        if not project:
-            raise ValidationError("create metadata needs a project: pass 'PROJECT/IssueType'",
-                                  fields={"project": "missing"}, target=self.name)
-        types = await self._pages(f"/issue/createmeta/{project}/issuetypes", "issueTypes")
-        match = next((t for t in types if wanted and wanted.casefold() in
-                      {str(t.get("name", "")).casefold(), str(t.get("id"))}), None)
-        if match is None and not wanted:
-            match = next((t for t in types if not t.get("subtask")), None)
-        if match is None:
-            names = ", ".join(t.get("name", "?") for t in types) or "none"
-            raise NotFoundError(f"project {project} has no issue type {wanted!r}; "
-                                f"available: {names}", target=self.name)
-        metas = await self._pages(f"/issue/createmeta/{project}/issuetypes/{match['id']}",
-                                  "fields")
-        return metadata_from(f"{project}/{match.get('name')}", metas)
-
-    async def _pages(self, path: str, cloud_key: str) -> list[dict[str, Any]]:
-        """Cloud wraps createmeta pages in issueTypes / fields, Data Center in values."""
-        out: list[dict[str, Any]] = []
-        start = 0
-        while True:
-            page = (await self._call("GET", path, what="create metadata",
-                                     params={"startAt": start, "maxResults": 50})).json()
-            items = page.get(cloud_key if self.cloud else "values") or []
-            out += items
-            start += len(items)
-            if not items or start >= int(page.get("total", start)) or page.get("isLast"):
-                return out
+        return await create_metadata(self, scope)
 
     async def resolve_user(self, who: str) -> str:
         """Email or name -> accountId (Cloud) or username (Data Center)."""
-        if self.cloud:
-            users = (await self._call("GET", "/user/search", params={"query": who},
-                                      what=f"find user {who}")).json()
-            exact = [u for u in users if (u.get("emailAddress") or "").casefold() ==
-                     who.casefold()] or (users if len(users) == 1 else [])
-            if exact:
-                return exact[0]["accountId"]
-        else:
-            users = (await self._call("GET", "/user/search", params={"username": who},
-                                      what=f"find user {who}")).json()
-            exact = [u for u in users if who.casefold() in
-                     {(u.get("emailAddress") or "").casefold(), u.get("name", "").casefold()}] \
-                or (users if len(users) == 1 else [])
-            if exact:
-                return exact[0]["name"]
-        raise NotFoundError(f"no Jira user matches {who!r}"
-                            + (f" ({len(users)} partial matches)" if users else ""),
-                            target=self.name)
+        return await find_user(self, who)

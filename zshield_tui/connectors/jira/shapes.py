@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,6 +14,7 @@ from zshield_tui.connectors.base import (
     RemoteTicket,
 )
 from zshield_tui.connectors.jira.adf import adf_to_text
+from zshield_tui.connectors.priority import raised_priority
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -67,3 +69,11 @@ def metadata_from(scope: str, metas: list[dict[str, Any]]) -> CreateMetadata:
                                allowed=allowed if fid not in {"project", "issuetype"} else (),
                                max_length=255 if fid == "summary" else None)
     return CreateMetadata(scope=scope, fields=specs, fetched_at=datetime.now(UTC))
+
+
+def raised_priority_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """`priority` one step up by name; nothing when there is none or it is the top."""
+    current = (fields.get("priority") or {}).get("name")
+    if not current or raised_priority(current) == current:
+        return {}
+    return {"priority": {"name": raised_priority(current)}}

@@ -16,18 +16,21 @@ import httpx
 
 from zshield_tui.config import TargetConfig
 from zshield_tui.connectors.base import (
+    INBOUND_BY_CATEGORY,
+    RUNBOOK_HEADER,
     Connector,
     CreateMetadata,
     CreateResult,
-    FieldSpec,
+    Move,
     RemoteAttachment,
     RemoteComment,
     RemoteTicket,
     Transition,
     Upload,
+    runbook_text,
 )
+from zshield_tui.connectors.enrichment import CmdbResult, SlaStatus
 from zshield_tui.connectors.errors import (
-    AuthError,
     ConnectorError,
     NotFoundError,
     UnavailableError,
@@ -37,14 +40,20 @@ from zshield_tui.connectors.servicenow import states
 from zshield_tui.connectors.servicenow.api import MAX_PAGES, ServiceNowApi
 from zshield_tui.connectors.servicenow.auth import make_credentials
 from zshield_tui.connectors.servicenow.batch import bulk_patch
-from zshield_tui.connectors.servicenow.cmdb import CmdbResult, lookup_assets
+from zshield_tui.connectors.servicenow.cmdb import lookup_assets
 from zshield_tui.connectors.servicenow.journal import Journal, parse_time, query_value, sn_time
-from zshield_tui.connectors.servicenow.payload import References, is_sys_id, map_severity
+from zshield_tui.connectors.servicenow.metadata import table_metadata
+from zshield_tui.connectors.servicenow.payload import (
+    References,
+    configuration_item,
+    is_sys_id,
+    map_severity,
+    raised_levels,
+)
 from zshield_tui.connectors.servicenow.retry import RetryPolicy
-from zshield_tui.connectors.servicenow.sla import SlaStatus, read_slas
+from zshield_tui.connectors.servicenow.sla import read_slas
 
 CORRELATION_DISPLAY = "zshield"
-RUNBOOK_HEADER = "[zshield runbook]"
 TABLES = ("incident", "sn_si_incident")
 RECORD_FIELDS = ["sys_id", "number", "state", "short_description", "priority", "impact",
                  "urgency", "severity", "correlation_id", "correlation_display",
@@ -63,6 +72,12 @@ class ServiceNowConnector(Connector):
     """One ServiceNow target, writing to `table` (incident or sn_si_incident)."""
 
     kind = "servicenow"
+    supports_cmdb = True
+    supports_sla = True
+    batches_state_changes = True   # the Batch API
+    assignee_field = "assigned_to"
+    default_outbound = {"in_progress": "In Progress", "resolved": "Resolved",
+                        "closed": "Closed"}
 
     def __init__(self, target: TargetConfig, env: Mapping[str, str] | None = None, *,
                  table: str = "incident", transport: httpx.AsyncBaseTransport | None = None,
@@ -107,10 +122,6 @@ class ServiceNowConnector(Connector):
 
     async def resolve_user(self, who: str) -> str:
         return await self.references.user(who)
-
-    async def resolve_group(self, name: str) -> str:
-        """sys_user_group name -> sys_id."""
-        return await self.references.group(name)
 
     # -- records -----------------------------------------------------------------------------
     def _ticket(self, record: Mapping[str, Any]) -> RemoteTicket:
@@ -237,10 +248,10 @@ class ServiceNowConnector(Connector):
                                    STATE_FIELDS if brief else None)
         return [r if isinstance(r, ConnectorError) else self._ticket(r) for r in results]
 
-    async def bulk_close(self, keys: Iterable[str], fields: Mapping[str, Any] | None = None,
-                         *, state: str = "resolve") -> list[RemoteTicket | ConnectorError]:
-        """Resolves (or closes) many tickets, close code and notes in each item."""
-        return await self.bulk_update([(key, self.state_body(state, fields)) for key in keys])
+    async def move_many(self, moves: Sequence[Move]) -> list[RemoteTicket | ConnectorError]:
+        """Through the Batch API, each answer brief (identity, state and times)."""
+        return await self.bulk_update([(key, self.state_body(name, fields))
+                                       for key, name, fields in moves], brief=True)
 
     # -- journal and files -------------------------------------------------------------------
     async def add_comment(self, key: str, body: str, *, internal: bool = True) -> RemoteComment:
@@ -252,9 +263,12 @@ class ServiceNowConnector(Connector):
     async def add_runbook(self, key: str, steps: Sequence[str], *,
                           alert_id: str = "") -> RemoteComment:
         """The playbook as one work note whose first line marks it as zshield's runbook."""
-        title = f"{RUNBOOK_HEADER} Playbook" + (f" for alert {alert_id}" if alert_id else "")
-        lines = [title, *(f"{n}. {step}" for n, step in enumerate(steps, 1))]
-        return await self.add_comment(key, "\n".join(lines), internal=True)
+        return await self.add_comment(key, runbook_text(steps, alert_id), internal=True)
+
+    async def ensure_runbook(self, key: str, steps: Sequence[str], *, alert_id: str = ""
+                             ) -> None:
+        if not await self.has_runbook(key):
+            await self.add_runbook(key, steps, alert_id=alert_id)
 
     async def has_runbook(self, key: str) -> bool:
         """Whether a runbook note is on the ticket already (seen remotely, not from memory)."""
@@ -319,36 +333,50 @@ class ServiceNowConnector(Connector):
         """The ticket's task_sla rows."""
         return await read_slas(self.api, await self._sys_id(key))
 
+    def configuration_item(self, ticket: RemoteTicket) -> str | None:
+        return configuration_item(ticket.fields)
+
+    # -- what differs from Jira --------------------------------------------------------------
+    @classmethod
+    def default_inbound(cls, category: str, *, table: str = "") -> str | None:
+        """`category` is the state value: its state's category; Closed and Cancelled close
+        the alert rather than resolve it."""
+        state = states.by_value(table or "incident", category)
+        if state is None:
+            return None
+        if state.label.casefold() in {"closed", "cancelled", "canceled"}:
+            return "closed"
+        return INBOUND_BY_CATEGORY.get(state.category)
+
+    @classmethod
+    def routed(cls, payload: Mapping[str, Any], *, project: str | None = None,
+               group: str | None = None, assignee: str | None = None) -> dict[str, Any]:
+        """Assignment group and assigned_to (ServiceNow has no project)."""
+        out = dict(payload)
+        if group:
+            out["assignment_group"] = group
+        if assignee:
+            out["assigned_to"] = assignee
+        return out
+
+    @classmethod
+    def closing_fields(cls, close: Mapping[str, str], state: str) -> dict[str, Any]:
+        """The configured close code and notes go with a resolve or close, except a
+        template the connector cannot render (state_body puts a default in its place)."""
+        if state not in {"resolved", "closed"}:
+            return {}
+        return {k: v for k, v in close.items() if "{" not in v}
+
+    def ticket_ref(self, key: str, remote_id: str | None = None) -> str:
+        """The sys_id when known: spares a lookup of the number per ticket."""
+        return remote_id or key
+
+    def raised_priority_fields(self, current: Mapping[str, Any]) -> dict[str, Any]:
+        return raised_levels(current, self.table)
+
     async def create_metadata(self, scope: str | None = None) -> CreateMetadata:
-        table = scope or self.table
-        try:
-            rows = await self.api.list(
-                "sys_choice", f"name={table}^elementINstate,impact,urgency,severity,"
-                "close_code,hold_reason,category,subcategory^inactive=false^ORDERBYsequence",
-                fields=["element", "value", "label"])
-        except (AuthError, ValidationError):
-            rows = []   # sys_choice unreadable: the documented values below still hold
-        allowed: dict[str, list[str]] = {
-            "state": [s.value for s in states.states_of(table)],
-            "impact": ["1", "2", "3"], "urgency": ["1", "2", "3"], "severity": ["1", "2", "3"]}
-        read: dict[str, list[str]] = {}
-        for row in rows:
-            if row.get("name", table) == table:
-                read.setdefault(str(row.get("element")), []).append(str(row.get("value")))
-        allowed.update(read)
-        specs = {"short_description": FieldSpec("short_description", True, max_length=160),
-                 "description": FieldSpec("description", max_length=4000),
-                 "assignment_group": FieldSpec("assignment_group", type="reference"),
-                 "caller_id": FieldSpec("caller_id", type="user"),
-                 "cmdb_ci": FieldSpec("cmdb_ci", type="reference"),
-                 "category": FieldSpec("category"), "subcategory": FieldSpec("subcategory"),
-                 "work_notes": FieldSpec("work_notes")}
-        levels = ("impact", "urgency") if table == "incident" else ("severity",)
-        for name in (*levels, "state"):
-            specs[name] = FieldSpec(name, type="option", allowed=tuple(allowed.get(name, ())))
-        if table == "sn_si_incident":
-            specs["affected_user"] = FieldSpec("affected_user", type="user")
-        return CreateMetadata(scope=table, fields=specs)
+        """What a create in `scope` (a table; default: this connector's) may hold."""
+        return await table_metadata(self.api, scope or self.table)
 
 
 def _with_ci_name(record: Mapping[str, Any]) -> dict[str, Any]:

@@ -5,37 +5,14 @@ unknown rather than guessed."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
+from zshield_tui.connectors.enrichment import CmdbResult, ConfigurationItem
 from zshield_tui.connectors.errors import AuthError, ValidationError
 from zshield_tui.connectors.servicenow.api import ServiceNowApi
 from zshield_tui.connectors.servicenow.journal import query_value
 
 CI_FIELDS = ["sys_id", "name", "ip_address", "fqdn", "sys_class_name", "owned_by",
              "owned_by.name", "support_group.name"]
-
-
-@dataclass(frozen=True)
-class ConfigurationItem:
-    sys_id: str
-    name: str
-    ip_address: str
-    ci_class: str
-    owner: str          # owned_by's display name, "" when unset
-    support_group: str
-    matched_on: str     # the asset hostname or IP that found it
-
-
-@dataclass(frozen=True)
-class CmdbResult:
-    items: list[ConfigurationItem] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)      # assets with no CI
-    ambiguous: list[str] = field(default_factory=list)    # assets with several CIs
-
-    @property
-    def primary(self) -> ConfigurationItem | None:
-        """The CI the incident's cmdb_ci points at: the first asset's."""
-        return self.items[0] if self.items else None
 
 
 async def lookup_assets(api: ServiceNowApi, assets: Iterable[tuple[str | None, str | None]]

@@ -115,10 +115,6 @@ class Journal:
                 fresh.append(comment)
         return fresh
 
-    def forget(self, sys_id: str) -> None:
-        """Drops the seen set of a record (the sync layer keeps the durable one)."""
-        self._seen.pop(sys_id, None)
-
     @staticmethod
     def _from_row(row: dict[str, Any]) -> RemoteComment:
         return RemoteComment(id=row["sys_id"], author=row.get("sys_created_by", ""),

@@ -4,6 +4,7 @@ severity (SIR), priority never written, names -> sys_ids for reference fields.""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from zshield_tui.connectors.errors import NotFoundError, ValidationError
@@ -106,3 +107,29 @@ class References:
             raise ValidationError("; ".join(f"{k}: {v}" for k, v in problems.items()),
                                   fields=problems, target=self.api.target)
         return out
+
+
+def raised_levels(fields: Mapping[str, Any], table: str) -> dict[str, Any]:
+    """ServiceNow computes priority from impact x urgency (1 High .. 3 Low): both go one
+    step toward 1, never past it. On a security incident the severity calculators derive
+    priority from `severity` (1-3) instead, so it goes one step up as well."""
+    names = ("impact", "urgency", "severity") if table == "sn_si_incident" \
+        else ("impact", "urgency")
+    out = {}
+    for name in names:
+        value = fields.get(name)
+        if isinstance(value, dict):   # a reference-style {value, display_value}
+            value = value.get("value")
+        text = str(value or "").strip()
+        if text.isdigit() and int(text) > 1:
+            out[name] = str(int(text) - 1)
+    return out
+
+
+def configuration_item(fields: Mapping[str, Any]) -> str | None:
+    """The CI's name from a record's cmdb_ci: its display value when read with one, else
+    the value."""
+    ci = fields.get("cmdb_ci")
+    if isinstance(ci, dict):
+        ci = ci.get("display_value") or ci.get("value")
+    return str(ci) if ci else None

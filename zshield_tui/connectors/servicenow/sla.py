@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from zshield_tui.connectors.enrichment import SlaStatus
 from zshield_tui.connectors.servicenow.api import ServiceNowApi
 
 SLA_FIELDS = ["sys_id", "sla", "stage", "has_breached", "active", "start_time", "end_time",
@@ -13,18 +13,6 @@ SLA_FIELDS = ["sys_id", "sla", "stage", "has_breached", "active", "start_time", 
               "business_time_left"]
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 FMT = "%Y-%m-%d %H:%M:%S"
-
-
-@dataclass(frozen=True)
-class SlaStatus:
-    name: str                      # "Priority 1 resolution (4 hour)"
-    stage: str                     # in_progress | paused | completed | cancelled
-    stage_label: str               # In progress, ...
-    has_breached: bool
-    percentage: float              # elapsed share of the allowed time, may exceed 100
-    planned_end: datetime | None   # the breach time
-    time_left: timedelta | None
-    active: bool
 
 
 async def read_slas(api: ServiceNowApi, task_sys_id: str) -> list[SlaStatus]:
