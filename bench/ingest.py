@@ -19,7 +19,6 @@ from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 
-from zshield_tui.demodata import generate_alerts
 from zshield_tui.domain import Alert, Severity
 from zshield_tui.ingest import RecordError, read
 from zshield_tui.store import Store, UpsertCounts, upsert_alerts
@@ -27,7 +26,7 @@ from zshield_tui.store.alerts import BATCH, iso
 from zshield_tui.store.db import connect
 from zshield_tui.store.schema import FTS_INDEX_NEW
 
-from .data import NOW, SEED, progress
+from .data import native_jsonl
 from .report import DATA, Result
 
 FULL, QUICK = 1_000_000, 50_000
@@ -44,7 +43,7 @@ _FLOOR_COLUMNS = ("id", "title", "description", "severity", "source", "category"
 
 def run(quick: bool = False, profile: bool = False) -> list[Result]:
     count = QUICK if quick else FULL
-    jsonl = _jsonl(count)
+    jsonl = native_jsonl(count)
     # Best of ROUNDS, interleaved, so that a burst of disk or CPU noise on this shared
     # machine hits neither side alone; the floor swings by 20 % from run to run otherwise.
     floors: list[float] = []
@@ -89,20 +88,6 @@ def _secs(values: list[float]) -> str:
 
 def _counts(counts: UpsertCounts) -> str:
     return f"{counts.inserted:,} new, {counts.updated:,} updated, {counts.unchanged:,} unchanged"
-
-
-def _jsonl(count: int) -> Path:
-    """N generated alerts as native JSONL, written once and reused."""
-    path = DATA / f"alerts-{count // 1000}k.jsonl"
-    if path.exists():
-        return path
-    DATA.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    with partial.open("w", encoding="utf-8") as out:
-        for alert in progress(generate_alerts(count, seed=SEED, now=NOW), count, path.name):
-            out.write(alert.model_dump_json() + "\n")
-    partial.replace(path)
-    return path
 
 
 def _fresh(path: Path) -> Path:
