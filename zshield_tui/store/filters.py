@@ -6,10 +6,11 @@
 Tokens are ANDed. Text tokens match a case-insensitive prefix, so the list narrows while
 the analyst is still typing: `cat` and `tech` of the whole value; `src` of any word of the
 source label ("AWS GuardDuty": `src:aws`, `src:guard`) or of the format the alert was read
-in (`src:guardduty` also finds the Security Hub findings of a GuardDuty file). Bare words search title, description,
-assets, IOCs and tags (SQLite FTS5) as a prefix; hostnames, IPs, domains and emails are
-single tokens there, so `10.30.0.1` finds 10.30.0.1 and 10.30.0.12. A bad token raises
-FilterError with a message meant for the analyst; it never reaches SQL.
+in (`src:guardduty` also finds the Security Hub findings of a GuardDuty file). Bare words
+search title, description, assets, IOCs and tags (SQLite FTS5) as a prefix; hostnames,
+IPs, domains and emails are single tokens there, so `10.30.0.1` finds 10.30.0.1 and
+10.30.0.12. A bad token raises FilterError with a message meant for the analyst; it never
+reaches SQL.
 
 While typing (the TUI), words wait until they can narrow the list cheaply: the word under
 the cursor needs three characters, a finished word two, and a word that may become a key
