@@ -19,7 +19,8 @@ from .report import Result, print_table, write_json
 
 # name -> module with `run(quick, profile) -> list[Result]`; imported only when selected.
 BENCHMARKS = {"ingest": "bench.ingest", "filter": "bench.filter",
-              "paint": "bench.first_paint", "memory": "bench.memory",
+              "paint": "bench.first_paint", "tmuxpaint": "bench.tmux_paint",
+              "memory": "bench.memory",
               "mapping": "bench.mapping", "sync": "bench.sync"}
 
 

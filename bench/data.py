@@ -1,4 +1,5 @@
-"""The cached benchmark databases, built once through the real store and reused.
+"""The cached benchmark data, built once and reused: native JSONL files of generated
+alerts, and the databases made from them by `zshield ingest`.
 
 Every benchmark that needs "a big database" (filter latency, first paint, RSS) calls
 `million_db()`; the file is rebuilt only when missing, short of alerts, or at another
@@ -8,8 +9,11 @@ schema version. `rm -rf bench/.data` forces a rebuild (after changing the genera
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -17,7 +21,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from zshield_tui.demodata import generate_alerts
-from zshield_tui.store import SCHEMA_VERSION, Store, upsert_alerts
+from zshield_tui.store import SCHEMA_VERSION
 
 from .report import DATA
 
@@ -40,6 +44,31 @@ def million_db(quick: bool = False) -> Path:
         return path
     _build(path, count)
     return path
+
+
+def native_jsonl(count: int) -> Path:
+    """`count` generated alerts as native JSONL (one `model_dump_json` a line), written
+    once and reused."""
+    path = DATA / f"alerts-{count // 1000}k.jsonl"
+    if path.exists():
+        return path
+    DATA.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    with partial.open("w", encoding="utf-8") as out:
+        for alert in progress(generate_alerts(count, seed=SEED, now=NOW), count, path.name):
+            out.write(alert.model_dump_json() + "\n")
+    partial.replace(path)
+    return path
+
+
+def isolated_env(scratch: str) -> dict[str, str]:
+    """No user config, theme or state: the first run of a new user."""
+    env = dict(os.environ)
+    for var in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME"):
+        env[var] = os.path.join(scratch, var.lower())
+    env.pop("ZSHIELD_CONFIG", None)
+    env.pop("ZSHIELD_DB", None)
+    return env
 
 
 def build_info(path: Path) -> dict[str, object]:
@@ -95,15 +124,22 @@ def _build(path: Path, count: int) -> None:
     partial = path.with_name(path.name + ".partial")
     for stale in (partial, *_sidecars(partial), *_sidecars(path)):
         stale.unlink(missing_ok=True)
-    print(f"building {path.name} ({count:,} alerts, seed {SEED})…", file=sys.stderr)
+    jsonl = native_jsonl(count)
+    print(f"building {path.name}: zshield ingest {jsonl.name}…", file=sys.stderr)
     start = time.perf_counter()
-    with Store(partial) as store:
-        alerts = progress(generate_alerts(count, seed=SEED, now=NOW), count, path.name)
-        counts = upsert_alerts(store.conn, alerts, fmt="zshield")
+    # The command itself, as an analyst would load the file, with no config of theirs
+    # (so no auto-create).
+    with tempfile.TemporaryDirectory() as scratch:
+        done = subprocess.run([sys.executable, "-m", "zshield_tui", "--db", str(partial),
+                               "ingest", str(jsonl)], env=isolated_env(scratch),
+                              capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"zshield ingest {jsonl} failed: {done.stderr.strip()}")
     seconds = time.perf_counter() - start
     partial.replace(path)
-    info = {"alerts": counts.inserted, "schema_version": SCHEMA_VERSION,
+    info = {"alerts": count, "schema_version": SCHEMA_VERSION, "source": jsonl.name,
             "build_seconds": round(seconds, 1), "seed": SEED, "now": NOW.isoformat(),
-            "built_at": datetime.now(UTC).isoformat(timespec="seconds")}
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "ingest_output": done.stdout.strip()}
     path.with_suffix(".json").write_text(json.dumps(info, indent=2) + "\n")
-    print(f"built {path.name}: {counts.inserted:,} alerts in {seconds:.1f} s", file=sys.stderr)
+    print(f"built {path.name}: {done.stdout.strip()} in {seconds:.1f} s", file=sys.stderr)

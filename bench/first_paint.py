@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 
-from .data import million_db
+from .data import isolated_env, million_db
 from .report import Result
 
 ROUNDS = 7
@@ -26,16 +26,6 @@ def _probe(*args: str, env: dict[str, str]) -> dict:
     out = subprocess.run([sys.executable, "-m", "bench.probe", *args], capture_output=True,
                          text=True, check=True, env=env, timeout=120)
     return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def isolated_env(scratch: str) -> dict[str, str]:
-    """No user config, theme or state: the first run of a new user."""
-    env = dict(os.environ)
-    for var in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME"):
-        env[var] = os.path.join(scratch, var.lower())
-    env.pop("ZSHIELD_CONFIG", None)
-    env.pop("ZSHIELD_DB", None)
-    return env
 
 
 def run(quick: bool = False, profile: bool = False) -> list[Result]:

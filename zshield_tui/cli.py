@@ -96,14 +96,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from zshield_tui.commands.context import EXIT_FAILED, EXIT_USAGE, Context, UsageError
-    from zshield_tui.config import ConfigError
     from zshield_tui.domain.terminal import printable
     from zshield_tui.store.db import StoreError
 
     ctx = Context(config_override=args.config, db_override=args.db)
     try:
         return _dispatch(ctx, args)
-    except (UsageError, ConfigError, StoreError) as exc:
+    except (UsageError, StoreError, *_config_errors()) as exc:
         # Messages may quote an alert id or a file's content: escaped like all other text.
         print(printable(f"zshield: {exc}"), file=sys.stderr)
         return EXIT_USAGE
@@ -121,6 +120,14 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()  # `zshield list | head` is not an error
         return 0
+
+
+def _config_errors() -> tuple[type[Exception], ...]:
+    """ConfigError if the config module is loaded, as only then can one be raised.
+    Importing it just to name it in `except` cost the TUI's first paint about 90 ms
+    (pydantic, the config models); the TUI validates its config after that paint."""
+    config = sys.modules.get("zshield_tui.config")
+    return (config.ConfigError,) if config is not None else ()
 
 
 def _dispatch(ctx, args: argparse.Namespace) -> int:

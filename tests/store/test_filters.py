@@ -1,6 +1,7 @@
 import pytest
 
-from zshield_tui.store import FilterError, parse_filter
+from tests.factories import make_alert
+from zshield_tui.store import AlertQuery, FilterError, parse_filter, upsert_alerts
 
 
 @pytest.mark.parametrize(
@@ -28,9 +29,75 @@ def test_single_letters_and_punctuation_do_not_search_yet():
     assert parse_filter("- ...").is_empty
 
 
-def test_quoted_values_keep_their_spaces():
-    flt = parse_filter('src:"AWS GuardDuty"')
-    assert flt.params == ["AWS GuardDuty", "AWS GuardDuty\U0010ffff"]
+# (source label, format it was read in, how many alerts)
+_SOURCES = [("AWS GuardDuty", "guardduty", 3), ("AWS Security Hub", "guardduty", 2),
+            ("Wazuh", "wazuh", 4), ("Suricata sensor-01", "suricata", 5),
+            ("EDR", "zshield", 6), ("Elastic Security", "elastic", 1), ("100%_sure", "ocsf", 1)]
+
+
+@pytest.fixture
+def sources(store):
+    n = 0
+    for label, fmt, count in _SOURCES:
+        alerts = [make_alert(n + i, source=label) for i in range(count)]
+        upsert_alerts(store.conn, alerts, fmt=fmt)
+        n += count
+    return store
+
+
+def _matching(store, text: str) -> dict[str, int]:
+    """Source label -> how many alerts the filter finds, through the list's own query
+    (what `zshield list --filter` and the TUI's `/` both run), checked by both plans."""
+    query = AlertQuery(store.conn, parse_filter(text))
+    rows = query.page(0, 100)
+    assert query.count() == len(rows) == query.estimate()
+    walked = AlertQuery(store.conn, parse_filter(text))
+    walked.estimate(cap=1)   # as if it matched many: walk the time index, test each row
+    assert walked.page(0, 100) == rows
+    found: dict[str, int] = {}
+    for row in rows:
+        found[row.source] = found.get(row.source, 0) + 1
+    return found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a word of the label, as a prefix, in any case
+        ("src:guardduty", {"AWS GuardDuty": 3, "AWS Security Hub": 2}),  # + the format's
+        ("src:GuardD", {"AWS GuardDuty": 3, "AWS Security Hub": 2}),
+        ("src:aws", {"AWS GuardDuty": 3, "AWS Security Hub": 2}),
+        ("src:hub", {"AWS Security Hub": 2}),
+        ("src:secur", {"AWS Security Hub": 2, "Elastic Security": 1}),
+        ("src:wazuh", {"Wazuh": 4}),
+        ("src:WAZ", {"Wazuh": 4}),
+        ("src:sensor", {"Suricata sensor-01": 5}),
+        ('src:"AWS GuardDuty"', {"AWS GuardDuty": 3}),  # several words: from a word start
+        # the format name, as a prefix
+        ("src:ocsf", {"100%_sure": 1}),
+        ("src:zsh", {"EDR": 6}),
+        # inside a word is not a word prefix; LIKE's wildcards are plain characters
+        ("src:duty", {}), ("src:uzh", {}), ("src:%", {}), ("src:_", {}),
+        ("src:100%", {"100%_sure": 1}),
+    ],
+)
+def test_src_matches_a_word_of_the_source_label_or_the_format(sources, text, expected):
+    assert _matching(sources, text) == expected
+
+
+def test_src_is_indexed_on_both_sides(sources):
+    """Few matches in a big list must not scan the table: both the label and the format
+    are looked up through an index."""
+    flt = parse_filter("src:guardduty")
+    where = " AND ".join(c.format(p="") for c in flt.conditions)
+    plan = " ".join(row[3] for row in sources.conn.execute(
+        f"EXPLAIN QUERY PLAN SELECT seq FROM alert a WHERE {where}", flt.params))
+    assert "SCAN a" not in plan
+    assert "USING INDEX ix_alert_source" in plan and "USING INDEX ix_alert_format" in plan
+
+
+def test_src_combines_with_other_tokens(sources):
+    assert _matching(sources, "src:aws sev:critical") == {"AWS GuardDuty": 1}
 
 
 def test_while_typing_a_word_that_may_become_a_key_is_held_back():

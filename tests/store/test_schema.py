@@ -93,3 +93,20 @@ def test_an_upsert_after_upgrade_keeps_working(tmp_path):
 
         counts = upsert_alerts(store.conn, [make_alert(5)], fmt="zshield")
         assert counts.inserted == 1
+
+
+def test_a_version_5_database_gets_the_format_index_and_src_finds_by_format(tmp_path):
+    path = tmp_path / "v5.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, target=5)
+    now = "2026-11-24T10:00:00.000000Z"
+    conn.execute("INSERT INTO alert (id, title, severity, source, format, created_at,"
+                 " ingested_at, updated_at) VALUES ('GD-1', 'Recon', 2, 'AWS Security Hub',"
+                 " 'guardduty', ?, ?, ?)", (now, now, now))
+    conn.close()
+    with Store(path) as upgraded:
+        names = {r[0] for r in upgraded.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert "ix_alert_format" in names
+        rows = AlertQuery(upgraded.conn, parse_filter("src:guardduty")).page(0, 10)
+        assert [r.id for r in rows] == ["GD-1"]

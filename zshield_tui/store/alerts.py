@@ -78,24 +78,39 @@ def upsert_alerts(conn: sqlite3.Connection, alerts: Iterable[Alert], *, fmt: str
     counts = UpsertCounts()
     now = iso(datetime.now(UTC))
     iterator = iter(alerts)
-    while chunk := list(islice(iterator, BATCH)):
-        # One row per id within a batch: rows inserted by this batch are not in the FTS
-        # index yet, so an in-batch update must not ask FTS to delete them.
-        batch = list({a.id: a for a in chunk}.values())
-        counts.unchanged += len(chunk) - len(batch)
+    while True:
+        # Each alert becomes its row at once and is let go: a batch of 20,000 Alert
+        # models kept alive made the garbage collector's passes cost more than the
+        # validation, the serialisation and the SQL together.
+        # One row per id within a batch (the last record wins): rows inserted by this
+        # batch are not in the FTS index yet, so an in-batch update must not ask FTS to
+        # delete them.
+        rows: dict[str, tuple] = {}
+        named: dict[str, list[tuple[str, str]]] = {}   # id -> its evidence (name, path)
+        read = 0
+        for alert in islice(iterator, BATCH):
+            read += 1
+            rows[alert.id] = _row(alert, fmt, now)
+            if alert.evidence:
+                named[alert.id] = [(e.name, e.path) for e in alert.evidence]
+            else:
+                named.pop(alert.id, None)
+        if not read:
+            return counts
+        counts.unchanged += read - len(rows)
         before_seq = _max_seq(conn)
         with _transaction(conn):
             # rowcount sums the rows each execution inserted or updated, triggers excluded;
             # the upsert's WHERE leaves identical records out.
-            changed = conn.executemany(_UPSERT, (_row(a, fmt, now) for a in batch)).rowcount
+            changed = conn.executemany(_UPSERT, rows.values()).rowcount
             conn.execute(FTS_INDEX_NEW.format(after=int(before_seq)))
-            changed += _replace_evidence(conn, _evidence_to_write(conn, batch), now, origin)
+            evidence = _evidence_to_write(conn, named, [i for i in rows if i not in named])
+            changed += _replace_evidence(conn, evidence, now, origin)
         # New rows take seq values above the old maximum, one each.
         inserted = _max_seq(conn) - before_seq
         counts.inserted += inserted
         counts.updated += changed - inserted
-        counts.unchanged += len(batch) - changed
-    return counts
+        counts.unchanged += len(rows) - changed
 
 
 def get_alert(conn: sqlite3.Connection, alert_id: str) -> Alert | None:
@@ -138,46 +153,45 @@ def _json(value: object, *, exclude_none: bool = False) -> str:
     return to_json(value, exclude_none=exclude_none, fallback=str).decode()
 
 
-def _evidence_to_write(conn: sqlite3.Connection, batch: list[Alert]) -> list[Alert]:
-    """The alerts whose evidence list may differ from the stored one: those that name
-    files, and those that name none while the store still lists some (a source record
-    that dropped them). One query per 500 alerts, not one per alert."""
-    named = [a for a in batch if a.evidence]
-    bare = [a for a in batch if not a.evidence]
-    had: set[str] = set()
+def _evidence_to_write(conn: sqlite3.Connection, named: dict[str, list[tuple[str, str]]],
+                       bare: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """The evidence lists that may differ from the stored ones, by alert id: those of
+    alerts that name files, and the empty list of those that name none while the store
+    still lists some (a source record that dropped them). One query per 500 alerts, not
+    one per alert."""
+    wanted = dict(named)
     for start in range(0, len(bare), 500):
-        ids = [a.id for a in bare[start:start + 500]]
+        ids = bare[start:start + 500]
         marks = ", ".join("?" for _ in ids)
-        had.update(r[0] for r in conn.execute(
+        wanted.update((r[0], []) for r in conn.execute(
             f"SELECT DISTINCT alert_id FROM evidence WHERE alert_id IN ({marks})", ids))
-    return named + [a for a in bare if a.id in had]
+    return wanted
 
 
-def _replace_evidence(conn: sqlite3.Connection, alerts: list[Alert], now: str,
-                      origin: str | None) -> int:
+def _replace_evidence(conn: sqlite3.Connection, evidence: dict[str, list[tuple[str, str]]],
+                      now: str, origin: str | None) -> int:
     """Stores each alert's evidence list; an alert whose list changed while its row did
     not (a native record's evidence is not in `raw`) counts as updated, with `updated_at`
     moved, so what follows an ingest (new evidence onto linked tickets) sees it. Returns
     how many such alerts. The origin is the last ingest's, changed or not: it says which
     folder vouches for the files now."""
     touched = 0
-    for alert in alerts:
-        wanted = [(e.name, e.path) for e in alert.evidence]
+    for alert_id, wanted in evidence.items():
         stored = conn.execute("SELECT name, path, origin FROM evidence WHERE alert_id = ? "
-                              "ORDER BY id", (alert.id,)).fetchall()
+                              "ORDER BY id", (alert_id,)).fetchall()
         if [(name, path) for name, path, _ in stored] == wanted:
             if any(row[2] != origin for row in stored):
                 conn.execute("UPDATE evidence SET origin = ? WHERE alert_id = ?",
-                             (origin, alert.id))
+                             (origin, alert_id))
             continue
         (updated_at,) = conn.execute("SELECT updated_at FROM alert WHERE id = ?",
-                                     (alert.id,)).fetchone()
+                                     (alert_id,)).fetchone()
         if updated_at != now:    # else inserted or updated by this very upsert: counted
-            conn.execute("UPDATE alert SET updated_at = ? WHERE id = ?", (now, alert.id))
+            conn.execute("UPDATE alert SET updated_at = ? WHERE id = ?", (now, alert_id))
             touched += 1
-        conn.execute("DELETE FROM evidence WHERE alert_id = ?", (alert.id,))
+        conn.execute("DELETE FROM evidence WHERE alert_id = ?", (alert_id,))
         conn.executemany("INSERT INTO evidence (alert_id, name, path, origin) "
-                         "VALUES (?, ?, ?, ?)", [(alert.id, n, p, origin) for n, p in wanted])
+                         "VALUES (?, ?, ?, ?)", [(alert_id, n, p, origin) for n, p in wanted])
     return touched
 
 

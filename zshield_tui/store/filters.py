@@ -3,11 +3,14 @@
     sev:>=high  sev:critical  src:wazuh  cat:malware  state:new,acknowledged  state:!closed
     tech:T1059  asset:web-01  ioc:203.0.113.7  tag:mitre  parent:ZS-1  powershell cradle
 
-Tokens are ANDed. Text tokens (`src`, `cat`, `tech`) match a case-insensitive prefix, so
-the list narrows while the analyst is still typing. Bare words search title, description,
-assets, IOCs and tags (SQLite FTS5) as a prefix; hostnames, IPs, domains and emails are
-single tokens there, so `10.30.0.1` finds 10.30.0.1 and 10.30.0.12. A bad token raises
-FilterError with a message meant for the analyst; it never reaches SQL.
+Tokens are ANDed. Text tokens match a case-insensitive prefix, so the list narrows while
+the analyst is still typing: `cat` and `tech` of the whole value; `src` of any word of the
+source label ("AWS GuardDuty": `src:aws`, `src:guard`) or of the format the alert was read
+in (`src:guardduty` also finds the Security Hub findings of a GuardDuty file). Bare words
+search title, description, assets, IOCs and tags (SQLite FTS5) as a prefix; hostnames,
+IPs, domains and emails are single tokens there, so `10.30.0.1` finds 10.30.0.1 and
+10.30.0.12. A bad token raises FilterError with a message meant for the analyst; it never
+reaches SQL.
 
 While typing (the TUI), words wait until they can narrow the list cheaply: the word under
 the cursor needs three characters, a finished word two, and a word that may become a key
@@ -23,9 +26,20 @@ from zshield_tui.domain.severity import Severity
 from zshield_tui.domain.state import AlertState
 
 _OPS = (">=", "<=", ">", "<", "=")
-_PREFIX_KEYS = {"src": "source", "cat": "category", "tech": "mitre_technique"}
+_PREFIX_KEYS = {"cat": "category", "tech": "mitre_technique"}
 _FTS_KEYS = {"asset": "assets", "ioc": "iocs", "tag": "tags"}
-KEYS = ("sev", "state", "parent", *_PREFIX_KEYS, *_FTS_KEYS)
+KEYS = ("sev", "state", "parent", "src", *_PREFIX_KEYS, *_FTS_KEYS)
+_LAST = "\U0010ffff"   # sorts after any character: value + _LAST ends a prefix range
+
+# The distinct source labels, one index seek each (a loose scan of ix_alert_source: there
+# are a few dozen labels in a million alerts), keeping those with a word that starts with
+# the value. The list is computed once per query and then looked up through the index.
+_SOURCE_LABELS = (
+    "(WITH RECURSIVE label(s) AS (SELECT min(source) FROM alert UNION ALL"
+    " SELECT (SELECT min(source) FROM alert WHERE source > label.s) FROM label"
+    " WHERE label.s IS NOT NULL)"
+    " SELECT s FROM label WHERE ' ' || s LIKE ? ESCAPE '\\')"
+)
 _TOKEN = re.compile(r'(?:(\w+):)?("([^"]*)"?|\S*)')
 
 
@@ -77,6 +91,8 @@ def parse_filter(text: str, *, typing: bool = False) -> AlertFilter:
         elif key == "parent":
             result.conditions.append("{p}a.parent_id = ?")
             result.params.append(value)
+        elif key == "src":
+            _add_source(result, value)
         elif key in _PREFIX_KEYS:
             _add_prefix(result, _PREFIX_KEYS[key], value)
         elif key in _FTS_KEYS:
@@ -121,7 +137,17 @@ def _add_state(result: AlertFilter, value: str) -> None:
 def _add_prefix(result: AlertFilter, column: str, value: str) -> None:
     # A range on a NOCASE column is a case-insensitive prefix match that can use the index.
     result.conditions.append(f"{{p}}a.{column} >= ? AND {{p}}a.{column} < ?")
-    result.params.extend([value, value + "\U0010ffff"])
+    result.params.extend([value, value + _LAST])
+
+
+def _add_source(result: AlertFilter, value: str) -> None:
+    # Both sides are indexed, so SQLite answers the OR as the union of two index lookups.
+    # LIKE ignores ASCII case, like the NOCASE label column; format names are lower case.
+    literal = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    fmt = value.lower()
+    result.conditions.append(
+        f"({{p}}a.source IN {_SOURCE_LABELS} OR {{p}}a.format >= ? AND {{p}}a.format < ?)")
+    result.params.extend([f"% {literal}%", fmt, fmt + _LAST])
 
 
 def _add_text(result: AlertFilter, value: str, *, column: str | None, min_length: int) -> None:

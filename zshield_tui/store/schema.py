@@ -203,7 +203,15 @@ _V5 = """
 ALTER TABLE evidence ADD COLUMN origin TEXT;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+# Version 6: the format an alert was read in, indexed, so that `src:guardduty` finds a
+# GuardDuty file's Security Hub findings (whose label does not say GuardDuty) among a
+# million others without scanning them (filters.py). On `format` alone: entries of one
+# ingest share the value and take increasing seqs, so they append to the index.
+_V6 = """
+CREATE INDEX ix_alert_format ON alert (format);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
