@@ -13,7 +13,7 @@ from textual.widgets import Static
 FILTER_HELP = [
     ("words", "title, description, assets, IOCs, tags (prefix match)"),
     ("sev:>=high", "severity: critical high medium low informational; = > >= < <="),
-    ("src:wazuh", "source, case-insensitive prefix"),
+    ("src:wazuh", "a word of the source (prefix), or the format: src:guardduty"),
     ("cat:malware", "category prefix"),
     ("tech:T1059", "MITRE technique prefix"),
     ("state:new,acknowledged", "state list; state:!closed excludes"),
