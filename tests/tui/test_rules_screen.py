@@ -77,7 +77,7 @@ async def test_whatif_replays_in_a_worker_and_draws_a_day_chart(make_app, config
     app = make_app(config_file=config_file)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
-        app.push_screen(RulesScreen(app.db_path, config_file, None, now=NOW))
+        app.push_screen(RulesScreen(None, now=NOW))
         await settle(pilot, app)
         await pilot.press("w")
         await settle(pilot, app)

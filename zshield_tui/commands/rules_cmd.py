@@ -13,43 +13,20 @@ from .context import EXIT_FAILED, EXIT_OK, Context, UsageError
 
 
 def whatif(ctx: Context, days: int, target: str | None, dry_run: bool, as_json: bool) -> int:
-    from zshield_tui.automation.mapping_check import combined, mapping_checks
-    from zshield_tui.automation.staging import DRY_RUN, WHATIF, record_run
-    from zshield_tui.automation.whatif import replay
-    from zshield_tui.paths import data_dir
+    from zshield_tui.core import Core
+    from zshield_tui.core.whatif import WhatIfError
 
-    config = ctx.config
-    names = {t.name: t for t in config.targets}
-    if days < 1:
-        raise UsageError("--days: must be 1 or more")
-    if target is not None and target not in names:
-        raise UsageError(f"--target: no target {target!r}; known: {', '.join(names) or 'none'}")
-    check_target = target
-    if dry_run:
-        if target is None or names[target].staging_twin is None:
-            raise UsageError("--dry-run needs --target NAME of a target with a staging_twin")
-        check_target = names[target].staging_twin
-    # The connectors cache create metadata; until one has, the built-in rules are used.
-    checks, problems = mapping_checks(config, ctx.config_file, data_dir() / "metadata")
-    if dry_run and check_target not in checks:
-        raise UsageError(f"--dry-run: the staging twin {check_target} has no usable mapping: "
-                         + "; ".join(p for p in problems if p.startswith(check_target)))
-    check = combined(checks, {target: check_target} if dry_run else None)
-    with ctx.open_store(create=False) as store:
-        result = replay(store.conn, config, days, now=datetime.now(UTC), target=target,
-                        check=check)
-    for name in ([target] if target else names):
-        record_run(name, WHATIF, ok=True, detail=f"{result.tickets} tickets in {days} days")
-    if dry_run:
-        ok = not result.failures
-        record_run(target, DRY_RUN, ok=ok, detail=f"{len(result.failures)} mapping failures "
-                   f"on {check_target}")
-    document = result.as_json() | {"not_checked": problems}
+    try:
+        done = Core(ctx.config_file, ctx.db_path, config=ctx.config).whatif(
+            days, target=target, dry_run=dry_run)
+    except WhatIfError as exc:
+        raise UsageError(str(exc)) from None
+    document = done.result.as_json() | {"not_checked": done.not_checked}
     if as_json:
         print(printable_json(document, indent=2), file=ctx.out)
     else:
         _print_whatif(ctx, document)
-    return EXIT_FAILED if dry_run and result.failures else EXIT_OK
+    return EXIT_FAILED if done.failed else EXIT_OK
 
 
 def _print_whatif(ctx: Context, doc: dict[str, Any]) -> None:

@@ -17,6 +17,7 @@ import json
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,7 @@ from .results import (
     TargetStatus,
     TicketRow,
 )
+from .whatif import WhatIf, run_whatif
 
 if TYPE_CHECKING:
     from zshield_tui.config import Config, TargetConfig
@@ -212,6 +214,13 @@ class Core:
         # drain() with no names means every target: a change that queued nothing sends nothing.
         report = asyncio.run(engine.drain(targets, progress)) if targets else DrainReport()
         return Sent(targets, report, _still_queued(engine, targets))
+
+    def whatif(self, days: int, *, target: str | None = None, dry_run: bool = False,
+               now: datetime | None = None, source: str = "") -> WhatIf:
+        """The what-if replay over the last `days` days, recorded for the staging guard
+        (see core/whatif.py). Raises WhatIfError for bad options."""
+        return run_whatif(self.config, self.config_file, self.db_path, self.metadata_dir,
+                          days=days, target=target, dry_run=dry_run, now=now, source=source)
 
     # -- the mapping preview --------------------------------------------------------------
     def preview_setup(self) -> PreviewSetup:

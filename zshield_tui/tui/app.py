@@ -28,6 +28,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker
 
+from zshield_tui.domain.terminal import printable
 from zshield_tui.paths import config_path
 
 from .commands import ZShieldCommands
@@ -101,14 +102,14 @@ class ZShieldApp(App[None]):
         self.run_worker(self._check_config, thread=True, group="config", exit_on_error=False)
 
     def _check_config(self) -> None:
-        from zshield_tui.config import ConfigError, load_config
+        from zshield_tui.config import ConfigError
 
         try:
-            config = load_config(self.config_file)
+            config = self.core.config
         except ConfigError as exc:
             self.call_from_thread(
-                self.notify, str(exc), title="Config not loaded", severity="error",
-                timeout=30, markup=False,
+                self.notify, printable(str(exc)), title="Config not loaded",
+                severity="error", timeout=30, markup=False,
             )
             return
         if config.keymap:

@@ -43,7 +43,7 @@ def _make(app: ZShieldApp, triage, name: str, alert_id: str | None) -> Screen:
     if name == "rules":
         from .screens.rules import RulesScreen
 
-        return RulesScreen(app.db_path, app.config_file, alert_id)
+        return RulesScreen(alert_id)
     from .screens.settings import SettingsScreen
 
     return SettingsScreen(triage.core)

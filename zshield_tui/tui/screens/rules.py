@@ -9,8 +9,7 @@ Config, routing and the replay run in thread workers; results come back through
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual import work
@@ -26,6 +25,11 @@ from zshield_tui.domain.terminal import printable
 from ..failures import report_worker_failure
 from ..widgets.key_bar import KeyBar
 from .confirm import ConfirmScreen
+
+if TYPE_CHECKING:
+    from zshield_tui.core import Core
+
+    from ..app import ZShieldApp
 
 WHATIF_DAYS = 14
 
@@ -48,11 +52,8 @@ class RulesScreen(Screen):
     RulesScreen #whatif-chart { height: 3; }
     """
 
-    def __init__(self, db_path: Path, config_file: Path, alert_id: str | None = None,
-                 *, now: datetime | None = None) -> None:
+    def __init__(self, alert_id: str | None = None, *, now: datetime | None = None) -> None:
         super().__init__()
-        self.db_path = db_path
-        self.config_file = config_file
         self.alert_id = alert_id
         self.now = now
         self.config: Any = None
@@ -84,20 +85,20 @@ class RulesScreen(Screen):
 
     # -- loading ---------------------------------------------------------------------
 
+    @property
+    def core(self) -> Core:
+        return cast("ZShieldApp", self.app).core
+
     @work(thread=True, exclusive=True, group="rules-load", exit_on_error=False)
     def load(self) -> None:
-        from zshield_tui.config import ConfigError, load_config
-        from zshield_tui.store import Store, get_alert
+        from zshield_tui.config import ConfigError
 
         try:
-            config = load_config(self.config_file)
+            config = self.core.config
         except ConfigError as exc:
             self.app.call_from_thread(self._show_problem, str(exc))
             return
-        alert = None
-        if self.alert_id is not None and self.db_path.exists():
-            with Store(self.db_path, create=False) as store:
-                alert = get_alert(store.conn, self.alert_id)
+        alert = self.core.alert(self.alert_id) if self.alert_id is not None else None
         self.app.call_from_thread(self._show, config, alert)
 
     def _show_problem(self, problem: str) -> None:
@@ -208,22 +209,8 @@ class RulesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="rules-whatif", exit_on_error=False)
     def replay(self) -> None:
-        from zshield_tui.automation.mapping_check import combined, mapping_checks
-        from zshield_tui.automation.staging import WHATIF, record_run
-        from zshield_tui.automation.whatif import replay
-        from zshield_tui.paths import data_dir
-        from zshield_tui.store import Store
-
-        checks, problems = mapping_checks(self.config, self.config_file,
-                                          data_dir() / "metadata")
-        with Store(self.db_path, create=False) as store:
-            result = replay(store.conn, self.config, WHATIF_DAYS, now=self._moment(),
-                            check=combined(checks))
-        for target in self.config.targets:
-            record_run(target.name, WHATIF, ok=True,
-                       detail=f"{result.per_target.get(target.name, 0)} tickets in "
-                              f"{WHATIF_DAYS} days (rules screen)")
-        self.app.call_from_thread(self._show_whatif, result, problems)
+        done = self.core.whatif(WHATIF_DAYS, now=self._moment(), source="rules screen")
+        self.app.call_from_thread(self._show_whatif, done.result, done.not_checked)
 
     def _show_whatif(self, result: Any, problems: list[str]) -> None:
         text = Text(f"What-if, last {result.days} days: {result.alerts} alerts -> "
