@@ -237,3 +237,32 @@ async def test_the_total_follows_alerts_another_process_stores(make_app, tmp_pat
             upsert_alerts(other.conn, [make_alert(n, id=f"LATE-{n}") for n in range(3)],
                           fmt="zshield")
         await wait_for(pilot, lambda: status.total == 403, message=lambda: status.total)
+
+
+async def test_alerts_stored_meanwhile_join_without_moving_what_is_in_view(make_app, tmp_path):
+    """Another process stores newer alerts: the rows in view, the cursor's alert and the
+    marks stay; the header says how many arrived above; `n` goes to them."""
+    from datetime import UTC, datetime
+
+    from tests.tui.conftest import wait_for
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        alerts = app.screen.query_one(AlertList)
+        status = app.screen.query_one(StatusLine)
+        await pilot.press("j", "j", "space", "j", "j")      # mark one, cursor further down
+        await settle(pilot, app)
+        cursor_id, top_id, marked = alerts.current.id, alerts.top_row.id, set(alerts.marked)
+        await pilot.pause(AFTER_FIRST_PAINT + 0.1)           # the watch starts after paint
+        late = datetime(2030, 1, 1, tzinfo=UTC)              # newer than everything there
+        with Store(tmp_path / "alerts.db") as other:
+            upsert_alerts(other.conn, [make_alert(n, id=f"LIVE-{n}", created_at=late)
+                                       for n in range(12)], fmt="zshield")
+        await wait_for(pilot, lambda: status.new_above == 12, message=lambda: status.new_above)
+        await settle(pilot, app)
+        assert alerts.current.id == cursor_id and alerts.top_row.id == top_id
+        assert alerts.marked == marked and status.total == 412
+        await pilot.press("n")
+        await settle(pilot, app)
+        assert alerts.current.id.startswith("LIVE-") and status.new_above == 0

@@ -62,13 +62,48 @@ class AlertRow:
 
 
 class AlertQuery:
-    """One filter and sort over the alert table; `page()` fetches only the rows asked for."""
+    """One filter and sort over the alert table; `page()` fetches only the rows asked for.
 
-    def __init__(self, conn: sqlite3.Connection, flt: AlertFilter, sort: Sort = Sort.TIME):
+    `upto` freezes the set at the alerts stored so far (seq at most `upto`): rows that
+    other processes add later do not shift the offsets of an open list until it takes
+    them in (`AlertSource.grow`).
+    """
+
+    def __init__(self, conn: sqlite3.Connection, flt: AlertFilter, sort: Sort = Sort.TIME,
+                 upto: int | None = None):
         self.conn = conn
         self.sort = sort
         self.flt = flt
+        self.upto = upto
         self._dense: bool | None = None
+
+    def with_upto(self, upto: int) -> AlertQuery:
+        """The same filter and sort over the alerts stored up to `upto`."""
+        query = AlertQuery(self.conn, self.flt, self.sort, upto)
+        query._dense = self._dense
+        return query
+
+    def added(self, after: int, upto: int, before: AlertRow | None = None,
+              cap: int = 1_000_000) -> int:
+        """Matches stored after seq `after` up to `upto` (new since a list was opened);
+        with `before`, only those that sort ahead of that row. A range of the rowid:
+        cheap however large the table."""
+        clauses = [c.format(p="+") for c in self.flt.conditions]
+        params: tuple[object, ...] = tuple(self.flt.params)
+        if self.flt.fts_terms:
+            # FTS5 bounds its rowids itself: only the new rows are matched.
+            clauses.append("a.seq IN (SELECT rowid FROM alert_fts WHERE alert_fts MATCH ?"
+                           " AND rowid > ? AND rowid <= ?)")
+            params = (*params, self.flt.fts_query, after, upto)
+        clauses.append("a.seq > ? AND a.seq <= ?")
+        params = (*params, after, upto)
+        if before is not None:
+            ahead, more = _ahead_of(self.sort, before)
+            clauses.append(ahead)
+            params = (*params, *more)
+        sql = (f"SELECT count(*) FROM (SELECT 1 FROM alert a WHERE {' AND '.join(clauses)}"
+               " LIMIT ?)")
+        return self.conn.execute(sql, (*params, cap)).fetchone()[0]
 
     def estimate(self, cap: int = CAP) -> int:
         """The number of matches, or `cap` when there are at least that many. Cheap either way."""
@@ -76,12 +111,15 @@ class AlertQuery:
             # Stream FTS matches and check the other conditions row by row, so a common word
             # stops at `cap` instead of materialising hundreds of thousands of rowids.
             conditions = [c.format(p="+") for c in self.flt.conditions]
+            params: tuple[object, ...] = (self.flt.fts_query, *self.flt.params)
+            if self.upto is not None:
+                conditions.append("+a.seq <= ?")
+                params = (*params, self.upto)
             extra = "".join(f" AND {c}" for c in conditions)
             sql = (
                 "SELECT count(*) FROM (SELECT 1 FROM alert_fts f JOIN alert a ON a.seq = f.rowid"
                 f" WHERE alert_fts MATCH ?{extra} LIMIT ?)"
             )
-            params: tuple[object, ...] = (self.flt.fts_query, *self.flt.params)
         else:
             where, params = self._where(indexed=True)
             sql = f"SELECT count(*) FROM (SELECT 1 FROM alert a {where} LIMIT ?)"
@@ -118,5 +156,25 @@ class AlertQuery:
                 f"{prefix}a.seq IN (SELECT rowid FROM alert_fts WHERE alert_fts MATCH ?)"
             )
             params.append(self.flt.fts_query)
+        if self.upto is not None:
+            # Unary + keeps the planner on the filter's or the sort's index: the bound
+            # excludes only the few rows added since the list opened.
+            conditions.append("+a.seq <= ?")
+            params.append(self.upto)
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         return where, tuple(params)
+
+
+def _ahead_of(sort: Sort, row: AlertRow) -> tuple[str, tuple[object, ...]]:
+    """The condition for rows that `sort` puts before `row`."""
+    by_time = "(a.created_at > ? OR (a.created_at = ? AND a.seq > ?))"
+    time_params: tuple[object, ...] = (row.created_at, row.created_at, row.seq)
+    if sort is Sort.TIME:
+        return by_time, time_params
+    return (f"(a.severity > ? OR (a.severity = ? AND {by_time}))",
+            (row.severity, row.severity, *time_params))
+
+
+def max_seq(conn: sqlite3.Connection) -> int:
+    """The newest alert's seq (0 for none): where an open list's set ends."""
+    return conn.execute("SELECT coalesce(max(seq), 0) FROM alert").fetchone()[0]

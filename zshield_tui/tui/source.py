@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from zshield_tui.store.db import connect
 from zshield_tui.store.filters import AlertFilter
-from zshield_tui.store.query import CAP, AlertQuery, AlertRow, Sort
+from zshield_tui.store.query import CAP, AlertQuery, AlertRow, Sort, max_seq
 
 if TYPE_CHECKING:
     from zshield_tui.domain import Alert, Ticket
@@ -33,6 +33,19 @@ class Snapshot:
     estimate: int      # exact when below the cap
     exact: bool
     first_page: list[AlertRow]
+
+
+@dataclass(frozen=True)
+class Growth:
+    """Alerts other processes stored since the list's set was frozen: how many match the
+    filter, how many of those sort ahead of the top row in view and of the cursor row (the
+    list moves both down by that much, so the same alerts stay in place), and the query
+    over the grown set."""
+
+    query: AlertQuery
+    added: int
+    ahead_of_top: int
+    ahead_of_cursor: int
 
 
 @dataclass(frozen=True)
@@ -59,8 +72,8 @@ class AlertSource:
         self.generation += 1
         generation = self.generation
         self._count_conn.interrupt()
-        query = AlertQuery(self._conn, flt, sort)
         with self._lock:
+            query = AlertQuery(self._conn, flt, sort, upto=max_seq(self._conn))
             estimate = query.estimate()
             first = query.page(0, page_size)
         return Snapshot(generation, query, estimate, estimate < CAP, first)
@@ -69,11 +82,24 @@ class AlertSource:
         with self._lock:
             return query.page(offset, limit)
 
-    def exact_count(self, snapshot: Snapshot) -> int | None:
-        """The exact count, or None when a newer filter interrupted it."""
-        if snapshot.generation != self.generation:
+    def grow(self, query: AlertQuery, top: AlertRow | None, cursor: AlertRow | None
+             ) -> Growth | None:
+        """Takes in the alerts stored since `query`'s set was frozen; None when there are
+        none (other changes, to states or tickets, need only the rows read again)."""
+        with self._lock:
+            upto = max_seq(self._conn)
+            if query.upto is None or upto <= query.upto:
+                return None
+            added = query.added(query.upto, upto)
+            top_ahead = query.added(query.upto, upto, before=top) if top else added
+            cursor_ahead = query.added(query.upto, upto, before=cursor) if cursor else added
+        return Growth(query.with_upto(upto), added, top_ahead, cursor_ahead)
+
+    def exact_count(self, query: AlertQuery, generation: int) -> int | None:
+        """The exact count of `query`'s set, or None when a newer filter interrupted it."""
+        if generation != self.generation:
             return None
-        counter = AlertQuery(self._count_conn, snapshot.query.flt, snapshot.query.sort)
+        counter = AlertQuery(self._count_conn, query.flt, query.sort, query.upto)
         with self._count_lock:
             try:
                 return counter.count()

@@ -18,10 +18,10 @@ from textual.widgets import Input, Static
 from textual.worker import Worker
 
 from zshield_tui.store.filters import AlertFilter, FilterError, parse_filter
-from zshield_tui.store.query import Sort
+from zshield_tui.store.query import AlertQuery, AlertRow, Sort
 
 from ..failures import report_worker_failure
-from ..source import AlertDetail, AlertSource, Snapshot
+from ..source import AlertDetail, AlertSource, Growth, Snapshot
 from ..widgets.alert_list import PAGE, AlertList
 from ..widgets.filter_bar import FilterBar
 from ..widgets.key_bar import KeyBar
@@ -46,6 +46,7 @@ class TriageScreen(TicketScreen):
         Binding("s", "toggle_sort", "Sort", id="triage.sort"),
         Binding("r", "toggle_raw", "Raw", id="triage.raw"),
         Binding("m", "mapping", "Mapping", id="triage.mapping"),
+        Binding("n", "newest", "Newest", show=False, id="triage.newest"),
         Binding("question_mark", "app.help", "Help", id="triage.help"),
     ]
 
@@ -60,6 +61,11 @@ class TriageScreen(TicketScreen):
     class _Count(Message):
         def __init__(self, generation: int, count: int) -> None:
             self.generation, self.count = generation, count
+            super().__init__()
+
+    class _Grown(Message):
+        def __init__(self, generation: int, growth: Growth | None) -> None:
+            self.generation, self.growth = generation, growth
             super().__init__()
 
     class _Detail(Message):
@@ -144,10 +150,10 @@ class TriageScreen(TicketScreen):
         self.post_message(self._Snapshot(snapshot))
 
     @work(thread=True, group="count", exclusive=True, exit_on_error=False)
-    def _count(self, snapshot: Snapshot) -> None:
-        count = self.source.exact_count(snapshot)
+    def _count(self, query: AlertQuery, generation: int) -> None:
+        count = self.source.exact_count(query, generation)
         if count is not None:
-            self.post_message(self._Count(snapshot.generation, count))
+            self.post_message(self._Count(generation, count))
 
     def on_triage_screen__snapshot(self, message: _Snapshot) -> None:
         snapshot = message.snapshot
@@ -159,7 +165,7 @@ class TriageScreen(TicketScreen):
         status.total, status.exact, status.sort = snapshot.estimate, snapshot.exact, self.sort
         status.busy = False
         if not snapshot.exact:
-            self._count(snapshot)
+            self._count(snapshot.query, snapshot.generation)
         if not self._ready:
             self._ready = True
             # Config validation and the first sync pass import pydantic in a thread, which
@@ -173,12 +179,44 @@ class TriageScreen(TicketScreen):
         self.set_interval(WATCH_INTERVAL, self._watch_changes)
 
     def _watch_changes(self) -> None:
-        """Another process committed (an ingest, a sync): count the list again, so the
-        header never shows a stale number."""
+        """Another process (an ingest, the daemon, another analyst's sync) or this app's own
+        worker committed: take in new alerts and read the rows, the detail and the targets'
+        state again. `data_version` is a read of shared memory; nothing is re-read while
+        nothing changed."""
         version = self.source.data_version()
-        if version != self._data_version and self._snapshot is not None:
-            self._data_version = version
-            self._count(self._snapshot)
+        if version == self._data_version or self._snapshot is None:
+            return
+        self._data_version = version
+        alerts = self.alerts
+        if alerts.query is not None:
+            self._follow(self._snapshot.generation, alerts.query, alerts.top_row,
+                         alerts.current)
+
+    @work(thread=True, group="follow", exclusive=True, exit_on_error=False)
+    def _follow(self, generation: int, query: AlertQuery, top: AlertRow | None,
+                cursor: AlertRow | None) -> None:
+        self.post_message(self._Grown(generation, self.source.grow(query, top, cursor)))
+
+    def on_triage_screen__grown(self, message: _Grown) -> None:
+        if message.generation != self.source.generation:
+            return   # the filter changed meanwhile; its own snapshot is current
+        alerts = self.alerts
+        if message.growth is not None:
+            alerts.take_in(message.growth)
+            status = self.query_one(StatusLine)
+            status.total = alerts.total
+            if message.growth.added and self._snapshot is not None:
+                self._count(message.growth.query, self._snapshot.generation)
+        alerts.refresh_rows()   # states, tickets and notes others changed
+        self.post_message(AlertList.CursorMoved(alerts.current))
+
+    def on_alert_list_new_above(self, message: AlertList.NewAbove) -> None:
+        self.query_one(StatusLine).new_above = message.count
+
+    def action_newest(self) -> None:
+        """To the top of the list, where alerts that arrived meanwhile are."""
+        self.alerts.scroll_to(y=0, animate=False)
+        self.alerts.cursor = 0
 
     def on_triage_screen__count(self, message: _Count) -> None:
         if message.generation == self.source.generation:

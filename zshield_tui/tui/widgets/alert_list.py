@@ -3,6 +3,11 @@
 Rows arrive in pages fetched by thread workers; a page not yet loaded draws as a dim
 placeholder for the frame or two it takes. Opening a million-alert database therefore
 reads one page, not a million rows, and scrolling never waits on SQLite.
+
+The set of alerts is frozen when a filter opens; alerts that other processes store later
+are taken in (`take_in`) without moving what the analyst looks at: the rows in view and
+the cursor's alert stay in place on screen, and `new_above` counts the ones that arrived
+above the view until it is back at the top.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from zshield_tui.domain.wording import counted
 from zshield_tui.store.query import AlertQuery, AlertRow
 
 from ..failures import report_worker_failure
-from ..source import AlertSource, Snapshot
+from ..source import AlertSource, Growth, Snapshot
 
 PAGE = 100
 MAX_PAGES = 40  # at most 4,000 rows held, whatever the size of the database
@@ -92,6 +97,14 @@ class AlertList(ScrollView, can_focus=True):
     ]
 
     cursor: reactive[int] = reactive(0)
+    new_above: reactive[int] = reactive(0)   # alerts taken in above the view, unseen yet
+
+    class NewAbove(Message):
+        """How many alerts that arrived sit above the view (0: none, or seen)."""
+
+        def __init__(self, count: int) -> None:
+            self.count = count
+            super().__init__()
 
     class CursorMoved(Message):
         """The row under the cursor changed (None: the list is empty or still loading)."""
@@ -119,6 +132,9 @@ class AlertList(ScrollView, can_focus=True):
         self._query: AlertQuery | None = None
         self._pages: OrderedDict[int, list[AlertRow]] = OrderedDict()
         self._loading: set[int] = set()
+        # The pages as they were before alerts were taken in, and by how many rows they
+        # moved down: drawn in their new places until the pages are read again.
+        self._moved: tuple[dict[int, list[AlertRow]], int] | None = None
         self._sev_key: tuple[str | None, ...] = ()
         self._sev_styles: tuple[Style, ...] = ()
         # Drawn lines by what they show: Textual redraws the whole list on every layout
@@ -133,10 +149,12 @@ class AlertList(ScrollView, can_focus=True):
         self._query = snapshot.query
         self._pages.clear()
         self._loading.clear()
+        self._moved = None
         self._pages[0] = snapshot.first_page
         self.set_total(snapshot.estimate)
         self.scroll_to(y=0, animate=False)
         self.cursor = 0
+        self.new_above = 0
         self.refresh()
         self._announce_cursor()
 
@@ -146,14 +164,57 @@ class AlertList(ScrollView, can_focus=True):
         if total and self.cursor >= total:
             self.cursor = total - 1
 
+    @property
+    def query(self) -> AlertQuery | None:
+        """The query behind the rows, over the set as frozen (or last grown)."""
+        return self._query
+
+    @property
+    def top_row(self) -> AlertRow | None:
+        """The first row in view."""
+        return self.row_at(self.scroll_offset.y) if self.total else None
+
+    def take_in(self, growth: Growth) -> None:
+        """Alerts stored since the set was frozen join the list. Everything moves down by
+        the rows that sort ahead of it, and the view and the cursor follow, so the
+        analyst sees the same alerts in the same places and the marks stay."""
+        self._moved = (dict(self._pages), growth.ahead_of_top)
+        self._query = growth.query
+        self._pages.clear()
+        self._loading.clear()
+        self.total += growth.added
+        self.virtual_size = Size(self.size.width, self.total)
+        top = self.scroll_offset.y + growth.ahead_of_top
+        self.scroll_to(y=top, animate=False, immediate=True)
+        self.set_reactive(AlertList.cursor, self.cursor + growth.ahead_of_cursor)
+        if top:
+            self.new_above += growth.ahead_of_top
+        self.refresh()
+
     def row_at(self, index: int) -> AlertRow | None:
         page = self._pages.get(index // PAGE)
         if page is None:
             self._request(index // PAGE)
-            return None
+            return self._moved_row(index)
         self._pages.move_to_end(index // PAGE)
         offset = index % PAGE
         return page[offset] if offset < len(page) else None
+
+    def _moved_row(self, index: int) -> AlertRow | None:
+        if self._moved is None:
+            return None
+        pages, shift = self._moved
+        before = index - shift
+        page = pages.get(before // PAGE) if before >= 0 else None
+        return page[before % PAGE] if page and before % PAGE < len(page) else None
+
+    def watch_new_above(self, count: int) -> None:
+        self.post_message(self.NewAbove(count))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if round(new_value) == 0 and self.new_above:
+            self.new_above = 0   # back at the top: they are in view
 
     def refresh_rows(self) -> None:
         """Reads the pages in view again (a push, a sync or a bulk action changed their

@@ -12,6 +12,7 @@ class StatusLine(Static):
     exact: reactive[bool] = reactive(True)
     sort: reactive[str] = reactive("time")
     marked: reactive[int] = reactive(0)
+    new_above: reactive[int] = reactive(0)
     busy: reactive[bool] = reactive(False)
     targets: reactive[str] = reactive("no targets configured")
 
@@ -23,6 +24,8 @@ class StatusLine(Static):
             text.append("…", style="dim")
         else:
             text.append(f"{self.total:,}{'' if self.exact else '+'}", style="bold")
+        if self.new_above:
+            text.append(f"  ↑ {self.new_above:,} new (n)", style="bold reverse")
         text.append(f"  ·  sorted by {self.sort}")
         if self.marked:
             text.append(f"  ·  {self.marked:,} marked", style="bold")
