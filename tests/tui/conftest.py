@@ -63,3 +63,13 @@ async def wait_for(pilot, condition, tries: int = 200, message=lambda: "") -> No
             return
         await pilot.pause(0.05)
     raise AssertionError(f"condition not reached {message()!r}")
+
+
+async def palette(pilot, command: str) -> None:
+    """Runs `command` from the command palette, as typed by an analyst."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*command)
+    await pilot.pause(0.3)
+    await pilot.press("enter")
+    await pilot.pause(0.3)

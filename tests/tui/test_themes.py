@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from tests.tui.conftest import SIZE
+from tests.tui.conftest import SIZE, palette
 from zshield_tui.tui.themes import BUILTIN_DIR, load_themes, remembered_theme
 from zshield_tui.tui.widgets.alert_list import AlertList
 
@@ -26,12 +26,7 @@ def test_a_bad_theme_file_is_reported_and_skipped(tmp_path: Path):
 async def test_a_theme_chosen_in_the_palette_is_remembered(make_app):
     app = make_app(remember=True)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"theme: high contrast")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause(0.2)
+        await palette(pilot, "theme: high contrast")
         assert app.theme == "zshield-high-contrast"
     assert remembered_theme() == "zshield-high-contrast"
     again = make_app(remember=True)
