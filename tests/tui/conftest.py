@@ -147,11 +147,15 @@ async def triage_ready(pilot) -> None:
     status = screen.query_one(StatusLine)
 
     def shown() -> bool:
-        panes = screen.query(AlertDetailPane)
-        current = screen.alerts.current
-        detail = panes.first().detail if panes else None
-        return detail is not None and current is not None and detail.alert.id == current.id
+        panes = screen.query(AlertDetailPane)  # mounted one frame after the list
+        if not panes:
+            return False
+        current, detail = screen.alerts.current, panes.first().detail
+        if current is None:
+            return detail is None
+        return detail is not None and detail.alert.id == current.id
 
+    await settle(pilot)  # a query in flight changes what is under the cursor
     await wait_for(pilot, shown, message=lambda: screen.alerts.current)
     if names := app.core.target_names():  # the first pass starts after the first paint
         await wait_for(pilot, lambda: any(n in status.targets for n in names),
@@ -159,10 +163,15 @@ async def triage_ready(pilot) -> None:
     await settle(pilot)
 
 
-def steady_cursors(pilot) -> None:
-    """Text cursors that do not blink, so a snapshot does not depend on when it is taken."""
+async def hold_still(pilot) -> None:
+    """Takes out what changes with the clock while nothing happens, so a snapshot does not
+    depend on when it is taken: text cursors blink, and a progress bar's ETA reads
+    "--:--:--" or "00:00:00" by how far apart its updates came (the result screen would
+    do better without one, as the mapping preview's batch bar is)."""
     for widget in pilot.app.screen.query("Input, TextArea"):
         widget.cursor_blink = False
+    await pilot.app.screen.query("ProgressBar #eta").remove()
+    await pilot.pause()
 
 
 class Inbox:
@@ -174,6 +183,9 @@ class Inbox:
 
     def __call__(self, message) -> None:
         self.messages.append(message)
+
+    def saw(self, kind: type) -> bool:
+        return any(isinstance(m, kind) for m in self.messages)
 
     def notifications(self) -> list[str]:
         return [f"{m.notification.title or ''}: {m.notification.message}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.tui.conftest import SIZE, settle, steady_cursors, triage_ready
+from tests.tui.conftest import SIZE, hold_still, settle, triage_ready
 from tests.tui.test_snapshots import THEMES
 
 SCREENS = {
@@ -31,7 +31,7 @@ def _after(*keys: str):
         for key in keys:  # one at a time: each may open a screen the next one is for
             await pilot.press(key)
             await settle(pilot)
-        steady_cursors(pilot)
+        await hold_still(pilot)
 
     return run_before
 
