@@ -1,4 +1,5 @@
-"""A small seeded database and an app factory for Pilot and snapshot tests."""
+"""A small seeded database, an app factory, the pinned world of pushed tickets, and the
+waits Pilot and snapshot tests share: on messages and workers, never on a timer."""
 
 from __future__ import annotations
 
@@ -168,9 +169,10 @@ async def hold_still(pilot) -> None:
     depend on when it is taken: text cursors blink, and a progress bar's ETA reads
     "--:--:--" or "00:00:00" by how far apart its updates came (the result screen would
     do better without one, as the mapping preview's batch bar is)."""
-    for widget in pilot.app.screen.query("Input, TextArea"):
-        widget.cursor_blink = False
-    await pilot.app.screen.query("ProgressBar #eta").remove()
+    for screen in pilot.app.screen_stack:  # a dialog shows the screens under it
+        for widget in screen.query("Input, TextArea"):
+            widget.cursor_blink = False
+        await screen.query("ProgressBar #eta").remove()
     await pilot.pause()
 
 
