@@ -12,10 +12,11 @@ import uvicorn
 
 
 @contextmanager
-def served(app) -> Iterator[str]:
-    """Serves `app` on a free loopback port until the block ends; yields its URL."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
+def served(app, port: int = 0) -> Iterator[str]:
+    """Serves `app` on loopback until the block ends; yields its URL. `port` 0 takes a free
+    one; a fixed port (for a snapshot that shows the URL) is waited for while another run
+    of the same test holds it."""
+    sock = _bound(port)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning",
                                            timeout_graceful_shutdown=1))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
@@ -30,3 +31,19 @@ def served(app) -> Iterator[str]:
         server.should_exit = True
         server.force_exit = True
         thread.join(timeout=5)
+        sock.close()  # so the next test can take a fixed port at once
+
+
+def _bound(port: int) -> socket.socket:
+    deadline = time.monotonic() + 60
+    while True:
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # past TIME_WAIT
+        try:
+            sock.bind(("127.0.0.1", port))
+            return sock
+        except OSError:
+            sock.close()
+            if not port or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)

@@ -65,6 +65,12 @@ def written() -> str:
     return "".join(TerminalBytes.written)
 
 
+def drawn_text() -> str:
+    """What was written less Textual's own colours and cursor moves: a line that was
+    written in pieces reads as one."""
+    return TEXTUAL_OWN.sub("", written())
+
+
 def assert_terminal_safe() -> None:
     found = unsafe_characters(written(), allow="\n", own=TEXTUAL_OWN)
     assert found == [], f"{len(found)} unsafe characters written, first: {found[:3]}"

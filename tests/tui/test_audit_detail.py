@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from tests.tui.conftest import SIZE, wait_for
+from tests.tui.conftest import SIZE, triage_ready, wait_for
 from tests.tui.test_bulk_actions import confirm_and_finish
 from zshield_tui.tui.widgets.alert_detail import AlertDetailPane
 
@@ -20,10 +20,9 @@ async def test_a_state_change_shows_in_the_detail(make_app, sims):
     config, _ = sims
     app = make_app(config_file=config)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await triage_ready(pilot)
         pane = app.screen.query_one(AlertDetailPane)
         alert_id = app.screen.alerts.current.id
-        await wait_for(pilot, lambda: pane.detail is not None)
         assert "Audit" not in pane_text(pane)
         old = pane.detail.alert.state.value
 

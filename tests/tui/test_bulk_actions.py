@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input, TextArea
 
-from tests.tui.conftest import SIZE, wait_for
+from tests.tui.conftest import SIZE, settle, triage_ready, wait_for
 from zshield_tui.store import Store
 from zshield_tui.store import syncrepo as repo
 from zshield_tui.store.alerts import child_ids
@@ -17,7 +17,7 @@ from zshield_tui.tui.screens.results import ResultScreen
 async def mark_and_push(pilot, count: int) -> list[str]:
     """Marks the first `count` alerts and pushes them to jira-sec; returns their ids."""
     app = pilot.app
-    await pilot.pause()
+    await triage_ready(pilot)
     await pilot.press(*["space"] * count)
     ids = sorted(app.screen.alerts.marked)
     await pilot.press("p")
@@ -118,14 +118,15 @@ async def test_the_bulk_confirmation_defaults_to_no(make_app, sims, tmp_path):
     config, _ = sims
     app = make_app(config_file=config)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await triage_ready(pilot)
         await pilot.press("space", "space", "x")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         assert app.screen.question.startswith("Resolve 2 alerts")
         assert app.screen.question.endswith("no linked tickets, only the local alerts change?")
         await pilot.press("enter")
-        await pilot.pause(0.2)
-        assert not isinstance(app.screen, ResultScreen | ConfirmScreen)
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
+        await settle(pilot)
+        assert not isinstance(app.screen, ResultScreen)
     with Store(tmp_path / "alerts.db") as store:
         assert "resolved" not in {r[0] for r in store.conn.execute(
             "SELECT new_value FROM audit WHERE action = 'state'")}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from tests.automation.conftest import BASE
 from tests.hostile import corpus_ids
-from tests.tui.conftest import SIZE, wait_for
+from tests.tui.conftest import SIZE, settle, wait_for
 from tests.tui.terminal_bytes import assert_terminal_safe, capturing, hostile_db, written
 from zshield_tui.tui.screens.confirm import ConfirmScreen
 from zshield_tui.tui.screens.mapping_preview import MappingPreviewScreen
@@ -23,7 +23,7 @@ HOSTILE_ID = next(i for i in corpus_ids() if "\x1b" in i)
 async def loaded(pilot) -> AlertList:
     alerts = pilot.app.screen.query_one(AlertList)
     await wait_for(pilot, lambda: alerts.total == len(corpus_ids()))
-    await pilot.app.workers.wait_for_complete()
+    await settle(pilot)
     return alerts
 
 
@@ -39,12 +39,11 @@ async def test_mapping_preview_and_batch_check_show_rendered_alert_text_escaped(
         await pilot.press("escape")  # out of the editor, where `]` would be typed
         for _ in corpus_ids():
             await pilot.press("right_square_bracket")
-            await app.workers.wait_for_complete()
-            await pilot.pause(0.1)
+            await settle(pilot)
             assert_terminal_safe()
         await pilot.press("b", "enter")
         await wait_for(pilot, lambda: app.screen.batch_result is not None)
-        await pilot.pause(0.1)
+        await settle(pilot)
         assert_terminal_safe()
     assert "title:\\x1b]52;c;" in written()     # the rendered summary was on screen
 
@@ -63,7 +62,7 @@ async def test_push_confirmation_and_results_show_errors_escaped(make_app, sims,
         assert_terminal_safe()
         await pilot.press("y")
         await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen) and app.screen.done)
-        await pilot.pause(0.1)
+        await settle(pilot)
         assert_terminal_safe()
     assert "HOSTILE-\\x1b]0;id\\x07" in written()  # the per-item results were on screen
 
@@ -92,8 +91,7 @@ async def test_the_rules_screen_explains_hostile_alerts_escaped(make_app, tmp_pa
         for _ in range(alerts.total):
             await pilot.press("4")
             await wait_for(pilot, lambda: isinstance(app.screen, RulesScreen))
-            await app.workers.wait_for_complete()
-            await pilot.pause(0.1)
+            await settle(pilot)
             assert_terminal_safe()
             await pilot.press("1")
             await wait_for(pilot, lambda: isinstance(app.screen, TriageScreen))

@@ -7,8 +7,15 @@ from __future__ import annotations
 from textual.widgets import DataTable
 
 from tests.hostile import corpus_alerts
-from tests.tui.conftest import SIZE, wait_for
-from tests.tui.terminal_bytes import REMOTE, assert_terminal_safe, capturing, hostile_db, written
+from tests.tui.conftest import SIZE, Inbox, settle, triage_ready, wait_for
+from tests.tui.terminal_bytes import (
+    REMOTE,
+    assert_terminal_safe,
+    capturing,
+    drawn_text,
+    hostile_db,
+    written,
+)
 from zshield_tui.tui.screens.outbox import OutboxScreen
 from zshield_tui.tui.screens.tickets import TicketsScreen
 from zshield_tui.tui.widgets.alert_detail import AlertDetailPane
@@ -51,7 +58,7 @@ async def test_list_detail_raw_view_and_tickets_panel_write_no_control_byte(
 async def test_tickets_and_outbox_views_write_no_control_byte(make_app, tmp_path):
     app = capturing(make_app(db=hostile_db(tmp_path / "hostile.db")))
     async with app.run_test(size=SIZE, headless=False) as pilot:
-        await pilot.pause()
+        await triage_ready(pilot)
         await pilot.press("2")
         await wait_for(pilot, lambda: isinstance(app.screen, TicketsScreen))
         table = app.screen.query_one(DataTable)
@@ -72,16 +79,18 @@ async def test_tickets_and_outbox_views_write_no_control_byte(make_app, tmp_path
 
 
 async def test_a_failed_worker_notifies_its_error_escaped(make_app, tmp_path):
-    app = capturing(make_app(db=hostile_db(tmp_path / "hostile.db")))
+    app, inbox = capturing(make_app(db=hostile_db(tmp_path / "hostile.db"))), Inbox()
 
     async def fails() -> None:
         raise ValueError(REMOTE.replace("remote:", "worker:"))
 
-    async with app.run_test(size=SIZE, headless=False, notifications=True) as pilot:
-        alerts = app.screen.query_one(AlertList)
-        await wait_for(pilot, lambda: alerts.total > 0)
-        alerts.run_worker(fails(), name="hostile", exit_on_error=False)
-        await wait_for(pilot, lambda: "worker:" in written())  # the toast is drawn
-        await pilot.pause()
+    async with app.run_test(size=SIZE, headless=False, notifications=True,
+                            message_hook=inbox) as pilot:
+        await triage_ready(pilot)
+        app.screen.query_one(AlertList).run_worker(fails(), name="hostile",
+                                                   exit_on_error=False)
+        await wait_for(pilot, lambda: any("worker:" in n for n in inbox.notifications()))
+        await settle(pilot)  # the toast is drawn
         assert_terminal_safe()
-    assert "worker:\\x1b]52;c;" in written()
+    # The toast fades in, so its line is written a cell or two at a time.
+    assert "worker:\\x1b]52;c;" in drawn_text()

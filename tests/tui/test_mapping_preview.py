@@ -10,20 +10,13 @@ import pytest
 from textual.widgets import Select, Static, TextArea
 
 from tests.factories import make_alert
-from tests.tui.conftest import SIZE
+from tests.tui.conftest import SIZE, settle, triage_ready, wait_for
 from zshield_tui.domain import CreateMetadata, FieldSpec
 from zshield_tui.mapping.files import EXAMPLE_JIRA
 from zshield_tui.mapping.validate import MetadataCache
 from zshield_tui.store import Store, upsert_alerts
 from zshield_tui.tui.screens.mapping_preview import MappingPreviewScreen
 from zshield_tui.tui.widgets.alert_list import AlertList
-
-
-async def settle(pilot, app, pause: float = 0.3):
-    """Lets the debounce fire and the render workers deliver."""
-    await pilot.pause(pause)
-    await app.workers.wait_for_complete()
-    await pilot.pause(0.05)
 
 
 def output(app) -> str:
@@ -54,10 +47,11 @@ def configured(tmp_path):
 
 
 async def open_preview(pilot, app) -> MappingPreviewScreen:
-    await settle(pilot, app)
+    await triage_ready(pilot)
     await pilot.press("m")
-    await settle(pilot, app)
-    assert isinstance(app.screen, MappingPreviewScreen)
+    await wait_for(pilot, lambda: isinstance(app.screen, MappingPreviewScreen)
+                   and (app.screen.preview or app.screen.problem) is not None)
+    await settle(pilot)  # a live target's metadata, and the render that follows it
     return app.screen
 
 
@@ -65,7 +59,7 @@ async def test_m_opens_the_preview_on_the_alert_under_the_cursor(make_app, confi
     config, _ = configured
     app = make_app(config_file=config)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+        await triage_ready(pilot)
         current = app.screen.query_one(AlertList).current
         screen = await open_preview(pilot, app)
         assert screen.alert.id == current.id
@@ -86,8 +80,7 @@ async def test_without_targets_the_documented_examples_are_offered(make_app):
                                                      "example: servicenow sir"]
         select = screen.query_one("#mapping-target", Select)
         select.value = 1
-        await settle(pilot, app)
-        assert "/api/now/table/sn_si_incident" in output(app)
+        await wait_for(pilot, lambda: "/api/now/table/sn_si_incident" in output(app))
         assert screen.preview.draft.payload["category"] == "Security"
 
 
@@ -103,9 +96,10 @@ async def test_typing_in_the_mapping_changes_the_rendered_field(make_app, config
         column = editor.text.splitlines()[row].index("{{alert.title}}") + len("{{")
         editor.move_cursor((row, column))
         await pilot.press(*"'[SOC] ' ~ ")
-        await settle(pilot, app)
-        summary = screen.preview.draft.payload["fields"]["summary"]
-        assert summary == "[SOC] " + screen.alert.title
+        # Rendered once typing pauses (a debounce timer): wait for the render it starts.
+        await wait_for(pilot, lambda: screen.preview.draft.payload["fields"]["summary"]
+                       == "[SOC] " + screen.alert.title,
+                       message=lambda: screen.preview.draft.payload["fields"]["summary"])
         assert "[SOC] " + screen.alert.title in output(app)  # shown as text, not markup
 
 
@@ -117,12 +111,12 @@ async def test_template_errors_show_per_field_and_a_broken_file_says_where(make_
         screen = await open_preview(pilot, app)
         editor = screen.query_one("#mapping-editor", TextArea)
         editor.load_text(EXAMPLE_JIRA.replace("{{alert.title}}", "{{ alert.nope }}"))
-        await settle(pilot, app)
+        await wait_for(pilot, lambda: "summary" in screen.preview.draft.errors)
         assert screen.preview.draft.errors["summary"] == [
             "alert.nope is undefined: the alert has no field 'nope'"]
         assert "summary: alert.nope is undefined" in output(app)
         editor.load_text('{"project": "SEC", "issue_type": "Bug", "field_mapping": {')
-        await settle(pilot, app)
+        await wait_for(pilot, lambda: screen.problem is not None)
         assert screen.problem is not None and "jira-sec.json:1:" in screen.problem
         assert "invalid JSON" in output(app)
 
@@ -131,17 +125,17 @@ async def test_brackets_step_through_the_alert_list(make_app, configured):
     config, _ = configured
     app = make_app(config_file=config)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+        await triage_ready(pilot)
         alerts = app.screen.query_one(AlertList)
         second = alerts.row_at(1).id
         screen = await open_preview(pilot, app)
         await pilot.press("escape")  # out of the editor, where `]` would be typed
         await pilot.press("right_square_bracket")
-        await settle(pilot, app)
+        await settle(pilot)
         assert screen.alert.id == second and screen.preview.alert_id == second
         assert alerts.cursor == 1
         await pilot.press("left_square_bracket", "left_square_bracket")
-        await settle(pilot, app)
+        await settle(pilot)
         assert alerts.cursor == 0  # the first press moved back; the second had nowhere to go
 
 
@@ -153,13 +147,13 @@ async def test_save_writes_the_file_and_keeps_a_backup(make_app, configured):
         edited = EXAMPLE_JIRA.replace('"Bug"', '"Incident"')
         screen.query_one("#mapping-editor", TextArea).load_text(edited)
         await pilot.press("ctrl+s")
-        await settle(pilot, app)
+        await settle(pilot)
         assert mapping.read_text() == edited
         assert mapping.with_name("jira-sec.json.bak").read_text() == EXAMPLE_JIRA
         # a file that would not load again is refused, and nothing is overwritten
         screen.query_one("#mapping-editor", TextArea).load_text("{ not json")
         await pilot.press("ctrl+s")
-        await settle(pilot, app)
+        await settle(pilot)
         assert mapping.read_text() == edited
 
 
@@ -178,7 +172,7 @@ async def test_batch_check_counts_failures_per_error(make_app, configured, tmp_p
         batch_n = screen.query_one("#batch-n")
         assert batch_n.has_focus and batch_n.value == "500"
         await pilot.press(*["backspace"] * 3, "2", "0", "enter")
-        await settle(pilot, app, 0.5)
+        await settle(pilot)
         result = screen.batch_result
         assert result.checked == 20
         # the newest 20 are alerts 11..30, of which 12, 15, ..., 30 are lateral movement
@@ -240,7 +234,7 @@ async def test_a_reachable_target_is_checked_against_its_live_metadata(
         app = make_app(config_file=config)
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_preview(pilot, app)
-            await settle(pilot, app, 0.5)
+            await settle(pilot)
             assert screen.choice.live
             assert "cached" not in screen.preview.basis
         assert (data_home / "zshield" / "metadata" / "jira-live.json").exists()

@@ -8,7 +8,7 @@ import json
 import sys
 import time
 
-from tests.tui.conftest import SIZE, wait_for
+from tests.tui.conftest import SIZE, triage_ready
 from zshield_tui.tui.screens.mapping_preview import MappingPreviewScreen
 
 NEVER_ENDS = ("{% set x = 'a' * 100000 %}{% for a in x %}{% for b in x %}{% for c in x %}"
@@ -40,14 +40,24 @@ def rendering_a_template() -> bool:
     return False
 
 
+async def until_rendering(app) -> None:
+    """Polled, unlike the other waits (conftest.wait_for): a thread entering a template
+    sends the app no message, so there is nothing to wait on."""
+    for _ in range(200):
+        if rendering_a_template():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"no template rendering; workers: {list(app.workers)}")
+
+
 async def test_q_right_after_m_on_a_hostile_mapping_exits_promptly(make_app, tmp_path,
                                                                     monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     app = make_app(config_file=write_hostile_config(tmp_path / "cfg"))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.3)
+        await triage_ready(pilot)
         await pilot.press("m")
-        await wait_for(pilot, rendering_a_template, message=lambda: list(app.workers))
+        await until_rendering(app)
         assert isinstance(app.screen, MappingPreviewScreen)
         quit_at = time.monotonic()
         await pilot.press("escape", "q")  # leave the editor, then quit

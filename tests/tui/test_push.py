@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from textual.widgets import OptionList, TextArea
 
-from tests.tui.conftest import SIZE, wait_for
+from tests.tui.conftest import SIZE, settle, triage_ready, wait_for
 from zshield_tui.store import Store
 from zshield_tui.store import syncrepo as repo
+from zshield_tui.tui.screens.confirm import ConfirmScreen
 from zshield_tui.tui.screens.outbox import OutboxScreen
 from zshield_tui.tui.screens.push import PushScreen
 from zshield_tui.tui.widgets.status_line import StatusLine
@@ -17,13 +18,13 @@ async def test_push_note_and_outbox(make_app, sims, tmp_path):
     config, jira = sims
     app = make_app(config_file=config)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await triage_ready(pilot)
         alert_id = app.screen.alerts.current.id
         await pilot.press("p")
         await wait_for(pilot, lambda: isinstance(app.screen, PushScreen))
         assert app.screen.query_one(OptionList).option_count == 2
         await pilot.press("enter")          # jira-sec, the first target
-        await pilot.pause()
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")              # the confirmation defaults to No
         await wait_for(pilot, lambda: app.screen.pushed)
         assert len(jira.state.jira.issues) == 1
@@ -58,14 +59,15 @@ async def test_the_confirmation_defaults_to_no(make_app, sims):
     config, jira = sims
     app = make_app(config_file=config)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await triage_ready(pilot)
         await pilot.press("p")
         await wait_for(pilot, lambda: isinstance(app.screen, PushScreen))
         await pilot.press("enter")
-        await pilot.pause()
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("enter")          # the focused button is No
-        await pilot.pause(0.3)
-        assert jira.state.jira.issues == {}
+        await wait_for(pilot, lambda: isinstance(app.screen, PushScreen))
+        await settle(pilot)
+        assert not app.screen.running and jira.state.jira.issues == {}
 
 
 async def test_v_reviews_the_drafts_on_the_highlighted_target_before_pushing(make_app, sims):
@@ -76,7 +78,7 @@ async def test_v_reviews_the_drafts_on_the_highlighted_target_before_pushing(mak
     config, jira = sims
     app = make_app(config_file=config)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await triage_ready(pilot)
         await pilot.press("space", "space")          # two marked alerts
         await pilot.press("p")
         await wait_for(pilot, lambda: isinstance(app.screen, PushScreen))

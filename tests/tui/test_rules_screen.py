@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import Sparkline, Static
 
 from tests.automation.conftest import BASE
-from tests.tui.conftest import NOW, SIZE
+from tests.tui.conftest import NOW, SIZE, settle, triage_ready
 from zshield_tui.tui.screens.rules import ConfirmScreen, RulesScreen
 from zshield_tui.tui.screens.triage import TriageScreen
 
@@ -26,20 +26,14 @@ def text(app, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
-async def settle(pilot, app):
-    await pilot.pause(0.1)
-    await app.workers.wait_for_complete()
-    await pilot.pause(0.05)
-
-
 async def test_key_4_explains_the_alert_under_the_cursor_and_esc_returns(make_app,
                                                                         config_file):
     app = make_app(config_file=config_file)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+        await triage_ready(pilot)
         current = app.screen.alerts.current
         await pilot.press("4")
-        await settle(pilot, app)
+        await settle(pilot)
         assert isinstance(app.screen, RulesScreen)
         assert app.screen.alert_id == current.id
         rules = text(app, "#rules-list")
@@ -55,9 +49,9 @@ async def test_production_stays_off_without_a_whatif_staging_switches_after_yes(
         make_app, config_file):
     app = make_app(config_file=config_file)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+        await triage_ready(pilot)
         await pilot.press("4")
-        await settle(pilot, app)
+        await settle(pilot)
         assert "> jira-sec: on " in text(app, "#rules-targets")
         await pilot.press("a")                     # on -> off: asks first, No by default
         assert isinstance(app.screen, ConfirmScreen)
@@ -76,11 +70,11 @@ async def test_production_stays_off_without_a_whatif_staging_switches_after_yes(
 async def test_whatif_replays_in_a_worker_and_draws_a_day_chart(make_app, config_file):
     app = make_app(config_file=config_file)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+        await triage_ready(pilot)
         app.push_screen(RulesScreen(None, now=NOW))
-        await settle(pilot, app)
+        await settle(pilot)
         await pilot.press("w")
-        await settle(pilot, app)
+        await settle(pilot)
         summary = text(app, "#whatif-text")
         assert "What-if, last 14 days: 400 alerts -> " in summary
         chart = app.screen.query_one("#whatif-chart", Sparkline)

@@ -1,6 +1,7 @@
-"""SVG snapshots of the main screen in each theme (pytest-textual-snapshot).
+"""SVG snapshots of the triage screen (pytest-textual-snapshot): with linked tickets and
+marks in each theme, and a filtered view.
 
-After a deliberate change of look: `pytest tests/tui/test_snapshots.py --snapshot-update`,
+After a deliberate change of look: `pytest tests/tui -k snapshots --snapshot-update`,
 review the diff, and run `make screenshots` for the README.
 """
 
@@ -8,31 +9,27 @@ from __future__ import annotations
 
 import pytest
 
-from tests.tui.conftest import SIZE
+from tests.tui.conftest import SIZE, triage_ready
+
+THEMES = ["zshield-dark", "zshield-light", "zshield-high-contrast"]
 
 
-async def _loaded(pilot) -> None:
-    await pilot.pause(0.1)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(0.1)
+async def _marked(pilot) -> None:
+    await triage_ready(pilot)
+    await pilot.press("j", "space", "space", "g")  # rows 2 and 3 marked, back on the first
+    await triage_ready(pilot)
 
 
-async def _marked_and_loaded(pilot) -> None:
-    await _loaded(pilot)
-    await pilot.press("j", "j", "space")
-    await _loaded(pilot)
-
-
-@pytest.mark.parametrize("theme", ["zshield-dark", "zshield-light", "zshield-high-contrast"])
-def test_main_screen_in_each_theme(snap_compare, make_app, theme):
-    app = make_app(theme=theme, remember=False)
-    assert snap_compare(app, terminal_size=SIZE, run_before=_marked_and_loaded)
+@pytest.mark.parametrize("theme", THEMES)
+def test_triage_with_tickets_and_marks(snap_compare, world, theme):
+    factory, _ = world
+    assert snap_compare(factory(theme=theme), terminal_size=SIZE, run_before=_marked)
 
 
 def test_filtered_and_sorted_by_severity(snap_compare, make_app):
     async def run_before(pilot):
-        await _loaded(pilot)
+        await triage_ready(pilot)
         await pilot.press("s", "slash", *"cat:credential", "enter")
-        await _loaded(pilot)
+        await triage_ready(pilot)
 
     assert snap_compare(make_app(remember=False), terminal_size=SIZE, run_before=run_before)

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from tests.tui.conftest import SIZE, palette
+from tests.tui.conftest import SIZE, Inbox, palette, triage_ready, wait_for
 from zshield_tui.tui.themes import BUILTIN_DIR, load_themes, remembered_theme
 from zshield_tui.tui.widgets.alert_list import AlertList
 
@@ -27,7 +27,7 @@ async def test_a_theme_chosen_in_the_palette_is_remembered(make_app):
     app = make_app(remember=True)
     async with app.run_test(size=SIZE) as pilot:
         await palette(pilot, "theme: high contrast")
-        assert app.theme == "zshield-high-contrast"
+        await wait_for(pilot, lambda: app.theme == "zshield-high-contrast")
     assert remembered_theme() == "zshield-high-contrast"
     again = make_app(remember=True)
     async with again.run_test(size=SIZE):
@@ -38,22 +38,24 @@ async def test_a_bad_user_theme_falls_back_with_a_toast(make_app, tmp_path):
     themes = tmp_path / "themes"
     themes.mkdir()
     (themes / "mine.toml").write_text("not toml [")
-    app = make_app(theme_dirs=(BUILTIN_DIR, themes))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    app, inbox = make_app(theme_dirs=(BUILTIN_DIR, themes)), Inbox()
+    async with app.run_test(size=SIZE, message_hook=inbox) as pilot:
+        await wait_for(pilot, lambda: any("mine.toml" in n for n in inbox.notifications()))
         assert app.theme == "zshield-dark"
-        assert any("mine.toml" in str(n.message) for n in app._notifications)
 
 
 async def test_switching_theme_recolours_the_lines_already_drawn(make_app):
     """The list caches its drawn lines; a theme change must not leave old colours."""
     app = make_app(theme="zshield-dark", remember=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.2)
+        await triage_ready(pilot)
         alerts = app.screen.query_one(AlertList)
-        before = {seg.style for seg in alerts.render_line(0) if seg.style}
+
+        def styles() -> set:
+            return {seg.style for seg in alerts.render_line(0) if seg.style}
+
+        before = styles()
         app.theme = "zshield-light"
-        await pilot.pause(0.2)
-        after = {seg.style for seg in alerts.render_line(0) if seg.style}
-        assert before and after and before != after
+        await wait_for(pilot, lambda: styles() != before)
+        assert before and styles()
         assert alerts.render_line(0) is alerts.render_line(0)  # and cached again

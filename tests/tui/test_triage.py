@@ -7,22 +7,14 @@ import io
 from rich.console import Console
 
 from tests.factories import make_alert
-from tests.tui.conftest import SIZE
+from tests.tui.conftest import SIZE, Inbox, settle, triage_ready, wait_for
 from zshield_tui.store import Store, upsert_alerts
 from zshield_tui.tui.screens.help import HelpScreen
-from zshield_tui.tui.screens.triage import AFTER_FIRST_PAINT
+from zshield_tui.tui.screens.triage import TriageScreen
 from zshield_tui.tui.widgets.alert_detail import AlertDetailPane
 from zshield_tui.tui.widgets.alert_list import AlertList
 from zshield_tui.tui.widgets.filter_bar import FilterBar
 from zshield_tui.tui.widgets.status_line import StatusLine
-
-
-async def settle(pilot, app):
-    """Waits until the workers have delivered (queries run in threads, the detail pane
-    after a short delay)."""
-    await pilot.pause(0.15)
-    await app.workers.wait_for_complete()
-    await pilot.pause(0.05)
 
 
 def detail_text(app) -> str:
@@ -33,7 +25,7 @@ def detail_text(app) -> str:
 async def test_the_list_opens_on_the_newest_alert_with_the_total(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+        await triage_ready(pilot)
         alerts = app.screen.query_one(AlertList)
         status = app.screen.query_one(StatusLine)
         assert status.total == 400 and alerts.total == 400
@@ -46,14 +38,14 @@ async def test_the_list_opens_on_the_newest_alert_with_the_total(make_app):
 async def test_moving_the_cursor_follows_with_the_detail(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+        await triage_ready(pilot)
         alerts = app.screen.query_one(AlertList)
         await pilot.press("j", "j", "down", "k")
-        await settle(pilot, app)
+        await triage_ready(pilot)
         assert alerts.cursor == 2
         assert detail_text(app) == alerts.row_at(2).title
         await pilot.press("G")
-        await settle(pilot, app)
+        await triage_ready(pilot)
         assert alerts.cursor == 399
         assert detail_text(app) == alerts.row_at(399).title
         await pilot.press("g")
@@ -63,7 +55,7 @@ async def test_moving_the_cursor_follows_with_the_detail(make_app):
 async def test_space_marks_rows_and_the_count_shows(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+        await triage_ready(pilot)
         await pilot.press("space", "space", "k", "space")
         alerts = app.screen.query_one(AlertList)
         assert len(alerts.marked) == 1  # the first row was marked, then unmarked again
@@ -74,14 +66,14 @@ async def test_space_marks_rows_and_the_count_shows(make_app):
 async def test_typing_a_filter_narrows_the_list_as_you_type(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+        await triage_ready(pilot)
         await pilot.press("slash", *"sev:critical")
-        await settle(pilot, app)
+        await triage_ready(pilot)
         alerts = app.screen.query_one(AlertList)
         assert 0 < alerts.total < 400
         assert all(alerts.row_at(i).severity == 4 for i in range(alerts.total))
         await pilot.press("escape")  # clears the filter
-        await settle(pilot, app)
+        await triage_ready(pilot)
         assert alerts.total == 400
         assert alerts.has_focus
 
@@ -89,12 +81,12 @@ async def test_typing_a_filter_narrows_the_list_as_you_type(make_app):
 async def test_a_bad_filter_says_why_and_keeps_the_last_good_result(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+        await triage_ready(pilot)
         await pilot.press("slash", *"cat:malware")
-        await settle(pilot, app)
+        await triage_ready(pilot)
         shown = app.screen.query_one(AlertList).total
         await pilot.press(*" sev:urgent")
-        await settle(pilot, app)
+        await triage_ready(pilot)
         error = app.screen.query_one("#filter-error")
         assert error.display
         assert "unknown severity 'urgent'" in str(error.render())
@@ -104,9 +96,9 @@ async def test_a_bad_filter_says_why_and_keeps_the_last_good_result(make_app):
 async def test_sorting_by_severity_puts_critical_first(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+        await triage_ready(pilot)
         await pilot.press("s")
-        await settle(pilot, app)
+        await triage_ready(pilot)
         alerts = app.screen.query_one(AlertList)
         ranks = [alerts.row_at(i).severity for i in range(60)]
         assert ranks[0] == 4 and ranks == sorted(ranks, reverse=True)
@@ -121,7 +113,7 @@ async def test_alert_text_is_never_taken_as_markup(make_app, tmp_path):
                       fmt="zshield")
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+        await triage_ready(pilot)
         assert detail_text(app) == title
         rendered = "".join(s.text for s in app.screen.query_one(AlertList).render_line(0))
         assert "[/foo] [bold red]pwned" in rendered
@@ -130,7 +122,7 @@ async def test_alert_text_is_never_taken_as_markup(make_app, tmp_path):
 async def test_help_lists_the_keys_that_work_here(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+        await triage_ready(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
@@ -146,7 +138,7 @@ async def test_help_lists_the_keys_that_work_here(make_app):
 async def test_the_raw_record_shows_on_demand(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+        await triage_ready(pilot)
         pane = app.screen.query_one(AlertDetailPane)
         assert not pane.show_raw
         await pilot.press("r")
@@ -161,7 +153,7 @@ async def test_an_empty_database_shows_an_empty_list(make_app, tmp_path):
     Store(db).close()
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+        await triage_ready(pilot)
         assert app.screen.query_one(StatusLine).total == 0
         await pilot.press("j", "G", "space")
         assert app.screen.query_one(AlertList).marked == set()
@@ -174,7 +166,7 @@ async def test_the_first_frame_shows_the_placeholder_and_slash_gets_the_input(ma
         bar = app.screen.query_one(FilterBar)
         assert not bar.query("#filter-input") and bar.query("#filter-placeholder")
         await pilot.press("slash", *"sev:crit")
-        await settle(pilot, app)
+        await triage_ready(pilot)
         assert bar.input.value == "sev:crit" and bar.input.has_focus
         assert not bar.query("#filter-placeholder")
 
@@ -182,57 +174,55 @@ async def test_the_first_frame_shows_the_placeholder_and_slash_gets_the_input(ma
 async def test_the_filter_bar_placeholder_teaches_the_grammar(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+        await triage_ready(pilot)
         assert "sev:>=high" in app.screen.query_one(FilterBar).input.placeholder
 
 
 async def test_a_failing_query_is_shown_not_crashed_on(make_app, monkeypatch):
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    app, inbox = make_app(), Inbox()
+    async with app.run_test(size=SIZE, message_hook=inbox) as pilot:
+        await triage_ready(pilot)
 
         def broken(*_args, **_kwargs):
             raise RuntimeError("disk I/O error")
 
         monkeypatch.setattr(app.source, "open", broken)
         await pilot.press("s")
-        await settle(pilot, app)
+        await triage_ready(pilot)
         assert app.is_running
-        assert any("disk I/O error" in str(n.message) for n in app._notifications)
+        assert any("disk I/O error" in n for n in inbox.notifications())
 
 
 async def test_keys_can_be_rebound_in_the_config(make_app, tmp_path):
     config = tmp_path / "config.toml"
     config.write_text('[keymap]\n"triage.sort" = "o"\n')
-    app = make_app(config_file=config)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(AFTER_FIRST_PAINT)  # the config is read once the alerts are shown
-        await settle(pilot, app)
+    app, inbox = make_app(config_file=config), Inbox()
+    async with app.run_test(size=SIZE, message_hook=inbox) as pilot:
+        # The config is read in a worker once the alerts are shown.
+        await wait_for(pilot, lambda: inbox.saw(TriageScreen.Ready))
+        await settle(pilot)
         await pilot.press("o")
-        await settle(pilot, app)
+        await triage_ready(pilot)
         assert app.screen.query_one(StatusLine).sort == "severity"
 
 
 async def test_a_bad_config_is_reported_in_the_app_without_stopping_it(make_app, tmp_path):
     config = tmp_path / "config.toml"
     config.write_text("[[targets]]\nname = 'x'\n")
-    app = make_app(config_file=config)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(AFTER_FIRST_PAINT)
-        await settle(pilot, app)
+    app, inbox = make_app(config_file=config), Inbox()
+    async with app.run_test(size=SIZE, message_hook=inbox) as pilot:
+        await wait_for(pilot, lambda: inbox.saw(TriageScreen.Ready))
+        await settle(pilot)
         assert app.is_running
-        messages = [str(n.message) for n in app._notifications]
-        assert any(f"{config}: targets[0] (x).kind" in m for m in messages)
+        assert any(f"{config}: targets[0] (x).kind" in m for m in inbox.notifications())
 
 
 async def test_the_total_follows_alerts_another_process_stores(make_app, tmp_path):
-    from tests.tui.conftest import wait_for
-
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    app, inbox = make_app(), Inbox()
+    async with app.run_test(size=SIZE, message_hook=inbox) as pilot:
+        await triage_ready(pilot)
         status = app.screen.query_one(StatusLine)
-        await pilot.pause(AFTER_FIRST_PAINT + 0.1)   # the watch starts after first paint
+        await wait_for(pilot, lambda: inbox.saw(TriageScreen.Ready))  # the watch starts then
         with Store(tmp_path / "alerts.db") as other:   # as `zshield ingest` would
             upsert_alerts(other.conn, [make_alert(n, id=f"LATE-{n}") for n in range(3)],
                           fmt="zshield")
@@ -244,25 +234,23 @@ async def test_alerts_stored_meanwhile_join_without_moving_what_is_in_view(make_
     marks stay; the header says how many arrived above; `n` goes to them."""
     from datetime import UTC, datetime
 
-    from tests.tui.conftest import wait_for
-
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    app, inbox = make_app(), Inbox()
+    async with app.run_test(size=SIZE, message_hook=inbox) as pilot:
+        await triage_ready(pilot)
         alerts = app.screen.query_one(AlertList)
         status = app.screen.query_one(StatusLine)
         await pilot.press("j", "j", "space", "j", "j")      # mark one, cursor further down
-        await settle(pilot, app)
+        await settle(pilot)
         cursor_id, top_id, marked = alerts.current.id, alerts.top_row.id, set(alerts.marked)
-        await pilot.pause(AFTER_FIRST_PAINT + 0.1)           # the watch starts after paint
+        await wait_for(pilot, lambda: inbox.saw(TriageScreen.Ready))  # the watch starts then
         late = datetime(2030, 1, 1, tzinfo=UTC)              # newer than everything there
         with Store(tmp_path / "alerts.db") as other:
             upsert_alerts(other.conn, [make_alert(n, id=f"LIVE-{n}", created_at=late)
                                        for n in range(12)], fmt="zshield")
         await wait_for(pilot, lambda: status.new_above == 12, message=lambda: status.new_above)
-        await settle(pilot, app)
+        await settle(pilot)
         assert alerts.current.id == cursor_id and alerts.top_row.id == top_id
         assert alerts.marked == marked and status.total == 412
         await pilot.press("n")
-        await settle(pilot, app)
+        await settle(pilot)
         assert alerts.current.id.startswith("LIVE-") and status.new_above == 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.widgets import DataTable, Static
 
 from tests.sync.conftest import ENV
-from tests.tui.conftest import SIZE, wait_for
+from tests.tui.conftest import SIZE, triage_ready, wait_for
 from tests.tui.test_bulk_actions import mark_and_push
 from zshield_tui.store import Store
 from zshield_tui.tui.screens.outbox import OutboxScreen
@@ -57,7 +57,7 @@ async def test_view_5_shows_the_targets_without_secrets_and_tests_a_connection(
     config, _ = sims
     app = make_app(config_file=config)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await triage_ready(pilot)
         await pilot.press("5")
         await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen))
         table = app.screen.query_one(DataTable)
