@@ -42,13 +42,23 @@ def test_an_unknown_format_name_is_refused_at_once(tmp_path):
     assert "zshield" in message and "\n" not in message
 
 
-@pytest.mark.parametrize("content", ['{"hello": "world"}\n', "this is not json\n", "[1, 2, 3]"])
+@pytest.mark.parametrize("content", ['{"hello": "world"}\n', "[1, 2, 3]"])
 def test_an_undetectable_file_fails_at_read_time(tmp_path, content):
     path = tmp_path / "mystery.json"
     path.write_text(content)
     with pytest.raises(IngestError) as caught:
         read(str(path))
     assert str(caught.value) == f"cannot tell the format of {path}; pass --format"
+
+
+def test_a_file_of_invalid_json_is_reported_as_invalid_json_not_as_an_unknown_format(
+        tmp_path):
+    path = tmp_path / "mystery.json"
+    path.write_text("this is not json\n")
+    loaded = load(path)
+    assert [str(e) for e in loaded.errors] == [
+        f"{path}:1: invalid JSON: Expecting value (column 1)"]
+    assert loaded.alerts == [] and loaded.stream.skipped == 0
 
 
 def test_detection_looks_past_leading_bad_lines(tmp_path):
