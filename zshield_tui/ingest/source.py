@@ -3,7 +3,8 @@
 Three layouts are told apart from the first non-blank line:
 
 * JSON lines: one value per line, read line by line (the fast path for big files); a
-  line that is not JSON becomes a `BadJSON` item and reading goes on.
+  line that is not JSON becomes a `BadJSON` item and reading goes on, unless it is an
+  object behind a syslog header (Falco writing to syslog), which is read.
 * a JSON document: one object, an array of objects, or several documents one after the
   other (`jq .` output). Read in chunks, never whole, so a huge array streams too. A
   syntax error ends the file, because nothing says where the next record would start.
@@ -104,8 +105,10 @@ def _json_lines(lines: Iterable[bytes | str], stream: IO[bytes] | IO[str],
         try:
             value = loads(raw)
         except json.JSONDecodeError as exc:
-            yield number, None, BadJSON(f"invalid JSON: {exc.msg} (column {exc.colno})")
-            continue
+            value = _behind_prefix(raw)
+            if value is None:
+                yield number, None, BadJSON(f"invalid JSON: {exc.msg} (column {exc.colno})")
+                continue
         except (ValueError, RecursionError) as exc:  # bad UTF-8, absurd nesting
             yield number, None, BadJSON(f"invalid JSON: {exc}")
             continue
@@ -125,6 +128,26 @@ def _whole_lines(lines: Iterable[bytes | str], stream: IO[bytes] | IO[str],
             yield None
         else:
             yield raw
+
+
+# A syslog header before a JSON object: `<5>2024-08-07T13:49:16Z host Falco[1]: {...}`
+# (RFC 3164 with or without the <PRI>, or an ISO time): text with no quote or brace that
+# ends in a colon. The PRI says nothing the object does not (Falco's own `priority`).
+_PREFIX = re.compile(r"[^{}\"]{1,512}?:[ \t]*(?=\{)")
+_PREFIX_BYTES = re.compile(_PREFIX.pattern.encode())
+
+
+def _behind_prefix(raw: bytes | str) -> dict | None:
+    """The JSON object behind a syslog header on the line; None when there is none.
+    Only tried on a line that is not JSON, so JSON lines never pay for it."""
+    match = (_PREFIX_BYTES if isinstance(raw, bytes) else _PREFIX).match(raw)
+    if match is None:
+        return None
+    try:
+        value = json.loads(raw[match.end():])
+    except (ValueError, RecursionError):
+        return None
+    return value if type(value) is dict else None
 
 
 def _skip_line(stream: IO[bytes] | IO[str]) -> None:
