@@ -107,6 +107,20 @@ def severity_from_text(value: Any) -> Severity | None:
         return _EXTRA_SEVERITY_WORDS.get(word)
 
 
+# The syslog severity names (RFC 5424), as Falco priorities and ECS log.syslog use them.
+_SYSLOG = {
+    "emergency": Severity.CRITICAL, "alert": Severity.CRITICAL, "critical": Severity.CRITICAL,
+    "error": Severity.HIGH, "warning": Severity.MEDIUM, "notice": Severity.LOW,
+    "informational": Severity.INFORMATIONAL, "info": Severity.INFORMATIONAL,
+    "debug": Severity.INFORMATIONAL,
+}
+
+
+def syslog_severity(value: Any) -> Severity | None:
+    """A syslog severity name in any case (`Warning`, `notice`); None for anything else."""
+    return _SYSLOG.get(text(value).lower())
+
+
 # Cached: the same few addresses repeat across thousands of alerts.
 @lru_cache(maxsize=8192)
 def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
