@@ -14,6 +14,7 @@ from typing import Any
 
 from zshield_tui.domain import Alert, Severity
 
+from .aws_events import camel, is_event, is_finding_event, is_pascal_finding, messages
 from .common import (
     SEVERITY_UNKNOWN,
     TIME_UNKNOWN,
@@ -23,7 +24,6 @@ from .common import (
     record_id,
     severity_from_text,
 )
-from .aws_events import camel, is_event, is_finding_event, is_pascal_finding, messages
 from .errors import RecordProblem, Skipped
 from .fields import as_dict, as_list, as_number, dig, first_text, first_time, text
 
