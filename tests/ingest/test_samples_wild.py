@@ -9,6 +9,7 @@ format recognises as something else, "errors" the records that cannot be read.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC
 
@@ -151,6 +152,14 @@ def test_file_loads_with_the_counts_of_the_readme(wild, name):
         assert alert.id.startswith(f"{row.format}:") and len(alert.id) <= 200
         assert alert.title.strip()
         assert alert.created_at.tzinfo is UTC
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_distinct_records_are_distinct_alerts_and_repeats_are_one(wild, name):
+    # Prowler's example writes the placeholder "<finding_uid>" as every finding's uid.
+    alerts = load(wild / name).alerts
+    distinct = {json.dumps(a.raw, sort_keys=True) for a in alerts}
+    assert len({a.id for a in alerts}) == len(distinct)
 
 
 def test_the_events_generator_holds_521_distinct_alerts(wild):

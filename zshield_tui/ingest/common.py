@@ -34,9 +34,11 @@ class Context:
 
 
 def native_id(fmt: str, value: Any) -> str | None:
-    """`fmt:value` for a format's own id; hashed when that would be too long; None if absent."""
+    """`fmt:value` for a format's own id; hashed when that would be too long; None if
+    absent, or a template's placeholder (`<finding_uid>`, left in by example outputs and
+    shared by every record of them)."""
     value = text(value)
-    if not value:
+    if not value or (value[0] == "<" and value[-1] == ">"):
         return None
     ident = f"{fmt}:{value}"
     if len(ident) <= MAX_ID:
