@@ -153,3 +153,15 @@ def test_a_fifo_is_one_line_and_exit_2_without_waiting(env, capsys, tmp_path):
         release_fifo(fifo)
     assert code == 2
     assert err == f"zshield: cannot read {fifo}: a FIFO, not a regular file\n"
+
+
+def test_the_summary_says_what_the_skipped_records_were(env, capsys, tmp_path):
+    call = {"detail-type": "AWS API Call via CloudTrail", "source": "aws.guardduty",
+            "detail": {"eventName": "CreateSampleFindings"}}
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(call))
+    code, out, err = ingest(capsys, env, str(path))
+    assert code == 0 and err == ""
+    assert out.strip() == (
+        f"{path}: 0 alerts (guardduty): 0 new, 0 updated, 0 unchanged; 1 skipped, 0 errors "
+        "(skipped: CloudTrail API call CreateSampleFindings, not a finding ×1)")

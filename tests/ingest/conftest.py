@@ -13,6 +13,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = (REPO / ".." / "shared" / "samples").resolve()
+WILD = (REPO / ".." / "shared" / "samples-wild").resolve()  # the second, rougher corpus
 FIXTURES = REPO / "tests" / "fixtures" / "ingest"
 
 

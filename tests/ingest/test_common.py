@@ -70,3 +70,8 @@ def test_repeats_blanks_and_placeholders_are_dropped():
     assert found.assets == [{"hostname": "web-01", "ip": "10.0.0.5", "owner": None}]
     assert found.iocs == [{"type": "domain", "value": "evil.example"},
                           {"type": "hash", "value": "d41d8cd98f00b204e9800998ecf8427e"}]
+
+
+def test_a_placeholder_is_no_native_id():
+    assert native_id("ocsf", "<finding_uid>") is None
+    assert native_id("ocsf", "prowler-aws-check-1") == "ocsf:prowler-aws-check-1"

@@ -43,6 +43,21 @@ def test_each_sample_is_recognised_from_its_first_record(name):
         ({"detail": {"type": "Recon:EC2/PortProbe", "service": {}}}, "guardduty"),
         ({"note": "Scan::Port_Scan", "ts": 1}, "zeek"),
         ({"rule": "r", "priority": "Notice", "output": "o"}, "falco"),
+        # Shapes found in the wild (../shared/samples-wild).
+        ({"Type": "Recon:EC2/PortProbeUnprotectedPort", "Service": {}, "SchemaVersion": "2.0",
+          "Id": "x"}, "guardduty"),
+        ({"detail-type": "AWS API Call via CloudTrail", "source": "aws.guardduty",
+          "detail": {"eventName": "CreateSampleFindings"}}, "guardduty"),
+        ({"Type": "Notification", "Message": '{"detail-type": "GuardDuty Finding", '
+          '"source": "aws.guardduty", "detail": {}}'}, "guardduty"),
+        ({"class_uid": 2002, "finding_info": {}}, "ocsf"),
+        ({"class_uid": 6003, "metadata": {"version": "1.5.0"}}, "ocsf"),
+        ({"@timestamp": "t", "signal": {"rule": {"name": "n"}}}, "elastic"),
+        ({"_id": "h", "_source": {"@timestamp": "t", "event": {"kind": "alert"}}}, "elastic"),
+        ({"hits": {"hits": [{"_source": {"kibana.alert.uuid": "u"}}]}}, "elastic"),
+        ({"wazuh": {}, "event": {"kind": "event"}, "agent": {}, "rule": {"name": "n"}},
+         "wazuh"),
+        ({"_path": "conn", "ts": 1.5, "uid": "C1"}, "zeek"),
     ],
 )
 def test_shapes(record, expected):
@@ -50,6 +65,9 @@ def test_shapes(record, expected):
 
 
 @pytest.mark.parametrize("record", [{}, {"hello": 1}, [], "x", None, {"class_uid": 3002},
-                                    {"Findings": []}, {"rule": {"level": 1}}])
+                                    {"Findings": []}, {"rule": {"level": 1}},
+                                    {"source": "aws.ec2", "detail-type": "EC2 State Change"},
+                                    {"event": {"kind": "event"}, "@timestamp": "t"},
+                                    {"Records": [{"eventSource": "aws:sqs", "body": "hi"}]}])
 def test_unknown_shapes(record):
     assert detect_format(record) is None

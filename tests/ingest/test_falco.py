@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from zshield_tui.domain import Severity
@@ -51,3 +52,31 @@ def test_attack_tags_priorities_and_time_fallbacks():
 
     odd = loaded.by_title["Odd rule"]
     assert odd.severity is Severity.MEDIUM and "severity-unknown" in odd.tags
+
+
+def _event(rule: str, priority: str = "Warning") -> str:
+    return json.dumps({"rule": rule, "priority": priority, "time": "2026-11-24T10:00:00Z",
+                       "output": "10:00:00.000000000: Warning x \u003cNA\u003e",
+                       "output_fields": {"proc.aname[2]": None}, "tags": ["", "T1059"]})
+
+
+def test_events_behind_a_syslog_header_are_read(tmp_path):
+    # Falco's syslog output as a collector stores it: <PRI>, ISO or BSD time, host, tag.
+    path = tmp_path / "falco.log"
+    path.write_text(f"<5>2026-11-24T10:00:00Z a72f9a747cf8 Falco[1]: {_event('First')}\n"
+                    f"Nov 24 10:00:01 web-01 falco: {_event('Second', 'Critical')}\n"
+                    f"{_event('Third')}")  # a plain line too, and no trailing newline
+    loaded = load(path)
+    assert loaded.errors == []
+    assert loaded.stream.format == "falco"
+    assert [(a.title, a.severity) for a in loaded.alerts] == [
+        ("First", Severity.MEDIUM), ("Second", Severity.CRITICAL), ("Third", Severity.MEDIUM)]
+    assert "" not in loaded.alerts[0].tags
+
+
+def test_a_broken_object_behind_a_syslog_header_is_still_invalid_json(tmp_path):
+    path = tmp_path / "falco.log"
+    path.write_text(f"{_event('First')}\n<5>2026-11-24T10:00:00Z h Falco[1]: {{\"rule\": \n")
+    loaded = load(path)
+    assert [a.title for a in loaded.alerts] == ["First"]
+    assert [(e.line, e.reason.split(":")[0]) for e in loaded.errors] == [(2, "invalid JSON")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from zshield_tui.domain import Severity
@@ -86,3 +87,107 @@ def test_asff_batch_yields_one_alert_per_finding():
     assert second.id == "guardduty:finding-2"
     (error,) = loaded.errors
     assert error.line == 1 and error.reason == "expected a JSON object, got a string"
+
+
+# --- Shapes found in the wild: boto3's PascalCase, AWS envelopes, non-findings.
+
+def _pascal_finding(**extra) -> dict:
+    """A GuardDuty finding as boto3 / the CLI spell it (written for these tests)."""
+    return {
+        "SchemaVersion": "2.0", "AccountId": "1234567891234", "Region": "eu-west-1",
+        "Arn": "arn:aws:guardduty:eu-west-1:1234567891234:detector/d1/finding/f1",
+        "Id": "f1", "Type": "Backdoor:Runtime/C&CActivity.B!DNS", "Severity": 8,
+        "Title": "C&C domain queried from i-0abc", "Description": "A process queried ...",
+        "CreatedAt": "2026-11-24T10:00:00.000Z", "UpdatedAt": "2026-11-24T11:00:00.000Z",
+        "Resource": {"ResourceType": "Instance", "InstanceDetails": {
+            "InstanceId": "i-0abc",
+            "NetworkInterfaces": [{"PrivateIpAddress": "10.0.0.7"}]}},
+        "Service": {
+            "Action": {"DnsRequestAction": {"Domain": "evil.example", "Protocol": "UDP"},
+                       "NetworkConnectionAction": {"RemoteIpDetails": {
+                           "IpAddressV4": "203.0.113.50"}}},
+            "AdditionalInfo": {"Value": '{"threatListName":"GeneratedFinding","sample":true}',
+                               "Type": "default"}},
+        **extra,
+    }
+
+
+def _write(tmp_path, value) -> object:
+    path = tmp_path / "finding.json"
+    path.write_text(json.dumps(value, indent=2))
+    return path
+
+
+def _check_pascal(alert) -> None:
+    assert alert.id == "guardduty:arn:aws:guardduty:eu-west-1:1234567891234:detector/d1/finding/f1"
+    assert (alert.title, alert.severity, alert.category) == (
+        "C&C domain queried from i-0abc", Severity.HIGH, "Backdoor")
+    assert alert.source == "AWS GuardDuty"
+    assert "sample" in alert.tags  # from AdditionalInfo.Value, a JSON string
+    assert [(a.hostname, a.ip) for a in alert.assets] == [("i-0abc", "10.0.0.7")]
+    assert set(iocs(alert)) == {("domain", "evil.example"), ("ip", "203.0.113.50")}
+
+
+def test_an_eventbridge_event_with_a_pascal_case_detail(tmp_path):
+    event = {"version": "0", "id": "e1", "detail-type": "GuardDuty Finding",
+             "source": "aws.guardduty", "account": "1234567891234",
+             "time": "2026-11-24T11:00:05Z", "region": "eu-west-1", "resources": [],
+             "detail": _pascal_finding()}
+    loaded = load(_write(tmp_path, event))
+    assert loaded.stream.format == "guardduty"
+    [alert] = loaded.alerts
+    _check_pascal(alert)
+    assert alert.raw == event
+
+
+def test_pascal_case_findings_in_an_array_and_in_a_findings_batch(tmp_path):
+    for value in ([_pascal_finding()], {"Findings": [_pascal_finding()]}):
+        [alert] = load(_write(tmp_path, value)).alerts
+        _check_pascal(alert)
+
+
+def test_a_pascal_case_finding_is_not_mistaken_for_asff(tmp_path):
+    # It has SchemaVersion and Id as ASFF does; read as ASFF it lost severity and type.
+    [alert] = load(_write(tmp_path, _pascal_finding())).alerts
+    assert "severity-unknown" not in alert.tags and alert.category == "Backdoor"
+
+
+def test_a_finding_without_the_sample_flag_is_no_sample(tmp_path):
+    finding = _pascal_finding()
+    finding["Service"]["AdditionalInfo"]["Value"] = '{"threatListName":"Amazon"}'
+    [alert] = load(_write(tmp_path, finding)).alerts
+    assert "sample" not in alert.tags
+
+
+def _cloudtrail_call() -> dict:
+    return {"version": "0", "id": "c1", "detail-type": "AWS API Call via CloudTrail",
+            "source": "aws.guardduty", "account": "12345678901234",
+            "time": "2026-11-24T10:00:00Z", "region": "eu-west-1", "resources": [],
+            "detail": {"eventSource": "guardduty.amazonaws.com",
+                       "eventName": "CreateSampleFindings", "eventType": "AwsApiCall",
+                       "requestParameters": {"detectorId": "d1"}}}
+
+
+def test_a_cloudtrail_call_about_guardduty_is_skipped_as_not_a_finding(tmp_path):
+    loaded = load(_write(tmp_path, _cloudtrail_call()))
+    assert (loaded.stream.format, loaded.alerts, loaded.errors) == ("guardduty", [], [])
+    assert dict(loaded.stream.skip_reasons) == {
+        "CloudTrail API call CreateSampleFindings, not a finding": 1}
+
+
+def test_events_inside_sqs_and_sns_envelopes_are_unwrapped(tmp_path):
+    finding_event = {"detail-type": "GuardDuty Finding", "source": "aws.guardduty",
+                     "detail": _pascal_finding()}
+
+    def sns(event):
+        return {"Type": "Notification", "MessageId": "m", "Message": json.dumps(event)}
+
+    sqs = {"Records": [
+        {"eventSource": "aws:sqs", "body": json.dumps(sns(_cloudtrail_call()))},
+        {"eventSource": "aws:sqs", "body": json.dumps(sns(finding_event))}]}
+    loaded = load(_write(tmp_path, sqs))
+    assert loaded.errors == []
+    [alert] = loaded.alerts
+    _check_pascal(alert)
+    assert dict(loaded.stream.skip_reasons) == {
+        "CloudTrail API call CreateSampleFindings, not a finding": 1}

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
+
+import pytest
 
 from zshield_tui.domain import Severity
 
@@ -101,3 +104,66 @@ def test_missing_or_meaningless_severity_defaults_to_medium():
     other = loaded.by_title["Other severity with an unknown caption"]
     assert other.severity is Severity.MEDIUM and "severity-unknown" in other.tags
     assert other.mitre_technique == "T1566"
+
+
+# --- Every class of the Findings category, detected without --format.
+
+def _finding(class_uid: int, class_name: str, **extra) -> dict:
+    """An OCSF 1.1 finding of the given class (written for these tests)."""
+    return {"class_uid": class_uid, "class_name": class_name, "category_uid": 2,
+            "severity_id": 4, "time": 1764000000000, "status": "New",
+            "metadata": {"version": "1.1.0", "product": {"name": "Scanner", "vendor_name": "X"}},
+            "finding_info": {"uid": f"f-{class_uid}", "title": f"{class_name} title",
+                             "types": ["Checks"]},
+            **extra}
+
+
+@pytest.mark.parametrize(("class_uid", "class_name"), [
+    (2001, "Security Finding"), (2002, "Vulnerability Finding"),
+    (2003, "Compliance Finding"), (2004, "Detection Finding"),
+    (2005, "Incident Finding"), (2006, "Data Security Finding")])
+def test_every_findings_class_is_detected_without_a_format(tmp_path, class_uid, class_name):
+    path = tmp_path / "finding.json"
+    path.write_text(json.dumps(_finding(class_uid, class_name)))
+    loaded = load(path)
+    assert loaded.stream.format == "ocsf"
+    [alert] = loaded.alerts
+    assert (alert.id, alert.title, alert.severity) == (
+        f"ocsf:f-{class_uid}", f"{class_name} title", Severity.HIGH)
+    assert alert.created_at == datetime(2025, 11, 24, 16, 0, tzinfo=UTC)  # milliseconds
+
+
+def test_a_vulnerability_finding_tags_its_cves_and_names_its_resource(tmp_path):
+    record = _finding(2002, "Vulnerability Finding",
+                      vulnerabilities=[{"cve": {"uid": "CVE-2026-0001"}},
+                                       {"cve": {"uid": "CVE-2026-0002"}}],
+                      resource={"uid": "arn:aws:ecr:eu-west-1:1:repository/app", "type": "x"})
+    path = tmp_path / "vuln.json"
+    path.write_text(json.dumps(record))
+    [alert] = load(path).alerts
+    assert {"cve:CVE-2026-0001", "cve:CVE-2026-0002"} <= set(alert.tags)
+    assert [a.hostname for a in alert.assets] == ["arn:aws:ecr:eu-west-1:1:repository/app"]
+
+
+def test_an_incident_finding_takes_its_title_from_the_first_listed_finding(tmp_path):
+    record = _finding(2005, "Incident Finding")
+    del record["finding_info"]
+    record["finding_info_list"] = [{"uid": "i-1", "title": "Ransomware on file server"},
+                                   {"uid": "i-2", "title": "Later finding"}]
+    path = tmp_path / "incident.json"
+    path.write_text(json.dumps(record))
+    [alert] = load(path).alerts
+    assert (alert.id, alert.title) == ("ocsf:i-1", "Ransomware on file server")
+
+
+def test_an_event_of_another_category_is_recognised_and_skipped(tmp_path):
+    activity = {"class_uid": 6003, "class_name": "API Activity", "category_uid": 6,
+                "activity_id": 1, "time": 1764000000000,
+                "metadata": {"version": "1.5.0", "product": {"name": "EKS"}},
+                "api": {"operation": "create"}}
+    path = tmp_path / "eks.json"
+    path.write_text(json.dumps(activity) + "\n" + json.dumps(_finding(2004, "Detection Finding")))
+    loaded = load(path)
+    assert (loaded.stream.format, len(loaded.alerts), loaded.errors) == ("ocsf", 1, [])
+    assert dict(loaded.stream.skip_reasons) == {
+        "OCSF class 6003 (API Activity), not a finding": 1}

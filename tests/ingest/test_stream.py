@@ -42,13 +42,50 @@ def test_an_unknown_format_name_is_refused_at_once(tmp_path):
     assert "zshield" in message and "\n" not in message
 
 
-@pytest.mark.parametrize("content", ['{"hello": "world"}\n', "this is not json\n", "[1, 2, 3]"])
+@pytest.mark.parametrize("content", ['{"hello": "world"}\n', "[1, 2, 3]"])
 def test_an_undetectable_file_fails_at_read_time(tmp_path, content):
     path = tmp_path / "mystery.json"
     path.write_text(content)
     with pytest.raises(IngestError) as caught:
         read(str(path))
     assert str(caught.value) == f"cannot tell the format of {path}; pass --format"
+
+
+def test_a_file_of_invalid_json_is_reported_as_invalid_json_not_as_an_unknown_format(
+        tmp_path):
+    path = tmp_path / "mystery.json"
+    path.write_text("this is not json\n")
+    loaded = load(path)
+    assert [str(e) for e in loaded.errors] == [
+        f"{path}:1: invalid JSON: Expecting value (column 1)"]
+    assert loaded.alerts == [] and loaded.stream.skipped == 0
+
+
+def test_a_pretty_document_with_a_trailing_comma_says_its_line_and_column(tmp_path):
+    # As in an official OCSF example: the object never parses, so no format is told.
+    path = tmp_path / "example.ocsf"
+    path.write_text('{\n    "class_uid": 2004,\n    "time": 1,\n}\n')
+    loaded = load(path)
+    assert loaded.stream.format == "auto"
+    assert [str(e) for e in loaded.errors] == [
+        f"{path}:1: invalid JSON: Expecting property name enclosed in double quotes "
+        "(line 4, column 1)"]
+
+
+def test_a_file_holding_only_an_empty_object_loads_with_it_skipped(tmp_path):
+    path = tmp_path / "prowler-output.ocsf.json"
+    path.write_text("{}\n")
+    loaded = load(path)
+    assert (loaded.alerts, loaded.errors, loaded.stream.skipped) == ([], [], 1)
+    assert dict(loaded.stream.skip_reasons) == {"empty object": 1}
+
+
+def test_an_empty_object_among_alerts_is_skipped_not_an_error(tmp_path):
+    path = tmp_path / "alerts.jsonl"
+    path.write_text("{}\n" + NATIVE % (1, 1) + "\n{}\n")
+    loaded = load(path)
+    assert (loaded.stream.format, len(loaded.alerts), loaded.errors) == ("zshield", 1, [])
+    assert loaded.stream.skipped == 2
 
 
 def test_detection_looks_past_leading_bad_lines(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import UTC, datetime
 
@@ -102,3 +103,39 @@ def test_rule_direction_decides_which_side_is_ours():
     probe = load(MITRE).by_title["ET EXPLOIT Possible ETERNALBLUE Probe MS17-010"]
     assert [a.ip for a in probe.assets] == ["10.20.5.5"]
     assert iocs(probe) == {("ip", "10.20.3.8")}
+
+
+# --- What real sensors write beside alerts.
+
+def _eve(event_type: str, **extra) -> str:
+    return json.dumps({"timestamp": "2026-11-24T10:00:00.000000+0100", "flow_id": 2251799813685247,
+                       "event_type": event_type, "src_ip": "10.0.0.5", "dest_ip": "203.0.113.9",
+                       "proto": "TCP", **extra})
+
+
+def test_a_drop_that_carries_its_alert_is_an_alert_and_a_plain_drop_is_skipped(tmp_path):
+    blocked = {"action": "blocked", "gid": 1, "signature_id": 2, "rev": 1,
+               "signature": "Drop signature!", "category": "", "severity": 3}
+    path = tmp_path / "eve.json"
+    path.write_text(_eve("drop", drop={"len": 60}, alert=blocked) + "\n"
+                    + _eve("drop", drop={"len": 60}) + "\n")
+    loaded = load(path)
+    [alert] = loaded.alerts
+    assert (alert.title, alert.severity) == ("Drop signature!", Severity.LOW)
+    assert "Action: blocked" in alert.description
+    assert dict(loaded.stream.skip_reasons) == {"Suricata drop event": 1}
+
+
+def test_a_file_of_engine_and_stats_records_loads_with_no_alert(tmp_path):
+    path = tmp_path / "eve.json"
+    # Suricata escapes slashes in engine messages: \/ is valid JSON for "/".
+    engine = r'{"timestamp": "2026-11-24T10:00:00Z", "event_type": "engine", ' \
+             r'"engine": {"message": "rule in \"x\/\/eve.json\" failed"}}'
+    path.write_text(engine + "\n"
+                    + _eve("engine", engine={"message": "again"}) + "\n"
+                    + _eve("stats", stats={"uptime": 3}))  # and no trailing newline
+    loaded = load(path)
+    assert (loaded.stream.format, loaded.alerts, loaded.errors) == ("suricata", [], [])
+    assert loaded.stream.skipped == 3
+    assert dict(loaded.stream.skip_reasons) == {"Suricata engine event": 2,
+                                                "Suricata stats event": 1}

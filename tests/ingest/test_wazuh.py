@@ -115,3 +115,52 @@ def test_a_record_without_a_rule_is_a_record_error(tmp_path):
     loaded = load(path)
     assert len(loaded.alerts) == 1
     assert [str(e) for e in loaded.errors] == [f"{path}:2: rule: missing or not an object"]
+
+
+# --- Wazuh 5 engine output: ECS-shaped, no rule id or level.
+
+def _engine5(**extra) -> dict:
+    """An event as the Wazuh 5 engine writes it (written for these tests)."""
+    return {"@timestamp": "2026-11-24T10:00:00Z",
+            "event": {"kind": "event", "risk_score": 73, "category": ["process"],
+                      "original": "<Event>...</Event>"},
+            "agent": {"name": "wazuh-agent-1", "id": "001"},
+            "host": {"name": "WIN-01"},
+            "wazuh": {"decoders": ["windows-event"], "location": "EventChannel"},
+            "rule": {"name": "Encoded PowerShell", "description": "PowerShell ran -enc"},
+            "threat": {"technique": {"id": ["T1059"],
+                                     "subtechnique": {"id": ["T1059.001"]}}},
+            "process": {"hash": ["SHA256=" + "AB" * 32, "IMPHASH=" + "CD" * 16]},
+            **extra}
+
+
+def test_a_wazuh_5_event_that_matched_a_rule_is_an_alert(tmp_path):
+    path = tmp_path / "engine.json"
+    path.write_text(json.dumps([_engine5()]))
+    loaded = load(path)
+    assert loaded.stream.format == "wazuh"
+    [alert] = loaded.alerts
+    assert (alert.title, alert.severity, alert.category) == (
+        "Encoded PowerShell", Severity.HIGH, "process")  # risk score 73
+    assert alert.mitre_technique == "T1059.001"
+    assert alert.description == "PowerShell ran -enc"
+    assert alert.created_at == datetime(2026, 11, 24, 10, tzinfo=UTC)
+    assert [a.hostname for a in alert.assets] == ["WIN-01"]
+    assert [(i.type, i.value) for i in alert.iocs] == [("hash", "ab" * 32)]
+
+
+def test_a_named_severity_wins_over_the_risk_score(tmp_path):
+    path = tmp_path / "engine.json"
+    path.write_text(json.dumps(_engine5(vulnerability={"severity": "medium"})))
+    [alert] = load(path).alerts
+    assert alert.severity is Severity.MEDIUM
+
+
+def test_a_wazuh_5_event_without_a_rule_is_skipped(tmp_path):
+    event = _engine5()
+    del event["rule"]
+    path = tmp_path / "engine.json"
+    path.write_text(json.dumps(event) + "\n" + json.dumps(_engine5()) + "\n")
+    loaded = load(path)
+    assert len(loaded.alerts) == 1 and loaded.errors == []
+    assert dict(loaded.stream.skip_reasons) == {"Wazuh event that matched no rule": 1}

@@ -56,6 +56,7 @@ def run(ctx: Context, paths: list[str], fmt: str, *, as_json: bool = False) -> i
                 worst = EXIT_USAGE
                 continue
             report.counts, report.skipped = vars(counts), stream.skipped
+            report.skip_reasons = dict(stream.skip_reasons)
             if not as_json:
                 report.print(ctx.out, ctx.err)
             if report.errors.count and worst == EXIT_OK:

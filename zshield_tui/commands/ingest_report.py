@@ -64,6 +64,7 @@ class FileReport:
     format: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
     skipped: int = 0
+    skip_reasons: dict[str, int] = field(default_factory=dict)  # what the skipped were
     failure: str | None = None
     errors: Capped = field(init=False)
     warnings: Capped = field(init=False)
@@ -102,13 +103,25 @@ class FileReport:
         text = (f"{self.path}: {loaded} alerts ({self.format}): {c['inserted']} new, "
                 f"{c['updated']} updated, {c['unchanged']} unchanged; "
                 f"{self.skipped} skipped, {self.errors.count} errors")
-        return text + (f", {self.warnings.count} warnings" if self.warnings.count else "")
+        text += f", {self.warnings.count} warnings" if self.warnings.count else ""
+        return text + _skipped_as(self.skip_reasons)
 
     def as_json(self) -> dict[str, Any]:
         return {"path": self.path, "format": self.format, "error": self.failure,
                 **{k: self.counts.get(k, 0) for k in ("inserted", "updated", "unchanged")},
                 "skipped": self.skipped, "errors": self.errors.count,
                 "warnings": self.warnings.count}
+
+
+def _skipped_as(reasons: dict[str, int], shown: int = 3) -> str:
+    """` (skipped: Suricata flow event ×84; ...)`: what the skipped records were, the
+    commonest first, so a file that loads no alert says why."""
+    if not reasons:
+        return ""
+    common = sorted(reasons.items(), key=lambda item: -item[1])
+    parts = [f"{reason} ×{count}" for reason, count in common[:shown]]
+    more = "; ..." if len(common) > shown else ""
+    return f" (skipped: {'; '.join(parts)}{more})"
 
 
 def json_document(files: Iterable[FileReport], **extra: Any) -> str:

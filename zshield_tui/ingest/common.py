@@ -34,9 +34,11 @@ class Context:
 
 
 def native_id(fmt: str, value: Any) -> str | None:
-    """`fmt:value` for a format's own id; hashed when that would be too long; None if absent."""
+    """`fmt:value` for a format's own id; hashed when that would be too long; None if
+    absent, or a template's placeholder (`<finding_uid>`, left in by example outputs and
+    shared by every record of them)."""
     value = text(value)
-    if not value:
+    if not value or (value[0] == "<" and value[-1] == ">"):
         return None
     ident = f"{fmt}:{value}"
     if len(ident) <= MAX_ID:
@@ -105,6 +107,20 @@ def severity_from_text(value: Any) -> Severity | None:
         return Severity.parse(word)
     except ValueError:
         return _EXTRA_SEVERITY_WORDS.get(word)
+
+
+# The syslog severity names (RFC 5424), as Falco priorities and ECS log.syslog use them.
+_SYSLOG = {
+    "emergency": Severity.CRITICAL, "alert": Severity.CRITICAL, "critical": Severity.CRITICAL,
+    "error": Severity.HIGH, "warning": Severity.MEDIUM, "notice": Severity.LOW,
+    "informational": Severity.INFORMATIONAL, "info": Severity.INFORMATIONAL,
+    "debug": Severity.INFORMATIONAL,
+}
+
+
+def syslog_severity(value: Any) -> Severity | None:
+    """A syslog severity name in any case (`Warning`, `notice`); None for anything else."""
+    return _SYSLOG.get(text(value).lower())
 
 
 # Cached: the same few addresses repeat across thousands of alerts.

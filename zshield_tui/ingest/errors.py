@@ -75,3 +75,12 @@ def _location(loc: tuple[int | str, ...]) -> str:
 def _short(value: object, limit: int = 60) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """Returned by a converter for a record it recognises that holds no alert (a Suricata
+    flow event, a CloudTrail API call): counted as skipped, under its reason, never an
+    error."""
+
+    reason: str  # what the record is, e.g. "Suricata flow event"

@@ -15,17 +15,12 @@ from .common import (
     mitre_tags,
     native_id,
     record_id,
+    syslog_severity,
     techniques,
 )
 from .errors import RecordProblem
 from .fields import as_dict, as_list, first_time, text
 
-_BY_PRIORITY = {
-    "emergency": Severity.CRITICAL, "alert": Severity.CRITICAL, "critical": Severity.CRITICAL,
-    "error": Severity.HIGH, "warning": Severity.MEDIUM, "notice": Severity.LOW,
-    "informational": Severity.INFORMATIONAL, "info": Severity.INFORMATIONAL,
-    "debug": Severity.INFORMATIONAL,
-}
 # Stock rules tag ATT&CK both as technique ids (T1059) and as tactics (mitre_execution).
 _ATTACK_TAG = re.compile(r"T\d{4}(\.\d{3})?|mitre_.*", re.IGNORECASE)
 
@@ -43,7 +38,7 @@ def to_alert(record: dict[str, Any], ctx: Context) -> Alert:
     labels = [t for t in (text(t) for t in as_list(record.get("tags"))) if t]
     mitre = techniques(labels)
 
-    severity = _BY_PRIORITY.get(text(record.get("priority")).lower())
+    severity = syslog_severity(record.get("priority"))  # Falco's priorities are syslog's
     tags = mitre_tags(mitre) + [t for t in labels if t not in mitre]
     if severity is None:
         severity = Severity.MEDIUM

@@ -1,8 +1,11 @@
 """AWS GuardDuty findings and Security Hub ASFF findings.
 
-Shapes: a GuardDuty finding (GetFindings / S3 export, camelCase), the same inside an
-EventBridge event's `detail`, and ASFF (PascalCase), alone, as a `{"Findings": [...]}`
-batch or inside a Security Hub EventBridge event's `detail.findings`.
+Shapes: a GuardDuty finding (GetFindings / S3 export, camelCase; boto3 and the CLI spell
+the same in PascalCase), alone, in an array, in a `{"Findings": [...]}` batch or inside an
+EventBridge event's `detail`; and ASFF (PascalCase), alone, as a batch or inside a
+Security Hub EventBridge event's `detail.findings`. Any of them may arrive through SQS or
+SNS (aws_events). Other EventBridge events from these services, such as the CloudTrail
+record of a `CreateSampleFindings` call, are recognised and skipped: they are no finding.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from typing import Any
 
 from zshield_tui.domain import Alert, Severity
 
+from .aws_events import camel, is_event, is_finding_event, is_pascal_finding, messages
 from .common import (
     SEVERITY_UNKNOWN,
     TIME_UNKNOWN,
@@ -20,7 +24,7 @@ from .common import (
     record_id,
     severity_from_text,
 )
-from .errors import RecordProblem
+from .errors import RecordProblem, Skipped
 from .fields import as_dict, as_list, as_number, dig, first_text, first_time, text
 
 SAMPLE = "sample"  # tag: AWS-generated sample findings, which a pipeline may want to drop
@@ -36,8 +40,13 @@ def _is_finding(value: Any) -> bool:
 
 
 def _is_asff(value: Any) -> bool:
+    # boto3's GuardDuty finding has SchemaVersion and Id too, but a `Type` and a `Service`.
     return isinstance(value, dict) and "SchemaVersion" in value and (
-        "ProductArn" in value or "Id" in value)
+        "ProductArn" in value or "Id" in value) and not is_pascal_finding(value)
+
+
+def _is_any_finding(value: Any) -> bool:
+    return _is_finding(value) or is_pascal_finding(value) or _is_asff(value)
 
 
 def _batch(record: dict[str, Any]) -> list | None:
@@ -48,27 +57,43 @@ def _batch(record: dict[str, Any]) -> list | None:
 
 
 def detect(record: dict[str, Any]) -> bool:
-    """A finding (with `schemaVersion` or `severity`), an EventBridge event, or ASFF."""
+    """A finding (camelCase with `schemaVersion` or `severity`, or PascalCase), ASFF, an
+    EventBridge event from GuardDuty or Security Hub, a batch of findings, or any of
+    these in an SQS or SNS envelope."""
     if _is_finding(record) and ("schemaVersion" in record or "severity" in record):
         return True
-    if _is_finding(record.get("detail")) or _is_asff(record):
+    if is_pascal_finding(record) or _is_asff(record) or is_event(record):
+        return True
+    detail = record.get("detail")
+    if _is_finding(detail) or is_pascal_finding(detail):
         return True
     batch = _batch(record)
-    return bool(batch) and _is_asff(batch[0])
+    if batch:
+        return _is_any_finding(batch[0])
+    inner = messages(record)
+    return bool(inner) and isinstance(inner[0], dict) and detect(inner[0])
 
 
 def expand(record: dict[str, Any]) -> list[Any]:
-    """The findings a record holds: one, or each of an ASFF batch."""
+    """The findings a record holds: one, each of a batch, or what an envelope carries."""
     batch = _batch(record)
-    return [record] if batch is None else batch
+    if batch is not None:
+        return batch
+    inner = messages(record)
+    if inner is None:
+        return [record]
+    return [found for item in inner
+            for found in (expand(item) if isinstance(item, dict) else [item])]
 
 
-def to_alert(record: dict[str, Any], ctx: Context) -> Alert:
+def to_alert(record: dict[str, Any], ctx: Context) -> Alert | Skipped:
     """One finding; `raw` keeps the record as read (for a batch, the one finding)."""
     if _is_asff(record):
         return _from_asff(record, ctx)
-    finding = record.get("detail") if _is_finding(record.get("detail")) else record
-    if not isinstance(finding, dict) or not isinstance(finding.get("type"), str):
+    if is_event(record) and not is_finding_event(record):
+        return Skipped(_not_a_finding(record))
+    finding = _finding(record)
+    if finding is None:
         raise RecordProblem("type: missing; not a GuardDuty finding")
 
     kind = text(finding.get("type"))
@@ -97,6 +122,25 @@ def to_alert(record: dict[str, Any], ctx: Context) -> Alert:
         iocs=found.iocs,
         raw=record,
     )
+
+
+def _finding(record: dict[str, Any]) -> dict[str, Any] | None:
+    """The camelCase finding: an EventBridge event's detail or the record, either one
+    respelt from PascalCase."""
+    for value in (record.get("detail"), record):
+        if _is_finding(value):
+            return value
+        if is_pascal_finding(value):
+            return camel(value)
+    return None
+
+
+def _not_a_finding(event: dict[str, Any]) -> str:
+    kind = text(event.get("detail-type"))
+    if kind.startswith("AWS API Call"):
+        call = text(dig(event, "detail", "eventName")) or "?"
+        return f"CloudTrail API call {call}, not a finding"
+    return f"EventBridge event {kind!r}, not a finding"
 
 
 def _severity(value: Any) -> tuple[Severity, list[str]]:

@@ -1,7 +1,10 @@
-"""OCSF Security Finding (2001, 1.0 and older) and Detection Finding (2004, 1.1 and later).
+"""OCSF findings: every class of the Findings category (2001 Security Finding, 1.0 and
+older; 2002 Vulnerability, 2003 Compliance, 2004 Detection, 2005 Incident, ... in 1.1 and
+later). An event of another category (6003 API Activity) is recognised and skipped.
 
-The two generations keep the finding in different objects (`finding` vs `finding_info`);
-both are read. Producers disagree on time units and severity, see `_severity`.
+The two generations keep the finding in different objects (`finding` vs `finding_info`;
+an Incident Finding lists several in `finding_info_list`); all are read. Producers disagree
+on time units and severity, see `_severity`.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from .common import (
     TIME_UNKNOWN,
     Context,
     Entities,
+    cve_tags,
     is_ip,
     mitre_tags,
     native_id,
@@ -22,12 +26,16 @@ from .common import (
     severity_from_text,
     techniques,
 )
-from .errors import RecordProblem
+from .errors import RecordProblem, Skipped
 from .fields import as_dict, as_list, as_number, dig, first_text, first_time, text
 
-_CLASSES = frozenset({2001, 2004})
+# The Findings category: class_uid 2000-2999, category_uid 2.
+_FINDINGS = range(2000, 3000)
 # Okta writes "Detection Findings"; the Falco 0.1.0 mapping spells the key `classname`.
-_CLASS_NAMES = frozenset({"security finding", "detection finding", "detection findings"})
+_CLASS_NAMES = frozenset({
+    "security finding", "vulnerability finding", "compliance finding", "detection finding",
+    "incident finding", "data security finding", "application security posture finding",
+    "detection findings"})
 
 _BY_ID = {
     1: Severity.INFORMATIONAL, 2: Severity.LOW, 3: Severity.MEDIUM, 4: Severity.HIGH,
@@ -38,18 +46,32 @@ _BY_ID = {
 _OBSERVABLES = {1: "domain", 2: "ip", 5: "email", 6: "url", 7: "file", 8: "hash"}
 
 
+def _class(record: dict[str, Any]) -> int | None:
+    number = as_number(record.get("class_uid"))
+    return int(number) if number is not None and number.is_integer() else None
+
+
 def detect(record: dict[str, Any]) -> bool:
-    """class_uid 2001/2004, or a finding class name with a finding object."""
-    if as_number(record.get("class_uid")) in _CLASSES:
+    """A Findings class_uid, a finding class name with a finding object, or any other
+    OCSF event (a class_uid beside OCSF `metadata` with its schema `version`)."""
+    uid = _class(record)
+    if uid in _FINDINGS:
         return True
     name = text(record.get("class_name")) or text(record.get("classname"))
     has_finding = isinstance(record.get("finding_info"), dict) or isinstance(
         record.get("finding"), dict)
-    return name.lower() in _CLASS_NAMES and has_finding
+    if name.lower() in _CLASS_NAMES and has_finding:
+        return True
+    return uid is not None and isinstance(dig(record, "metadata", "version"), str)
 
 
-def to_alert(record: dict[str, Any], ctx: Context) -> Alert:
-    """One finding; `raw` keeps the whole object."""
+def to_alert(record: dict[str, Any], ctx: Context) -> Alert | Skipped:
+    """One finding; `raw` keeps the whole object. Events of other categories are
+    skipped."""
+    uid = _class(record)
+    if uid is not None and uid not in _FINDINGS:
+        name = text(record.get("class_name"))
+        return Skipped(f"OCSF class {uid}{f' ({name})' if name else ''}, not a finding")
     info = _finding(record)
     class_name = first_text(record.get("class_name"), record.get("classname"))
     title = first_text(info.get("title"), record.get("message"), record.get("type_name"),
@@ -60,6 +82,7 @@ def to_alert(record: dict[str, Any], ctx: Context) -> Alert:
     severity, tags = _severity(record)
     mitre = _techniques(record, info)
     tags += mitre_tags(mitre)
+    tags += cve_tags(dig(v, "cve", "uid") for v in as_list(record.get("vulnerabilities")))
 
     created = first_time(
         info.get("created_time_dt"), info.get("created_time"),
@@ -91,7 +114,10 @@ def to_alert(record: dict[str, Any], ctx: Context) -> Alert:
 
 def _finding(record: dict[str, Any]) -> dict[str, Any]:
     info = record.get("finding_info")
-    return info if isinstance(info, dict) else as_dict(record.get("finding"))
+    if isinstance(info, dict):
+        return info
+    listed = as_list(record.get("finding_info_list"))
+    return as_dict(listed[0] if listed else record.get("finding"))
 
 
 def _severity(record: dict[str, Any]) -> tuple[Severity, list[str]]:
@@ -131,7 +157,8 @@ def _entities(record: dict[str, Any]) -> Entities:
     found = Entities()
     device = as_dict(record.get("device"))
     found.host(first_text(device.get("hostname"), device.get("name")), device.get("ip"))
-    for item in as_list(record.get("resources")):
+    # 1.1 names one `resource` (Security Hub's Vulnerability and Compliance Findings).
+    for item in as_list(record.get("resources")) + as_list(record.get("resource")):
         resource = as_dict(item)
         uid = first_text(resource.get("uid"), resource.get("name"))
         if is_ip(uid):

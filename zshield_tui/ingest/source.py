@@ -1,12 +1,15 @@
-"""Reading JSON records from a file or stdin, with the line each record starts on.
+"""Reading records from a file or stdin, with the line each record starts on.
 
-Two layouts are told apart from the first non-blank line:
+Three layouts are told apart from the first non-blank line:
 
 * JSON lines: one value per line, read line by line (the fast path for big files); a
-  line that is not JSON becomes a `BadJSON` item and reading goes on.
+  line that is not JSON becomes a `BadJSON` item and reading goes on, unless it is an
+  object behind a syslog header (Falco writing to syslog), which is read.
 * a JSON document: one object, an array of objects, or several documents one after the
   other (`jq .` output). Read in chunks, never whole, so a huge array streams too. A
   syntax error ends the file, because nothing says where the next record would start.
+* a Zeek TSV log (`#separator ...`): read line by line by zeek_tsv, each row made the
+  object Zeek's JSON writer would have written.
 
 A line holding an array yields each element with that line number and its index.
 
@@ -26,11 +29,13 @@ from functools import partial
 from itertools import chain
 from typing import IO, Any
 
+from .items import BadJSON, Item
+from .zeek_tsv import looks_like_tsv, read_tsv
+
+__all__ = ["CHUNK", "MAX_RECORD_BYTES", "BadJSON", "Item", "file_kind", "read_items"]
+
 CHUNK = 1 << 20
 MAX_RECORD_BYTES = 16 * 1024 * 1024
-
-# (1-based line where the record starts, index in its array or None, value or BadJSON)
-Item = tuple[int, int | None, Any]
 
 
 def file_kind(mode: int) -> str | None:
@@ -41,15 +46,6 @@ def file_kind(mode: int) -> str | None:
     return ("a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode)
             else "a socket" if stat.S_ISSOCK(mode)
             else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a file")
-
-
-class BadJSON:
-    """Stands in for a record that did not parse; `reason` says why and where."""
-
-    __slots__ = ("reason",)
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
 
 
 class _TooBig(Exception):
@@ -74,6 +70,8 @@ def read_items(stream: IO[bytes] | IO[str]) -> Iterator[Item]:
     else:
         first_text = first.lstrip("\ufeff").strip()
         head[-1] = first.lstrip("\ufeff")
+    if looks_like_tsv(first_text):
+        return read_tsv(_whole_lines(chain(head, lines), stream, limit), limit)
     if _looks_like_lines(first_text, _cut(first, limit)):
         return _json_lines(chain(head, lines), stream, limit)
     return _json_document(_Buffer(head, stream, limit), start_line=len(head))
@@ -107,8 +105,10 @@ def _json_lines(lines: Iterable[bytes | str], stream: IO[bytes] | IO[str],
         try:
             value = loads(raw)
         except json.JSONDecodeError as exc:
-            yield number, None, BadJSON(f"invalid JSON: {exc.msg} (column {exc.colno})")
-            continue
+            value = _behind_prefix(raw)
+            if value is None:
+                yield number, None, BadJSON(f"invalid JSON: {exc.msg} (column {exc.colno})")
+                continue
         except (ValueError, RecursionError) as exc:  # bad UTF-8, absurd nesting
             yield number, None, BadJSON(f"invalid JSON: {exc}")
             continue
@@ -117,6 +117,37 @@ def _json_lines(lines: Iterable[bytes | str], stream: IO[bytes] | IO[str],
                 yield number, index, element
         else:
             yield number, None, value
+
+
+def _whole_lines(lines: Iterable[bytes | str], stream: IO[bytes] | IO[str],
+                 limit: int) -> Iterator[bytes | str | None]:
+    """The lines, with None for a line over the limit (skipped, never held whole)."""
+    for raw in lines:
+        if len(raw) > limit and _cut(raw, limit):
+            _skip_line(stream)
+            yield None
+        else:
+            yield raw
+
+
+# A syslog header before a JSON object: `<5>2024-08-07T13:49:16Z host Falco[1]: {...}`
+# (RFC 3164 with or without the <PRI>, or an ISO time): text with no quote or brace that
+# ends in a colon. The PRI says nothing the object does not (Falco's own `priority`).
+_PREFIX = re.compile(r"[^{}\"]{1,512}?:[ \t]*(?=\{)")
+_PREFIX_BYTES = re.compile(_PREFIX.pattern.encode())
+
+
+def _behind_prefix(raw: bytes | str) -> dict | None:
+    """The JSON object behind a syslog header on the line; None when there is none.
+    Only tried on a line that is not JSON, so JSON lines never pay for it."""
+    match = (_PREFIX_BYTES if isinstance(raw, bytes) else _PREFIX).match(raw)
+    if match is None:
+        return None
+    try:
+        value = json.loads(raw[match.end():])
+    except (ValueError, RecursionError):
+        return None
+    return value if type(value) is dict else None
 
 
 def _skip_line(stream: IO[bytes] | IO[str]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from itertools import chain
@@ -17,7 +18,13 @@ from zshield_tui.domain import Alert, Severity
 from . import zeek
 from .common import Context
 from .detect import FORMATS, MODULES, detect_format
-from .errors import IngestError, RecordError, RecordProblem, describe_validation_error
+from .errors import (
+    IngestError,
+    RecordError,
+    RecordProblem,
+    Skipped,
+    describe_validation_error,
+)
 from .source import BadJSON, Item, file_kind, read_items
 
 STDIN_NAME = "<stdin>"
@@ -28,14 +35,22 @@ _DATA_ERRORS = (TypeError, ValueError, KeyError, AttributeError, IndexError, Ove
                 RecursionError)
 
 Result = Alert | RecordError
+# What a converter's plain None means, and what an empty object `{}` is (Prowler writes a
+# file holding only that when it found nothing).
+NOT_AN_ALERT = Skipped("not an alert")
+EMPTY_OBJECT = Skipped("empty object")
+# An envelope (an ASFF batch, an SQS message) that holds no record of the format.
+_EMPTY_BATCH = Skipped("envelope without records")
 
 
 class AlertStream:
     """The alerts of one file, converted while iterating. Iterate it once.
 
-    `format` is the detected or given format ("auto" only for an empty file, where
-    there is nothing to detect). `skipped` counts records deliberately left out (such
-    as Suricata's non-alert events) and grows while iterating. `line` and `index` say
+    `format` is the detected or given format ("auto" only for a file holding no record
+    to detect it from: empty, `{}`, or nothing but invalid JSON). `skipped` counts
+    records deliberately left out (such as Suricata's non-alert events) and grows while
+    iterating; `skip_reasons` counts the same records by what they are ("Suricata flow
+    event": 84). `line` and `index` say
     where the record behind the last item came from (index: its place in a JSON array,
     else None).
 
@@ -51,6 +66,7 @@ class AlertStream:
         self.format = fmt
         self.origin = origin
         self.skipped = 0
+        self.skip_reasons: Counter[str] = Counter()
         self.line = 0
         self.index: int | None = None
         self._items = items
@@ -67,24 +83,28 @@ class AlertStream:
     def _run(self) -> Iterator[Result]:
         try:
             module = MODULES.get(self.format)
-            if module is None:  # empty input
-                return
-            to_alert = module.to_alert
+            # No format: the file held no record to detect one from, only what _unknown
+            # reports (invalid JSON, empty objects).
+            to_alert = module.to_alert if module else _unknown
             expand = getattr(module, "expand", None)
             ctx = self._ctx
             for line, index, value in self._items:
                 self.line, self.index = line, index
                 records = expand(value) if expand and type(value) is dict else (value,)
                 if not records:
-                    self.skipped += 1  # a batch envelope holding no findings
+                    self._skip(_EMPTY_BATCH)
                 for record in records:
                     result = _convert(to_alert, record, ctx, line, index)
-                    if result is None:
-                        self.skipped += 1
+                    if type(result) is Skipped:
+                        self._skip(result)
                     else:
                         yield result
         finally:
             self.close()
+
+    def _skip(self, skipped: Skipped) -> None:
+        self.skipped += 1
+        self.skip_reasons[skipped.reason] += 1
 
     def close(self) -> None:
         """Releases the file; done automatically when iteration ends."""
@@ -103,8 +123,9 @@ def read(path: str, fmt: str = "auto", *, stdin: TextIO | None = None,
     """Opens PATH ("-" for stdin) and returns its alerts as a stream.
 
     Raises IngestError at once for a missing or unreadable file, an unknown `fmt`, or
-    (with fmt="auto") a file whose first record matches no format. Problems with single
-    records come out of the stream as RecordError items instead.
+    (with fmt="auto") a file whose first object matches no format. Problems with single
+    records come out of the stream as RecordError items instead, also when the file holds
+    no object at all (a syntax error at its start, say where).
     `zeek_severity` maps Zeek notes to severities, over `zeek.DEFAULT_SEVERITY`; an
     unknown severity name there is a ValueError (a configuration mistake, not a file's).
     """
@@ -124,11 +145,12 @@ def read(path: str, fmt: str = "auto", *, stdin: TextIO | None = None,
         close()
         raise IngestError(f"cannot read {shown}: {exc.strerror or exc}") from None
     if fmt == "auto" and head:
-        detected = detect_format(first)
-        if detected is None:
+        detected = None if first is None else detect_format(first)
+        # Invalid JSON and `{}` are what they are in any format: said as such, per record.
+        if detected is None and not (first is None and _nothing_to_detect(head)):
             close()
             raise IngestError(f"cannot tell the format of {shown}; pass --format")
-        fmt = detected
+        fmt = detected or fmt
     return AlertStream(shown, fmt, chain(head, items), ctx, close, origin)
 
 
@@ -136,8 +158,8 @@ def convert_record(record: Any, fmt: str = "auto", *, ctx: Context | None = None
                    line: int = 1) -> list[Result | None]:
     """Converts one parsed record outside any file: one entry per alert it holds.
 
-    None marks a record the format skips. Never raises for bad data; an unknown `fmt`
-    is an IngestError.
+    None marks a record the format skips (an empty object too). Never raises for bad
+    data; an unknown `fmt` is an IngestError.
     """
     if fmt != "auto" and fmt not in MODULES:
         raise IngestError(f"unknown format {fmt!r}; expected auto, {', '.join(FORMATS)}")
@@ -145,20 +167,24 @@ def convert_record(record: Any, fmt: str = "auto", *, ctx: Context | None = None
                          ingested_at=datetime.now(UTC), zeek_severity=_zeek_notes(None))
     name = detect_format(record) if fmt == "auto" else fmt
     if name is None:
-        return [RecordError(ctx.path, line, "cannot tell the format of this record")]
+        return [None if record == {} else
+                RecordError(ctx.path, line, "cannot tell the format of this record")]
     module = MODULES[name]
     expand = getattr(module, "expand", None)
     records = expand(record) if expand and type(record) is dict else [record]
     # An empty batch envelope is a skipped record, like any record the format skips.
-    return [_convert(module.to_alert, item, ctx, line) for item in records] or [None]
+    results = [_convert(module.to_alert, item, ctx, line) for item in records] or [None]
+    return [None if type(result) is Skipped else result for result in results]
 
 
-def _convert(to_alert: Callable[[dict, Context], Alert | None], record: Any, ctx: Context,
-             line: int, index: int | None = None) -> Result | None:
+def _convert(to_alert: Callable[[dict, Context], Alert | Skipped | None], record: Any,
+             ctx: Context, line: int, index: int | None = None) -> Result | Skipped:
     if type(record) is not dict:
         return RecordError(ctx.path, line, _not_an_object(record), index)
+    if not record:
+        return EMPTY_OBJECT
     try:
-        return to_alert(record, ctx)
+        result = to_alert(record, ctx)
     except ValidationError as exc:
         return RecordError(ctx.path, line, describe_validation_error(exc), index)
     except RecordProblem as exc:
@@ -166,6 +192,13 @@ def _convert(to_alert: Callable[[dict, Context], Alert | None], record: Any, ctx
     except _DATA_ERRORS as exc:
         return RecordError(ctx.path, line, f"cannot read record: {type(exc).__name__}: {exc}",
                            index)
+    return NOT_AN_ALERT if result is None else result
+
+
+def _unknown(record: dict, ctx: Context) -> Alert:
+    """The converter of a file with no format: reached only by a non-empty object after
+    the peek limit, which nothing recognised either."""
+    raise RecordProblem("cannot tell the format of this record")
 
 
 def _not_an_object(value: Any) -> str:
@@ -215,12 +248,17 @@ def _zeek_notes(overrides: Mapping[str, Severity | str] | None) -> dict[str, Sev
     return notes
 
 
+def _nothing_to_detect(head: list[Item]) -> bool:
+    return all(isinstance(value, BadJSON) or value == {} for _, _, value in head)
+
+
 def _peek(items: Iterator[Item]) -> tuple[list[Item], Any]:
-    """Items up to and including the first JSON object, which detection looks at."""
+    """Items up to and including the first non-empty JSON object, which detection looks
+    at; None for it when there is none (only invalid JSON, `{}`, an empty file)."""
     head: list[Item] = []
     for item in items:
         head.append(item)
-        if type(item[2]) is dict:
+        if type(item[2]) is dict and item[2]:
             return head, item[2]
         if len(head) >= _PEEK_LIMIT:
             break

@@ -1,4 +1,6 @@
-"""Suricata EVE JSON: `alert` events become alerts; every other event type is skipped."""
+"""Suricata EVE JSON: `alert` events become alerts, and so does a `drop` event carrying the
+alert that made an IPS drop the packet (Suricata logs it there when the alert itself was
+discarded); every other event type is skipped."""
 
 from __future__ import annotations
 
@@ -17,12 +19,15 @@ from .common import (
     record_id,
     techniques,
 )
-from .errors import RecordProblem
+from .errors import RecordProblem, Skipped
 from .fields import as_dict, as_list, as_number, dig, first_text, parse_time, text
 
 # alert.severity is the classtype priority: 1 is the most severe, and custom priorities
 # run up to 255, so everything from 4 on is informational.
 _BY_PRIORITY = {1: Severity.HIGH, 2: Severity.MEDIUM, 3: Severity.LOW}
+# One Skipped per event type, built once: a big file skips hundreds of thousands of flows.
+_SKIPS: dict[str, Skipped] = {}
+_ALERTING = ("alert", "drop")
 
 
 def detect(record: dict[str, Any]) -> bool:
@@ -30,11 +35,13 @@ def detect(record: dict[str, Any]) -> bool:
     return isinstance(record.get("event_type"), str) and "timestamp" in record
 
 
-def to_alert(record: dict[str, Any], ctx: Context) -> Alert | None:
-    """One alert event; None (skipped) for dns, flow, http, stats and other events."""
-    if record.get("event_type") != "alert":
-        return None
+def to_alert(record: dict[str, Any], ctx: Context) -> Alert | Skipped:
+    """One alert event (or drop with its alert); skipped for dns, flow, http, stats and
+    other events, and for a drop without an alert."""
+    kind = record.get("event_type")
     alert = record.get("alert")
+    if kind not in _ALERTING or (kind == "drop" and not isinstance(alert, dict)):
+        return _skipped(kind)
     if not isinstance(alert, dict):
         raise RecordProblem("alert: missing or not an object")
     meta = as_dict(alert.get("metadata"))
@@ -67,6 +74,16 @@ def to_alert(record: dict[str, Any], ctx: Context) -> Alert | None:
         iocs=entities.iocs,
         raw=record,
     )
+
+
+def _skipped(kind: Any) -> Skipped:
+    name = text(kind) or "untyped"
+    found = _SKIPS.get(name)
+    if found is None:
+        found = Skipped(f"Suricata {name} event")
+        if len(_SKIPS) < 256:  # event types are few; a hostile file's are not kept
+            _SKIPS[name] = found
+    return found
 
 
 def _severity(value: Any, meta: dict[str, Any]) -> tuple[Severity, list[str]]:

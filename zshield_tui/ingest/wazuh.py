@@ -1,4 +1,6 @@
-"""Wazuh alerts: alerts.json lines, also inside a Logstash or Indexer-hit `_source`."""
+"""Wazuh alerts: alerts.json lines, also inside a Logstash or Indexer-hit `_source`; and
+Wazuh 5 engine output, ECS-shaped (`rule.name` without id or level, a `wazuh` object),
+read by ecs.py."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from typing import Any
 
 from zshield_tui.domain import Alert, Severity
 
+from . import ecs
 from .common import (
     SEVERITY_UNKNOWN,
     TIME_UNKNOWN,
@@ -16,8 +19,10 @@ from .common import (
     record_id,
     techniques,
 )
-from .errors import RecordProblem
+from .errors import RecordProblem, Skipped
 from .fields import as_dict, as_list, as_number, dig, first_text, first_time, text
+
+_NO_RULE = Skipped("Wazuh event that matched no rule")
 
 
 def unwrap(record: dict[str, Any]) -> dict[str, Any]:
@@ -28,17 +33,29 @@ def unwrap(record: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
+def _is_engine5(alert: dict[str, Any]) -> bool:
+    return isinstance(alert.get("wazuh"), dict) and isinstance(alert.get("event"), dict)
+
+
 def detect(record: dict[str, Any]) -> bool:
-    """A `rule` object with a `level`, next to an `agent`."""
+    """A `rule` object with a `level`, next to an `agent`; or a Wazuh 5 event."""
     alert = unwrap(record)
     rule = alert.get("rule")
-    return isinstance(rule, dict) and "level" in rule and "agent" in alert
+    if isinstance(rule, dict) and "level" in rule and "agent" in alert:
+        return True
+    return _is_engine5(alert) and "agent" in alert
 
 
-def to_alert(record: dict[str, Any], ctx: Context) -> Alert:
-    """One Wazuh alert; `raw` keeps the record as read, envelope included."""
+def to_alert(record: dict[str, Any], ctx: Context) -> Alert | Skipped:
+    """One Wazuh alert; `raw` keeps the record as read, envelope included. A Wazuh 5
+    event that matched no rule is no alert: skipped."""
     alert = unwrap(record)
     rule = alert.get("rule")
+    if _is_engine5(alert) and not (isinstance(rule, dict) and "level" in rule):
+        if not text(dig(alert, "rule", "name")):
+            return _NO_RULE
+        return ecs.to_alert(alert, ctx, ident=record_id("wazuh", alert), source="Wazuh",
+                            raw=record)
     if not isinstance(rule, dict):
         raise RecordProblem("rule: missing or not an object")
 
