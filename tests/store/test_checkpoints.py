@@ -16,12 +16,11 @@ from zshield_tui.store.checkpoints import (
 )
 from zshield_tui.store.schema import migrate
 
-
 _EVIDENCE = Evidence(name="capture.pcap", path="/evidence/capture.pcap")
 
 
 def _point(inode=11, offset=120, path="/var/log/eve.json"):
-    return Checkpoint(device=1, inode=inode, path=path, offset=offset, first_line="ab" * 8,
+    return Checkpoint(device=1, inode=inode, path=path, offset=offset, line=3, first_line="ab" * 8,
                       format="suricata")
 
 

@@ -26,6 +26,7 @@ class Checkpoint:
     inode: int
     path: str         # the name the file was last read under
     offset: int
+    line: int         # lines before `offset`, so messages keep their line numbers
     first_line: str   # hash of the file's first line: tells a rewritten file apart
     format: str | None = None   # the detected format; None before the first record
 
@@ -48,7 +49,7 @@ def transaction(conn: sqlite3.Connection) -> Iterator[None]:
 
 def load_checkpoints(conn: sqlite3.Connection) -> dict[FileId, Checkpoint]:
     """Every stored checkpoint, by file identity."""
-    rows = conn.execute('SELECT device, inode, path, "offset", first_line, format '
+    rows = conn.execute('SELECT device, inode, path, "offset", line, first_line, format '
                         "FROM follow_checkpoint")
     return {(r[0], r[1]): Checkpoint(*r) for r in rows}
 
@@ -57,12 +58,14 @@ def save_checkpoints(conn: sqlite3.Connection, points: Iterable[Checkpoint]) -> 
     """Stores or moves each file's checkpoint; meant for inside `transaction()`."""
     now = iso(datetime.now(UTC))
     conn.executemany(
-        'INSERT INTO follow_checkpoint (device, inode, path, "offset", first_line, format, '
-        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device, inode) DO UPDATE SET "
-        'path = excluded.path, "offset" = excluded."offset", '
+        'INSERT INTO follow_checkpoint (device, inode, path, "offset", line, first_line, '
+        "format, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (device, inode) DO UPDATE SET "
+        'path = excluded.path, "offset" = excluded."offset", line = excluded.line, '
         "first_line = excluded.first_line, format = excluded.format, "
         "updated_at = excluded.updated_at",
-        [(p.device, p.inode, p.path, p.offset, p.first_line, p.format, now) for p in points])
+        [(p.device, p.inode, p.path, p.offset, p.line, p.first_line, p.format, now)
+         for p in points])
 
 
 def delete_checkpoints(conn: sqlite3.Connection, file_ids: Iterable[FileId]) -> None:

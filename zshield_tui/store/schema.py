@@ -215,14 +215,16 @@ CREATE INDEX ix_alert_format ON alert (format);
 # same transaction as the alerts read up to there, so a crash at any moment resumes
 # exactly (intake/follow.py). Keyed by the file's identity, not its name: a rotated file
 # keeps its inode under a new name, and a new file at the old name is another file.
-# `first_line` (a hash of the file's first line) tells a reused inode or a rewritten file
-# from the one the offset belongs to.
+# `line` counts the lines before the offset, for messages. `first_line` (a hash of the
+# file's first line) tells a reused inode or a rewritten file from the one the offset
+# belongs to.
 _V7 = """
 CREATE TABLE follow_checkpoint (
     device INTEGER NOT NULL,
     inode INTEGER NOT NULL,
     path TEXT NOT NULL,
     "offset" INTEGER NOT NULL,
+    line INTEGER NOT NULL DEFAULT 0,
     first_line TEXT NOT NULL,
     format TEXT,
     updated_at TEXT NOT NULL,
