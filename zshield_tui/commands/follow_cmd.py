@@ -85,7 +85,7 @@ class _Report:
             counts.update(share.counts)
             errors += len(share.errors)
             skipped += share.skipped
-            if share.alerts or share.errors:
+            if share.stored or share.errors:
                 names.append(share.file.path)
             self._show_errors(share)
         self.total += counts["inserted"] + counts["updated"]
@@ -107,8 +107,8 @@ class _Report:
                 self.say(f"{path}: more record errors are counted, not shown")
 
     def _auto_create(self, batch: Batch) -> None:
-        wanted = [a.id for share in batch.files.values() for a in share.alerts
-                  if a.severity.rank >= self.floor.rank]
+        wanted = [alert_id for share in batch.files.values()
+                  for alert_id, rank in share.stored if rank >= self.floor.rank]
         if not wanted:
             return
         line = _auto_create(self.ctx, self.store, wanted, self._after_seq, self._since)

@@ -18,7 +18,7 @@ import glob
 import os
 import stat
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
@@ -37,11 +37,11 @@ Followed = TailedFile | StdinTail
 
 @dataclass
 class Piece:
-    """What one read of one file gave: its new records (maybe none: blank lines still
-    move the offset)."""
+    """What one read of one file gave: its new records, parsed as they are iterated
+    (maybe none: blank lines still move the offset)."""
 
     file: Followed
-    items: list[Item]
+    items: Iterator[Item]
 
 
 @dataclass
@@ -101,9 +101,10 @@ class Follower:
         pieces: list[Piece] = []
         more = False
         if self.stdin is not None and not self.stdin.ended:
+            before = self.stdin.offset
             items, busy = self.stdin.read()
             more |= busy
-            if items:
+            if self.stdin.offset != before:
                 pieces.append(Piece(self.stdin, items))
         for slot in list(self._slots.values()):
             self._look(slot)
@@ -138,8 +139,7 @@ class Follower:
         except OSError as exc:
             self._say(f"{tailed.path}: cannot read: {exc.strerror or exc}")
             return False
-        tailed.idle_since = None if items or more else tailed.idle_since
-        if items or tailed.offset != before:
+        if tailed.offset != before:
             pieces.append(Piece(tailed, items))
         return more
 
@@ -154,7 +154,8 @@ class Follower:
             tailed.idle_since = now
         if now - tailed.idle_since < QUIET:
             return False
-        if items := tailed.finish():
+        items = tailed.finish()
+        if tailed.offset != before:
             pieces.append(Piece(tailed, items))
         slot.old.pop(0)
         self._retire(tailed)

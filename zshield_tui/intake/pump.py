@@ -29,7 +29,7 @@ class Pump:
         self.follower = follower
         self._committed = committed
         self._clock = clock
-        self.batch = Batch(follower.format, clock)
+        self.batch = Batch(conn, clock)
         follower.start()
 
     def step(self, stopping: bool = False) -> bool:
@@ -45,9 +45,9 @@ class Pump:
                                or self._clock() - (batch.started or 0.0) >= COMMIT_EVERY)
         if due or (self.follower.finished and not more):
             finished = list(self.follower.finished)
-            points = batch.commit(self.conn, finished)
+            points = batch.commit(finished)
             self.follower.remember(points, finished)
-            self.batch = Batch(self.follower.format, self._clock)
+            self.batch = Batch(self.conn, self._clock)
             self._committed(batch)
         return more
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,33 +55,38 @@ def layout_of(head: bytes) -> str | None:
             return DOCUMENT if opens_document else LINES
 
 
-def split_lines(data: bytes, line: int) -> tuple[list[Item], int, int]:
-    """The complete lines of `data` parsed, the bytes they span and how many lines they
-    are; `line` counts the lines before `data`. A line holding an array gives each
-    element, like `zshield ingest`."""
+def split_lines(data: bytes, line: int) -> tuple[Iterator[Item], int, int]:
+    """The complete lines of `data`, parsed as they are iterated; the bytes they span and
+    how many lines they are. `line` counts the lines before `data`. A line holding an
+    array gives each element, like `zshield ingest`."""
     end = data.rfind(b"\n") + 1
     if not end:
-        return [], 0, 0
-    items: list[Item] = []
+        return iter(()), 0, 0
+    return _parse_lines(data, end, line), end, data.count(b"\n", 0, end)
+
+
+def _parse_lines(data: bytes, end: int, line: int) -> Iterator[Item]:
+    # Lazily: each record is converted and let go before the next is parsed; a chunk's
+    # worth of parsed dicts alive at once made every garbage collection pass dearer.
     loads = json.loads
     number = line
     for raw in data[:end].split(b"\n")[:-1]:
         number += 1
-        if raw.isspace() or not raw:
+        if not raw or raw.isspace():
             continue
         try:
             value = loads(raw)
         except json.JSONDecodeError as exc:
-            items.append((number, Bad(f"invalid JSON: {exc.msg} (column {exc.colno})")))
+            yield number, Bad(f"invalid JSON: {exc.msg} (column {exc.colno})")
             continue
         except (ValueError, RecursionError) as exc:  # bad UTF-8, absurd nesting
-            items.append((number, Bad(f"invalid JSON: {exc}")))
+            yield number, Bad(f"invalid JSON: {exc}")
             continue
         if type(value) is list:
-            items.extend((number, element) for element in value)
+            for element in value:
+                yield number, element
         else:
-            items.append((number, value))
-    return items, end, number - line
+            yield number, value
 
 
 _SPACE = re.compile(r"[ \t\r\n\ufeff]*")
@@ -88,7 +94,7 @@ _DECODER = json.JSONDecoder()
 _RESYNC = re.compile(r"\n[{\[]")
 
 
-def split_documents(data: bytes, line: int) -> tuple[list[Item], int, int]:
+def split_documents(data: bytes, line: int) -> tuple[Iterator[Item], int, int]:
     """The complete top-level JSON values of `data`, the bytes they span (with the space
     after them) and the lines they span. A syntax error is reported once and reading
     resumes at the next line that opens a value."""
@@ -136,7 +142,7 @@ def split_documents(data: bytes, line: int) -> tuple[list[Item], int, int]:
                                   "skipped")))
         pos = len(text)
     consumed = len(text[:pos].encode("utf-8", "surrogateescape"))
-    return items, consumed, text.count("\n", 0, pos)
+    return iter(items), consumed, text.count("\n", 0, pos)
 
 
 def _unfinished(exc: json.JSONDecodeError, text: str) -> bool:

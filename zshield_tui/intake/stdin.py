@@ -6,10 +6,11 @@ from __future__ import annotations
 import os
 import select
 import sys
+from collections.abc import Iterator
 
 from zshield_tui.store.checkpoints import Checkpoint
 
-from .records import LINES, Bad, Item, layout_of, split_documents, split_lines
+from .records import DOCUMENT, LINES, Bad, Item, layout_of, split_documents, split_lines
 
 STDIN_NAME = "<stdin>"
 CHUNK = 1 << 20
@@ -31,11 +32,12 @@ class StdinTail:
         self.layout: str | None = None
         self._pending = b""
 
-    def read(self) -> tuple[list[Item], bool]:
-        """Records that became whole; True when more input is ready at once."""
+    def read(self) -> tuple[Iterator[Item], bool]:
+        """Records that became whole; True when more input is ready at once. `offset`
+        counts the bytes made into records so far."""
         ready, _, _ = select.select([self.fd], [], [], 0)
         if not ready:
-            return [], False
+            return iter(()), False
         data = os.read(self.fd, CHUNK)
         if not data:
             self.ended = True
@@ -45,23 +47,25 @@ class StdinTail:
             self.layout = layout_of(data)
             if self.layout is None:
                 self._pending = data
-                return [], True
+                return iter(()), True
         split = split_lines if self.layout == LINES else split_documents
         items, used, lines = split(data, self.line)
         self.line += lines
+        self.offset += used
         self._pending = data[used:]
-        return items, len(data) - used >= CHUNK or len(data) >= CHUNK
+        return items, len(data) >= CHUNK
 
     def checkpoint(self) -> Checkpoint | None:
         return None
 
-    def _last(self) -> list[Item]:
+    def _last(self) -> Iterator[Item]:
         """What was left without a newline when input ended: parsed if it is whole."""
         rest, self._pending = self._pending, b""
         if not rest.strip():
-            return []
-        split = split_documents if self.layout == "document" else split_lines
+            return iter(())
+        self.offset += len(rest)
+        split = split_documents if self.layout == DOCUMENT else split_lines
         items, used, _ = split(rest + b"\n", self.line)
         if used == 0:
-            items.append((self.line + 1, Bad("incomplete record at the end of input")))
+            return iter([(self.line + 1, Bad("incomplete record at the end of input"))])
         return items

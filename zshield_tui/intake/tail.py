@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 import stat as stat_mode
+from collections.abc import Iterator
+from itertools import chain
 from typing import Any
 
 from zshield_tui.store.checkpoints import Checkpoint, FileId
@@ -25,7 +27,8 @@ from .records import (
     split_lines,
 )
 
-CHUNK = 1 << 20    # bytes read per file per call: other files get their turn
+CHUNK = 4 << 20    # bytes read per file per call: big enough for few upserts, small enough
+                   # that other files get their turn
 HASH_SPAN = 4096   # the first line is hashed up to this many bytes
 
 
@@ -75,7 +78,7 @@ class TailedFile:
             return False
         return _first_line_hash(self.fd, known.offset)[0] == known.first_line
 
-    def read(self) -> tuple[list[Item], bool]:
+    def read(self) -> tuple[Iterator[Item], bool]:
         """The records that became whole since the last call; True when more bytes wait
         (a CHUNK was read and the file is longer still). Raises Truncated when the file
         became shorter than what was read (copy-truncate)."""
@@ -84,18 +87,18 @@ class TailedFile:
         if size < at or (size > at and self._rewritten()):
             raise Truncated
         if size == at:
-            return [], False
+            return iter(()), False
         data = os.pread(self.fd, min(size - at, CHUNK), at)
         if not data:
-            return [], False
+            return iter(()), False
         items = self._take(self.pending + data if self.pending else data)
         return items, at + len(data) < size
 
-    def finish(self) -> list[Item]:
+    def finish(self) -> Iterator[Item]:
         """A last record without its newline, once nothing more will be written (the
         file rotated away and stayed quiet): parsed if it is whole, else reported."""
         if not self.pending.strip():
-            return []
+            return iter(())
         data, self.pending = self.pending + b"\n", b""
         items, _, _ = split_lines(data, self.line)
         self.offset += len(data) - 1
@@ -123,14 +126,13 @@ class TailedFile:
     def close(self) -> None:
         os.close(self.fd)
 
-    def _take(self, data: bytes) -> list[Item]:
-        items: list[Item] = []
+    def _take(self, data: bytes) -> Iterator[Item]:
         if self._skipping:
             end = data.find(b"\n") + 1
             if not end:
                 self._advance(len(data), 0)
                 self.pending = b""
-                return []
+                return iter(())
             self._skipping = False
             self._advance(end, 1)
             data = data[end:]
@@ -138,15 +140,15 @@ class TailedFile:
             self.layout = layout_of(data) if self.offset == 0 else LINES
             if self.layout is None:
                 self.pending = data
-                return []
+                return iter(())
         split = split_documents if self.layout == DOCUMENT else split_lines
-        found, used, lines = split(data, self.line)
-        items.extend(found)
+        items, used, lines = split(data, self.line)
         self._advance(used, lines)
         rest = data[used:]
         if self.layout == LINES and len(rest) > MAX_RECORD_BYTES:
-            items.append((self.line + 1, Bad(f"record over the {MAX_RECORD_BYTES}-byte "
-                                             "limit; skipped")))
+            too_big = (self.line + 1, Bad(f"record over the {MAX_RECORD_BYTES}-byte limit; "
+                                          "skipped"))
+            items = chain(items, (too_big,))
             self._advance(len(rest), 0)
             self._skipping, rest = True, b""
         self.pending = rest

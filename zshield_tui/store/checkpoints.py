@@ -35,16 +35,29 @@ class Checkpoint:
         return self.device, self.inode
 
 
+def begin(conn: sqlite3.Connection) -> None:
+    """Opens the write transaction that a batch of alerts and its checkpoints share."""
+    conn.execute("BEGIN IMMEDIATE")
+
+
+def commit(conn: sqlite3.Connection) -> None:
+    conn.execute("COMMIT")
+
+
+def rollback(conn: sqlite3.Connection) -> None:
+    conn.execute("ROLLBACK")
+
+
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[None]:
     """BEGIN IMMEDIATE ... COMMIT on an autocommit connection; ROLLBACK on any error."""
-    conn.execute("BEGIN IMMEDIATE")
+    begin(conn)
     try:
         yield
     except BaseException:
-        conn.execute("ROLLBACK")
+        rollback(conn)
         raise
-    conn.execute("COMMIT")
+    commit(conn)
 
 
 def load_checkpoints(conn: sqlite3.Connection) -> dict[FileId, Checkpoint]:
