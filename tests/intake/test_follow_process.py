@@ -21,11 +21,13 @@ from tests.intake.following import line, lines
 TOTAL = 100_000
 
 
-def _zshield(tmp_path: Path, *args: str, stdin=subprocess.DEVNULL) -> subprocess.Popen:
+def _zshield(tmp_path: Path, *args: str, stdin=subprocess.DEVNULL,
+             config: Path | None = None) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZSHIELD_")}
     env.update(XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_DATA_HOME=str(tmp_path / "data"),
                XDG_STATE_HOME=str(tmp_path / "state"))
-    return subprocess.Popen([sys.executable, "-m", "zshield_tui", "--db",
+    chosen = ["--config", str(config)] if config else []
+    return subprocess.Popen([sys.executable, "-m", "zshield_tui", *chosen, "--db",
                              str(tmp_path / "z.db"), "ingest", "--follow", *args],
                             env=env, stdin=stdin, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
@@ -154,3 +156,24 @@ def test_stdin_is_followed_to_its_end(tmp_path, partial_end):
     _, err = proc.communicate(text, timeout=20)
     assert proc.returncode == 0, err
     assert len(_ids(tmp_path / "z.db")) == (51 if partial_end else 50)
+
+
+def test_follow_queues_the_auto_creates_of_what_it_stores(tmp_path):
+    from tests.cli.test_ingest_autocreate import CONFIG
+    from zshield_tui.mapping.files import EXAMPLE_JIRA, EXAMPLE_SNOW
+
+    (tmp_path / "jira-sec.json").write_text(EXAMPLE_JIRA)
+    (tmp_path / "snow-sir.json").write_text(EXAMPLE_SNOW)
+    (tmp_path / "config.toml").write_text(CONFIG)
+    text = (line(1, severity="critical") + line(2, severity="high")
+            + line(3, severity="medium"))
+    proc = _zshield(tmp_path, "-", stdin=subprocess.PIPE, config=tmp_path / "config.toml")
+    _, err = proc.communicate(text, timeout=30)
+    assert proc.returncode == 0, err
+    assert "auto-create: 3 queued (jira-sec 2, snow-sir 1)" in err
+    conn = sqlite3.connect(tmp_path / "z.db")
+    creates = sorted(conn.execute("SELECT alert_id, target FROM outbox "
+                                  "WHERE operation = 'create'").fetchall())
+    conn.close()
+    assert creates == [("T-000001", "jira-sec"), ("T-000001", "snow-sir"),
+                       ("T-000002", "jira-sec")]
