@@ -233,3 +233,15 @@ def test_a_pretty_printed_document_is_read_then_followed_for_appended_documents(
     following.settle()
     assert stored(store) == ids(1, 3)
     assert following.errors() == []
+
+
+def test_a_zeek_tsv_log_is_reported_once_not_line_by_line(store, tmp_path):
+    log = tmp_path / "notice.log"
+    log.write_text("#separator \\x09\n#fields\tts\tnote\n1.0\tScan::Port_Scan\n")
+    following = Following(store, log)
+    following.settle()
+    append(log, "2.0\tScan::Port_Scan\n")
+    following.settle()
+    [error] = following.errors()
+    assert error.endswith("notice.log:1: a Zeek TSV log; follow Zeek's JSON logs instead "
+                          "(LogAscii::use_json=T) or load this one with zshield ingest")

@@ -26,6 +26,7 @@ MAX_RECORD_BYTES = 16 * 1024 * 1024
 MAX_DOCUMENT_BYTES = 4 * MAX_RECORD_BYTES
 
 LINES, DOCUMENT = "lines", "document"
+ZEEK_TSV = "zeek-tsv"   # Zeek's default TSV logs: not followed yet (their JSON logs are)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +40,8 @@ Item = tuple[int, Any]  # (line the record starts on, its value or Bad)
 
 
 def layout_of(head: bytes) -> str | None:
-    """LINES or DOCUMENT from the first non-blank line; None until that line is whole."""
+    """LINES, DOCUMENT or ZEEK_TSV from the first non-blank line; None until that line is
+    whole."""
     start = 0
     while True:
         end = head.find(b"\n", start)
@@ -50,6 +52,8 @@ def layout_of(head: bytes) -> str | None:
         start = end + 1
         if raw.strip():
             text = raw.decode("utf-8-sig", "replace").strip()
+            if text.startswith("#separator"):
+                return ZEEK_TSV
             opens_document = text.startswith("[") or (
                 text.startswith("{") and not text.endswith("}"))
             return DOCUMENT if opens_document else LINES

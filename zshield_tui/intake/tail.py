@@ -20,6 +20,7 @@ from .records import (
     DOCUMENT,
     LINES,
     MAX_RECORD_BYTES,
+    ZEEK_TSV,
     Bad,
     Item,
     layout_of,
@@ -141,6 +142,8 @@ class TailedFile:
             if self.layout is None:
                 self.pending = data
                 return iter(())
+        if self.layout == ZEEK_TSV:
+            return self._unsupported(data)
         split = split_documents if self.layout == DOCUMENT else split_lines
         items, used, lines = split(data, self.line)
         self._advance(used, lines)
@@ -153,6 +156,17 @@ class TailedFile:
             self._skipping, rest = True, b""
         self.pending = rest
         return items
+
+    def _unsupported(self, data: bytes) -> Iterator[Item]:
+        """Said once, at the first line; the rest is passed over as it comes."""
+        first = self.offset == 0
+        used = data.rfind(b"\n") + 1
+        self._advance(used, data.count(b"\n", 0, used))
+        self.pending = data[used:]
+        if not first or not used:
+            return iter(())
+        return iter([(1, Bad("a Zeek TSV log; follow Zeek's JSON logs instead "
+                                "(LogAscii::use_json=T) or load this one with zshield ingest"))])
 
     def _advance(self, used: int, lines: int) -> None:
         self.offset += used
