@@ -245,3 +245,25 @@ def test_a_zeek_tsv_log_is_reported_once_not_line_by_line(store, tmp_path):
     [error] = following.errors()
     assert error.endswith("notice.log:1: a Zeek TSV log; follow Zeek's JSON logs instead "
                           "(LogAscii::use_json=T) or load this one with zshield ingest")
+
+
+def test_a_rotated_file_s_last_line_without_newline_is_read_once_it_is_quiet(store, tmp_path):
+    log = tmp_path / "eve.json"
+    log.write_text(lines(1, 2) + line(3).rstrip("\n"))
+    following = Following(store, log)
+    following.settle()
+    assert stored(store) == ids(1, 2)
+    log.rename(tmp_path / "eve.json.1")
+    following.settle()
+    assert stored(store) == ids(1, 3)
+    assert following.said("eve.json: read to its end (line 3)")
+
+
+def test_a_given_format_is_used_instead_of_detection(store, tmp_path):
+    log = tmp_path / "eve.json"
+    log.write_text(lines(1, 2))
+    following = Following(store, log, fmt="suricata")
+    following.settle()
+    assert stored(store) == set()    # native records are no Suricata alert events
+    assert sum(share.skipped for batch in following.batches
+               for share in batch.files.values()) == 2

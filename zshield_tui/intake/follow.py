@@ -51,6 +51,7 @@ class _Slot:
 
     path: str
     from_glob: bool
+    format: str | None    # given for this name; None: detected per file
     current: TailedFile | None = None
     old: list[TailedFile] = field(default_factory=list)
     noted: str = ""   # the last thing said about a missing or odd name, not to repeat it
@@ -61,23 +62,30 @@ class Follower:
 
     def __init__(self, paths: Iterable[str], fmt: str, known: dict[FileId, Checkpoint],
                  say: Callable[[str], None], clock: Callable[[], float] = time.monotonic):
-        self.format = None if fmt == "auto" else fmt
+        """Follows `paths` (files, globs, "-") in format `fmt` ("auto": detected per
+        file); `add` follows more, each in a format of its own ([[sources]] entries)."""
         self.known = known          # checkpoints by file; kept current by `remember`
         self.finished: list[FileId] = []   # read to their end and followed no more
         self.stdin: StdinTail | None = None
         self._say = say
         self._clock = clock
-        self._globs: list[str] = []
+        self._globs: list[tuple[str, str | None]] = []
         self._slots: dict[str, _Slot] = {}
         self._open: dict[FileId, TailedFile] = {}
         self._next_scan = 0.0
         for path in paths:
-            if path == "-":
-                self.stdin = StdinTail(self.format)
-            elif glob.has_magic(path):
-                self._globs.append(path)
-            else:
-                self._slots.setdefault(os.path.abspath(path), _Slot(path, from_glob=False))
+            self.add(path, fmt)
+
+    def add(self, path: str, fmt: str = "auto") -> None:
+        """Follows one more file, glob or "-" (before `start`)."""
+        given = None if fmt == "auto" else fmt
+        if path == "-":
+            self.stdin = StdinTail(given)
+        elif glob.has_magic(path):
+            self._globs.append((path, given))
+        else:
+            self._slots.setdefault(os.path.abspath(path),
+                                   _Slot(path, from_glob=False, format=given))
 
     def start(self) -> None:
         """Opens what is there and finds files that rotated away while stopped."""
@@ -191,7 +199,7 @@ class Follower:
         if (tailed := self._open.get(file_id)) is not None:
             self._adopt(slot, tailed)
             return
-        tailed = TailedFile.open(slot.path, self.format, self.known.get(file_id))
+        tailed = TailedFile.open(slot.path, slot.format, self.known.get(file_id))
         if tailed is None:
             return
         slot.noted = ""
@@ -218,9 +226,10 @@ class Follower:
             self._say(f"{slot.path}: {text}")
 
     def _scan(self) -> None:
-        for pattern in self._globs:
+        for pattern, fmt in self._globs:
             for path in sorted(glob.glob(pattern)):
-                self._slots.setdefault(os.path.abspath(path), _Slot(path, from_glob=True))
+                self._slots.setdefault(os.path.abspath(path),
+                                       _Slot(path, from_glob=True, format=fmt))
         for key, slot in list(self._slots.items()):
             if (slot.from_glob and slot.current is None and not slot.old
                     and not os.path.exists(slot.path)):
@@ -229,29 +238,34 @@ class Follower:
     def _find_rotated(self) -> None:
         """Checkpointed files of our names that are no longer at them: rotated away
         while stopped (finished first, from beside the old name) or gone."""
-        patterns = [os.path.abspath(p) for p in self._globs]
         for point in list(self.known.values()):
             if point.file_id in self._open:
                 continue
             name = point.path
-            slot = self._slots.get(name)
-            if slot is None and not any(fnmatchcase(name, p) for p in patterns):
+            slot = self._slots.get(name) or self._glob_slot(name)
+            if slot is None:
                 continue   # another command's file
-            found = _beside(name, point)
+            found = _beside(name, point, slot.format)
             if found is None:
                 self._say(f"{name}: the file read up to line {point.line:,} is gone; "
                           "its unread end, if any, is lost")
                 self.finished.append(point.file_id)
                 continue
-            if slot is None:
-                slot = self._slots.setdefault(name, _Slot(name, from_glob=True))
+            slot = self._slots.setdefault(name, slot)
             slot.old.append(found)
             self._open[found.file_id] = found
             self._say(f"{name}: rotated to {found.path} while stopped; reading it from "
                       f"line {found.line + 1:,} first")
 
+    def _glob_slot(self, name: str) -> _Slot | None:
+        """A slot for a name one of the globs matches (the file there is gone)."""
+        for pattern, fmt in self._globs:
+            if fnmatchcase(name, os.path.abspath(pattern)):
+                return _Slot(name, from_glob=True, format=fmt)
+        return None
 
-def _beside(name: str, point: Checkpoint) -> TailedFile | None:
+
+def _beside(name: str, point: Checkpoint, fmt: str | None) -> TailedFile | None:
     """The checkpointed file, looked for in the folder of its old name (rotation by
     rename keeps it there: eve.json.1)."""
     folder = os.path.dirname(name) or "."
@@ -266,7 +280,7 @@ def _beside(name: str, point: Checkpoint) -> TailedFile | None:
                     continue
             except OSError:
                 continue
-            tailed = TailedFile.open(entry.path, point.format, point)
+            tailed = TailedFile.open(entry.path, fmt, point)
             if tailed is not None and tailed.offset == point.offset:
                 return tailed
             if tailed is not None:

@@ -48,7 +48,7 @@ class TailedFile:
         self.first_line: str | None = None
         self._first_line_whole = False  # the hash covers the whole first line (or HASH_SPAN)
         self._skipping = False      # inside a line over the record limit
-        self.committed = -1         # offset of the last checkpoint handed out
+        self.committed = -1         # offset of the last committed checkpoint
         self.idle_since: float | None = None  # when a read last found nothing
 
     @classmethod
@@ -101,8 +101,10 @@ class TailedFile:
         if not self.pending.strip():
             return iter(())
         data, self.pending = self.pending + b"\n", b""
-        items, _, _ = split_lines(data, self.line)
+        split = split_documents if self.layout == DOCUMENT else split_lines
+        items, _, _ = split(data, self.line)
         self.offset += len(data) - 1
+        self.line += 1
         return items
 
     def restart(self) -> None:
