@@ -33,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="+", metavar="PATH")
     ingest.add_argument("--format", choices=FORMATS, default="auto")
     ingest.add_argument("--json", action="store_true", help="one JSON document, every error")
+    ingest.add_argument("--follow", action="store_true",
+                        help="keep reading as files grow, like tail -F (files, globs, -); "
+                             "resumes where it stopped; runs until SIGTERM or Ctrl-C")
 
     listing = sub.add_parser("list", help="alerts as lines or JSON lines")
     listing.add_argument("--filter", default="", metavar="F", help="the TUI's filter grammar")
@@ -140,6 +143,10 @@ def _dispatch(ctx, args: argparse.Namespace) -> int:
 
         return demo_cmd.run(ctx, count=args.count)
     if args.command == "ingest":
+        if args.follow:
+            from zshield_tui.commands import follow_cmd
+
+            return follow_cmd.run(ctx, args.paths, args.format, as_json=args.json)
         from zshield_tui.commands import ingest_cmd
 
         return ingest_cmd.run(ctx, args.paths, args.format, as_json=args.json)

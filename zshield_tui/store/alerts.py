@@ -73,7 +73,8 @@ def upsert_alerts(conn: sqlite3.Connection, alerts: Iterable[Alert], *, fmt: str
     stdin): their evidence files may come from there (evidence confinement, DESIGN §4).
     The caller knows it; a record never names its own.
     Commits every BATCH rows, so an interrupted ingest keeps what it stored and a re-run
-    picks up the rest without duplicates.
+    picks up the rest without duplicates; inside the caller's open transaction, commits
+    nothing: the caller's COMMIT does.
     """
     counts = UpsertCounts()
     now = iso(datetime.now(UTC))
@@ -208,14 +209,25 @@ def _max_seq(conn: sqlite3.Connection) -> int:
 
 
 class _transaction:
-    """BEGIN IMMEDIATE / COMMIT, rolling back on any error (autocommit connection)."""
+    """BEGIN IMMEDIATE / COMMIT, rolling back on any error (autocommit connection).
+
+    Inside a caller's open transaction it is a savepoint instead, and the caller's COMMIT
+    makes it durable: `ingest --follow` commits a file's checkpoint with the alerts it
+    covers, or neither."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self.nested = False
 
     def __enter__(self) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
+        self.nested = self.conn.in_transaction
+        self.conn.execute("SAVEPOINT upsert" if self.nested else "BEGIN IMMEDIATE")
 
     def __exit__(self, exc_type, *_: object) -> None:
-        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        if not self.nested:
+            self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+            return
+        if exc_type:
+            self.conn.execute("ROLLBACK TO upsert")
+        self.conn.execute("RELEASE upsert")
 

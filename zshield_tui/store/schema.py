@@ -211,7 +211,28 @@ _V6 = """
 CREATE INDEX ix_alert_format ON alert (format);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+# Version 7: where `zshield ingest --follow` stopped in each file it reads, written in the
+# same transaction as the alerts read up to there, so a crash at any moment resumes
+# exactly (intake/follow.py). Keyed by the file's identity, not its name: a rotated file
+# keeps its inode under a new name, and a new file at the old name is another file.
+# `line` counts the lines before the offset, for messages. `first_line` (a hash of the
+# file's first line) tells a reused inode or a rewritten file from the one the offset
+# belongs to.
+_V7 = """
+CREATE TABLE follow_checkpoint (
+    device INTEGER NOT NULL,
+    inode INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    "offset" INTEGER NOT NULL,
+    line INTEGER NOT NULL DEFAULT 0,
+    first_line TEXT NOT NULL,
+    format TEXT,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (device, inode)
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
