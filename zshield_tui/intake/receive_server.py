@@ -18,11 +18,13 @@ import uvicorn
 
 # Seconds a SIGTERM waits for in-flight requests (and their commits) before it cancels them.
 GRACE_SECONDS = 30
+BACKLOG = 2048   # uvicorn's own default
 
 
 def bind(host: str, port: int) -> socket.socket:
-    """A socket bound to host:port (port 0: any free one, see getsockname()); OSError
-    when the address is taken or not this machine's."""
+    """A socket listening on host:port (port 0: any free one, see getsockname()); OSError
+    when the address is taken or not this machine's. Senders that connect before the
+    server runs wait in the backlog rather than being refused."""
     family, kind, proto, _, address = socket.getaddrinfo(
         host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
     sock = socket.socket(family, kind, proto)
@@ -30,6 +32,7 @@ def bind(host: str, port: int) -> socket.socket:
         # A restart right after a stop must not wait for TIME_WAIT connections to expire.
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(address)
+        sock.listen(BACKLOG)
     except OSError:
         sock.close()
         raise
@@ -38,17 +41,18 @@ def bind(host: str, port: int) -> socket.socket:
 
 def tls_problem(cert: Path, key: Path) -> str | None:
     """None when the certificate and key load as a pair, else what is wrong with them."""
+    for path in (cert, key):
+        if not path.is_file():
+            return f"{path}: no such file"
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     try:
         # An encrypted key would make OpenSSL prompt on the terminal: refuse it instead.
         context.load_cert_chain(cert, key, password=lambda: b"")
-    except FileNotFoundError as exc:
-        return f"{exc.filename}: no such file"
+    except ssl.SSLError as exc:   # before OSError, which it subclasses
+        return (f"{cert} and {key} do not load as a PEM certificate and its unencrypted "
+                f"key ({exc.reason or exc})")
     except OSError as exc:
         return f"{exc.filename or cert}: {exc.strerror or exc}"
-    except ssl.SSLError as exc:
-        return (f"{cert} and {key} do not load as a certificate and its unencrypted key "
-                f"({exc.reason or exc})")
     return None
 
 
@@ -61,7 +65,7 @@ def build_server(app, *, tls: tuple[Path, Path] | None = None,
         app, lifespan="off", log_level="warning",
         access_log=False,       # our own line per request says more (who, how many)
         proxy_headers=False,    # the log names the peer, not what a header claims
-        server_header=False, timeout_graceful_shutdown=grace,
+        server_header=False, timeout_graceful_shutdown=grace, backlog=BACKLOG,
         ssl_certfile=str(cert) if cert else None, ssl_keyfile=str(key) if key else None)
     return _Server(config)
 

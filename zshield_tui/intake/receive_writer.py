@@ -40,6 +40,8 @@ class AlertWriter:
         self.accepted = 0    # alerts committed since start
         self._conn = connect(path)
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._count_lock = threading.Lock()
+        self._pending = 0
         self._thread = threading.Thread(target=self._run, name="zshield-receive-writer",
                                         daemon=True)
         self._thread.start()
@@ -50,12 +52,15 @@ class AlertWriter:
         if not self._thread.is_alive():
             raise RuntimeError("the alert writer is closed")
         done: Future[None] = Future()
+        with self._count_lock:
+            self._pending += 1
         self._jobs.put(_Job(alerts, done))
         return done
 
-    def queued(self) -> int:
-        """Requests waiting for the batch after the one being committed (approximate)."""
-        return self._jobs.qsize()
+    def pending(self) -> int:
+        """Requests submitted whose commit has not finished yet."""
+        with self._count_lock:
+            return self._pending
 
     def close(self) -> None:
         """Commits what was submitted before, then stops the thread and the connection."""
@@ -81,6 +86,8 @@ class AlertWriter:
                 batch.append(job)
                 size += len(job.alerts)
             self._commit(batch)
+            with self._count_lock:
+                self._pending -= len(batch)
 
     def _commit(self, batch: list[_Job]) -> None:
         # upsert_alerts stores one format per call; a batch is nearly always of one format,
