@@ -9,7 +9,7 @@ import sqlite3
 import httpx
 import pytest
 
-from tests.conftest import SAMPLES
+from tests.conftest import FIXTURES, SAMPLES
 from zshield_tui.ingest import RecordError, read
 
 from .receive_support import AUTH, TOKEN, jsonl, native, receiving, stored
@@ -184,6 +184,21 @@ def test_json_media_types_and_none_at_all_are_accepted(intake, content_type):
     headers = dict(AUTH) if content_type is None else {**AUTH, "Content-Type": content_type}
     response = intake.post(json.dumps(native(1)), headers=headers)
     assert response.status_code == 202
+
+
+def test_a_number_too_long_to_convert_is_malformed_json_not_a_crash(intake):
+    response = intake.post('{"id": "ZS-1", "n": ' + "9" * 5000 + "}")
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("malformed JSON")
+
+
+def test_hostile_records_are_stored_or_listed_never_a_server_error(intake):
+    hostile = FIXTURES / "hostile" / "alerts.jsonl"
+    response = intake.post(hostile.read_bytes())
+    assert response.status_code == 202, response.text
+    document = response.json()
+    assert document["accepted"] + len(document["errors"]) + document["skipped"] >= 8
+    assert document["accepted"] == len(stored(intake.db)) > 0
 
 
 def test_an_empty_body_is_400(intake):

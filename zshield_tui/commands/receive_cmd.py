@@ -96,9 +96,14 @@ def _log(err: TextIO | None, event: Received) -> None:
     if event.status == 202:
         what = f"accepted {event.accepted}, skipped {event.skipped}, errors {event.errors}"
         if event.reason:
-            what += f" (first: {event.reason})"
+            what += f" (first: {_short(event.reason)})"
     else:
-        what = f"refused: {event.reason}"
+        what = f"refused: {_short(event.reason)}"
     line = (f"{at} receive {event.client}{agent}: {event.status} {what} "
             f"[{event.seconds * 1000:.0f} ms]")
     print(printable(line), file=err or sys.stderr, flush=True)
+
+
+def _short(text: str, limit: int = 200) -> str:
+    # A record error may quote a long hostile value; the log line stays one short line.
+    return text if len(text) <= limit else text[:limit - 1] + "…"

@@ -76,6 +76,8 @@ def parse_records(body: bytes) -> list[Any]:
                                  f"{exc.msg}") from None
         except RecursionError:
             raise BodyError(400, "malformed JSON: nested too deeply") from None
+        except ValueError as exc:   # an integer of more digits than Python converts
+            raise BodyError(400, f"malformed JSON: {exc}") from None
         if type(value) is list:
             records.extend(value)
         else:
@@ -89,7 +91,12 @@ def convert_records(records: list[Any], fmt: str) -> Converted:
     `fmt` forces a format; a record that cannot be read is an error, not a refusal."""
     out = Converted()
     for index, record in enumerate(records):
-        name = fmt if fmt != "auto" else detect_format(record)
+        try:
+            name = fmt if fmt != "auto" else detect_format(record)
+        except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
+            # A shape no detector anticipated costs this record, never the request.
+            out.error(index, f"cannot tell the format of this record: {type(exc).__name__}")
+            continue
         if name is None:
             reason = (f"expected a JSON object, got {_kind(record)}" if type(record) is not dict
                       else "cannot tell the format of this record; pass ?format=")
