@@ -94,6 +94,9 @@ def create_app(writer: AlertWriter, token: str, *, max_body_bytes: int,
                 event.accepted, event.reason = 0, f"not stored: {exc}"
                 return answer(503, {"error": "the database cannot take alerts now; "
                                              "send them again later"}, {"Retry-After": "5"})
+            except Exception as exc:  # a bug of ours: one log line, not a traceback
+                event.accepted, event.reason = 0, f"not stored: {type(exc).__name__}: {exc}"
+                return answer(500, {"error": "internal error; the receiver's log says more"})
         document = {"accepted": event.accepted, "skipped": event.skipped,
                     "errors": converted.errors}
         if converted.error_count > len(converted.errors):
