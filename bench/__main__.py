@@ -21,7 +21,8 @@ from .report import Result, print_table, write_json
 BENCHMARKS = {"ingest": "bench.ingest", "filter": "bench.filter",
               "paint": "bench.first_paint", "tmuxpaint": "bench.tmux_paint",
               "memory": "bench.memory",
-              "mapping": "bench.mapping", "sync": "bench.sync", "follow": "bench.follow"}
+              "mapping": "bench.mapping", "sync": "bench.sync", "follow": "bench.follow",
+              "receive": "bench.receive"}
 
 
 def main(argv: list[str] | None = None) -> int:

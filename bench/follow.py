@@ -15,7 +15,9 @@ import sys
 import time
 from pathlib import Path
 
-from zshield_tui.intake import Batch, Follower, Pump
+from zshield_tui.intake.batch import Batch
+from zshield_tui.intake.follow import Follower
+from zshield_tui.intake.pump import Pump
 from zshield_tui.store import Store
 
 from .data import native_jsonl

@@ -79,6 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("kind", choices=("jira", "servicenow"))
     sim.add_argument("--port", type=int, default=0, help="default: 8081 jira, 8082 servicenow")
 
+    receive = sub.add_parser("receive", help="HTTP intake: senders POST alerts to /alerts")
+    receive.add_argument("--listen", metavar="HOST:PORT",
+                         help="default: [receive] listen, else 127.0.0.1:8765; "
+                              "not loopback: needs [receive] tls")
+
     rules = sub.add_parser("rules", help="automation rules: whatif | show [ALERT_ID]")
     rules.add_argument("action", choices=("whatif", "show"))
     rules.add_argument("alert_id", nargs="?", metavar="ALERT_ID",
@@ -178,6 +183,10 @@ def _dispatch(ctx, args: argparse.Namespace) -> int:
         if args.command == "close":
             return sync_cmd.close(ctx, args.alert_id, args.children, args.json)
         return sync_cmd.sync(ctx, args.once, args.interval, args.json)
+    if args.command == "receive":
+        from zshield_tui.commands import receive_cmd
+
+        return receive_cmd.run(ctx, args.listen)
     if args.command == "sim":
         from zshield_tui.sim.server import serve
 

@@ -10,7 +10,14 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .paths import TextFileError, read_text_file
 from .rules_config import Escalation, OnCall, Rule, oncall_references
@@ -124,6 +131,63 @@ class EvidenceConfig(_Strict):
     sent only when it resolves (`..` and symlinks followed) to a regular file inside one."""
 
 
+class TlsConfig(_Strict):
+    cert: str
+    """PEM certificate file (with its chain), relative to the config file."""
+    key: str
+    """PEM private key file of that certificate, relative to the config file."""
+
+
+class ReceiveConfig(_Strict):
+    listen: str = "127.0.0.1:8765"
+    """HOST:PORT (`[::1]:PORT` for IPv6) that `zshield receive` listens on; a host other
+    than loopback needs `tls`, since the bearer token must not cross a network in clear."""
+    token_env: str = "ZSHIELD_RECEIVE_TOKEN"
+    """Environment variable holding the bearer token every sender must present; unset or
+    empty, `zshield receive` refuses to start."""
+    tls: TlsConfig | None = None
+    """Serve HTTPS with this certificate and key, e.g. `{ cert = "...", key = "..." }`."""
+    max_body_bytes: int = Field(default=16 * 1024 * 1024, gt=0)
+    """Largest request body accepted; a longer one is refused with 413 without being read."""
+
+    @field_validator("listen")
+    @classmethod
+    def _parse_listen(cls, value: str) -> str:
+        listen_address(value)
+        return value
+
+    @model_validator(mode="after")
+    def _tls_off_loopback(self) -> ReceiveConfig:
+        if self.tls is None and not is_loopback(listen_address(self.listen)[0]):
+            raise ValueError(f"listen {self.listen!r} is not a loopback address: add "
+                             'tls = { cert = "...", key = "..." } or listen on 127.0.0.1')
+        return self
+
+
+def listen_address(text: str) -> tuple[str, int]:
+    """(host, port) of `HOST:PORT` or `[IPv6]:PORT`; ValueError saying what is wrong."""
+    host, sep, port = text.rpartition(":")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    elif ":" in host:
+        raise ValueError(f"{text!r}: write an IPv6 address in brackets, [::1]:8765")
+    if not sep or not host or not port.isdigit() or int(port) > 65535:
+        raise ValueError(f"{text!r}: expected HOST:PORT, e.g. 127.0.0.1:8765")
+    return host, int(port)
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 and localhost: reachable from this machine only."""
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # any other name may resolve to anything
+
+
 class Config(_Strict):
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
     mapping: MappingConfig = Field(default_factory=MappingConfig)
@@ -138,6 +202,9 @@ class Config(_Strict):
     """Escalation of tickets left in the remote "new" state; none when absent."""
     evidence: EvidenceConfig = Field(default_factory=EvidenceConfig)
     """Where evidence files may be sent from, besides each alert file's own folder."""
+    receive: ReceiveConfig | None = None
+    """The HTTP intake of `zshield receive`; absent: its defaults (loopback, token from
+    ZSHIELD_RECEIVE_TOKEN), and `config check` does not ask for the token."""
 
     @model_validator(mode="after")
     def _unique_targets(self) -> Config:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from zshield_tui.intake import Follower, Pump
+from zshield_tui.intake.follow import Follower
+from zshield_tui.intake.pump import Pump
 from zshield_tui.store.checkpoints import load_checkpoints
 
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from zshield_tui.paths import data_dir, state_dir
 
 from .context import EXIT_OK, Context
+
+if TYPE_CHECKING:
+    from zshield_tui.config import ReceiveConfig
 
 
 def path(ctx: Context) -> int:
@@ -47,6 +51,8 @@ def check(ctx: Context) -> int:
                              for problem in template_errors(mapping, env)]
         problems += [f"target {target.name}: auth.{key} names {variable}, which is "
                      "unset or empty" for key, variable in missing_secrets(target.auth)]
+    if config.receive is not None:
+        problems += _receive_problems(ctx, config.receive)
     if problems:
         raise ConfigError("; ".join(problems))
     exists = ctx.config_file.exists()
@@ -55,6 +61,19 @@ def check(ctx: Context) -> int:
     print(f"{source}: ok, {len(config.targets)} targets ({mapped} with mappings), "
           f"{len(config.rules)} rules", file=ctx.out)
     return EXIT_OK
+
+
+def _receive_problems(ctx: Context, receive: ReceiveConfig) -> list[str]:
+    """What would stop `zshield receive` from starting: its token, its certificate."""
+    from zshield_tui.intake.receive_server import tls_problem
+
+    problems = [f"receive: {key} names {variable}, which is unset or empty"
+                for key, variable in missing_secrets(receive)]
+    if receive.tls is not None:
+        folder = ctx.config_file.parent
+        if problem := tls_problem(folder / receive.tls.cert, folder / receive.tls.key):
+            problems.append(f"receive: tls: {problem}")
+    return problems
 
 
 def missing_secrets(section: object, environ: Mapping[str, str] | None = None

@@ -20,7 +20,9 @@ from typing import TextIO
 from zshield_tui.domain import Severity
 from zshield_tui.domain.terminal import printable
 from zshield_tui.domain.wording import counted
-from zshield_tui.intake import Batch, Follower, Pump
+from zshield_tui.intake.batch import Batch
+from zshield_tui.intake.follow import Follower
+from zshield_tui.intake.pump import Pump
 from zshield_tui.store.automation_rows import max_seq
 from zshield_tui.store.checkpoints import load_checkpoints
 
