@@ -79,6 +79,13 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("kind", choices=("jira", "servicenow"))
     sim.add_argument("--port", type=int, default=0, help="default: 8081 jira, 8082 servicenow")
 
+    daemon = sub.add_parser("run", help="the daemon: follow [[sources]], serve [receive], "
+                                        "auto-create and sync until SIGTERM")
+    daemon.add_argument("--interval", type=float, default=60.0, metavar="S",
+                        help="seconds between full sync passes (60)")
+    daemon.add_argument("--log-format", choices=("text", "json"), default="text",
+                        help="one line per event on stderr: text or JSON objects")
+
     receive = sub.add_parser("receive", help="HTTP intake: senders POST alerts to /alerts")
     receive.add_argument("--listen", metavar="HOST:PORT",
                          help="default: [receive] listen, else 127.0.0.1:8765; "
@@ -183,6 +190,10 @@ def _dispatch(ctx, args: argparse.Namespace) -> int:
         if args.command == "close":
             return sync_cmd.close(ctx, args.alert_id, args.children, args.json)
         return sync_cmd.sync(ctx, args.once, args.interval, args.json)
+    if args.command == "run":
+        from zshield_tui.commands import run_cmd
+
+        return run_cmd.run(ctx, args.interval, args.log_format)
     if args.command == "receive":
         from zshield_tui.commands import receive_cmd
 

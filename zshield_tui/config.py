@@ -138,6 +138,17 @@ class TlsConfig(_Strict):
     """PEM private key file of that certificate, relative to the config file."""
 
 
+class SourceConfig(_Strict):
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    """How the daemon's log names this source."""
+    follow: str
+    """A file or a glob (`/var/log/suricata/eve.json`, `/var/log/falco/*.json`) that
+    `zshield run` follows like `tail -F`; relative to the config file's folder."""
+    format: Literal["auto", "zshield", "suricata", "wazuh", "elastic", "ocsf", "guardduty",
+                    "zeek", "falco"] = "auto"
+    """The alert format of its files; auto: detected per file from its first record."""
+
+
 class ReceiveConfig(_Strict):
     listen: str = "127.0.0.1:8765"
     """HOST:PORT (`[::1]:PORT` for IPv6) that `zshield receive` listens on; a host other
@@ -202,6 +213,8 @@ class Config(_Strict):
     """Escalation of tickets left in the remote "new" state; none when absent."""
     evidence: EvidenceConfig = Field(default_factory=EvidenceConfig)
     """Where evidence files may be sent from, besides each alert file's own folder."""
+    sources: list[SourceConfig] = Field(default_factory=list)
+    """Alert logs that `zshield run` follows as they grow."""
     receive: ReceiveConfig | None = None
     """The HTTP intake of `zshield receive`; absent: its defaults (loopback, token from
     ZSHIELD_RECEIVE_TOKEN), and `config check` does not ask for the token."""

@@ -181,6 +181,18 @@ class Core:
             return SyncResult(Sent(names, report, _still_queued(engine, None)), polled,
                               engine.automation)
 
+    def create_arrivals(self, *, progress: Progress | None = None,
+                        settle: float = 3.0) -> tuple[Any, Sent]:
+        """Auto-create for the alerts stored since the last pass, and send what that
+        queued, without polling the targets: what the daemon does as alerts arrive.
+        Returns the AutoCreateReport and what was sent."""
+        from zshield_tui.sync.automate import auto_create_new
+
+        with self.engine(settle=settle, create=True) as engine:
+            created = auto_create_new(engine)
+            targets = sorted(name for name, n in created.queued.items() if n)
+            return created, self._send(engine, targets, progress)
+
     def retry(self, op_id: int) -> bool:
         """A failed (or waiting) op is due again now."""
         from zshield_tui.store.syncrepo import retry

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
 from .schema import SchemaError, migrate
-
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 class StoreError(Exception):
@@ -45,6 +44,8 @@ def connect(path: Path, *, create: bool = True, cache_mb: int = 64) -> sqlite3.C
     _check_file(path, create=create)
     try:
         conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        # A read first: a file that is not SQLite is refused before anything is written.
+        conn.execute("PRAGMA schema_version").fetchone()
         # WAL lets the TUI read while `zshield sync` or an ingest writes.
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
@@ -55,6 +56,8 @@ def connect(path: Path, *, create: bool = True, cache_mb: int = 64) -> sqlite3.C
     except SchemaError as exc:
         raise StoreError(str(exc)) from None
     except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc):
+            raise StoreError(f"{path}: not an SQLite database") from None
         raise StoreError(describe_database_error(path, exc)) from None
     return conn
 
@@ -103,10 +106,9 @@ def _check_file(path: Path, *, create: bool) -> None:
         except OSError as exc:
             raise StoreError(f"{path}: cannot create its folder: {exc.strerror}") from None
         return
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(len(_SQLITE_MAGIC))
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot read: {exc.strerror}") from None
-    if header and header != _SQLITE_MAGIC:
-        raise StoreError(f"{path}: not an SQLite database")
+    if not os.access(path, os.R_OK):
+        raise StoreError(f"{path}: cannot read: permission denied")
+    # The header is not read here with open()/close(): closing any descriptor of the file
+    # drops every POSIX lock this process holds on it, SQLite's included, and another
+    # process could then take the WAL away from this process's open connections. SQLite
+    # itself says "file is not a database" before it writes anything (see connect).

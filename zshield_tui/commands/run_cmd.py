@@ -1,0 +1,218 @@
+"""`zshield run`: the headless daemon (DESIGN §2). One process for a server or a container:
+
+- every `[[sources]]` entry followed like `tail -F` (intake.follow), checkpoints committed
+  with the alerts they cover;
+- the `[receive]` listener, when the section is there (intake.receive);
+- auto-create as alerts arrive (a pass a moment after each commit), and every `interval`
+  a full sync pass: send what is due, poll every target, escalate.
+
+Each part runs in a thread of its own; the main thread waits for SIGTERM or Ctrl-C, then
+the follower commits what it read, the listener finishes the requests in flight, the
+sync pass under way finishes, and the process exits 0. One log line per event on stderr,
+plain or (`--log-format json`) one JSON object each.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from zshield_tui.domain.terminal import printable, printable_json
+
+from .context import EXIT_OK, Context, UsageError
+
+ARRIVAL_DELAY = 1.0   # s: alerts arriving together are auto-created in one pass
+
+
+class Log:
+    """One line per event: `2026-12-07T06:40:31Z follow eve.json: 12 new ...` or JSON."""
+
+    def __init__(self, err: TextIO, fmt: str) -> None:
+        self.err, self.json = err, fmt == "json"
+        self._lock = threading.Lock()
+
+    def __call__(self, event: str, text: str, **fields: Any) -> None:
+        at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        line = printable_json({"at": at, "event": event, "message": text, **fields}) \
+            if self.json else printable(f"{at} {event} {text}")
+        with self._lock:
+            print(line, file=self.err, flush=True)
+
+
+def run(ctx: Context, interval: float, log_format: str) -> int:
+    """Runs until SIGTERM or Ctrl-C; exit 2 for a config it cannot run."""
+    from zshield_tui.core import Core
+
+    config = ctx.config
+    if not (config.sources or config.receive or config.targets):
+        raise UsageError(f"{ctx.config_file}: nothing to run: no [[sources]], no [receive] "
+                         "and no [[targets]]")
+    log = Log(ctx.err, log_format)
+    core = Core(ctx.config_file, ctx.db_path, config=config)
+    stopping, arrived = threading.Event(), threading.Event()
+    parts: list[threading.Thread] = []
+    stoppers: list[Callable[[], None]] = []
+    with ctx.open_store():
+        pass   # creates and migrates the database before any part opens it
+    if config.targets:
+        core.create_arrivals()   # the first pass only marks where auto-create starts
+    if config.sources:
+        parts.append(_thread("follow", _follow, ctx, log, stopping, arrived))
+    if config.receive is not None:
+        server = _receive(ctx, log, arrived)
+        stoppers.append(lambda: setattr(server, "should_exit", True))
+        parts.append(threading.Thread(target=server.run, kwargs={"sockets": [server.sock]},
+                                      name="receive", daemon=True))
+    if config.targets:
+        parts.append(_thread("sync", _sync, core, log, stopping, arrived, interval))
+    log("start", f"zshield run: {len(config.sources)} sources, receive "
+        f"{'on ' + config.receive.listen if config.receive else 'off'}, "
+        f"{len(config.targets)} targets; database {ctx.db_path}", pid=os.getpid())
+    previous = {sig: signal.signal(sig, lambda *_: stopping.set())
+                for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        for part in parts:
+            part.start()
+        while not stopping.is_set() and any(p.is_alive() for p in parts):
+            stopping.wait(0.5)
+    finally:
+        stopping.set()
+        for stop in stoppers:
+            stop()
+        for part in parts:
+            part.join(timeout=60)
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+    log("stop", "zshield run: stopped; what was read is committed")
+    return EXIT_OK
+
+
+def _thread(name: str, target: Callable[..., None], *args: Any) -> threading.Thread:
+    return threading.Thread(target=target, args=args, name=name, daemon=True)
+
+
+def _follow(ctx: Context, log: Log, stopping: threading.Event,
+            arrived: threading.Event) -> None:
+    """Follows every [[sources]] entry until stopping; each commit wakes auto-create."""
+    from zshield_tui.intake.follow import Follower
+    from zshield_tui.intake.pump import Pump
+    from zshield_tui.store.checkpoints import load_checkpoints
+
+    with ctx.open_store() as store:
+        follower = Follower([], "auto", load_checkpoints(store.conn),
+                            lambda text: log("follow", text))
+        for source in ctx.config.sources:
+            path = Path(source.follow)
+            follower.add(str(path if path.is_absolute() else ctx.config_file.parent / path),
+                         source.format)
+
+        def committed(batch) -> None:
+            stored = sum(len(share.stored) for share in batch.files.values())
+            errors = sum(len(share.errors) for share in batch.files.values())
+            if stored or errors:
+                names = ", ".join(share.file.path for share in batch.files.values())
+                log("follow", f"{names}: {stored} stored, {errors} errors", stored=stored,
+                    errors=errors)
+            if stored:
+                arrived.set()
+
+        try:
+            Pump(store.conn, follower, committed).run(stop=stopping.is_set)
+        finally:
+            follower.close()
+
+
+def _receive(ctx: Context, log: Log, arrived: threading.Event):
+    """The [receive] listener, bound now (a port in use fails the start, not later)."""
+    from zshield_tui.config import listen_address
+    from zshield_tui.intake.receive import create_app
+    from zshield_tui.intake.receive_server import bind, build_server
+    from zshield_tui.intake.receive_writer import AlertWriter
+
+    from .receive_cmd import _tls
+
+    settings = ctx.config.receive
+    token = os.environ.get(settings.token_env, "").strip()
+    if not token:
+        raise UsageError(f"[receive] token_env names {settings.token_env}, which is unset or "
+                         "empty: set it to the bearer token senders must present")
+    host, port = listen_address(settings.listen)
+    try:
+        sock = bind(host, port)
+    except OSError as exc:
+        raise UsageError(f"[receive] cannot listen on {settings.listen}: "
+                         f"{exc.strerror or exc}") from None
+
+    def received(event) -> None:
+        log("receive", f"{event.client}: {event.status}, accepted {event.accepted}, "
+            f"errors {event.errors}", status=event.status, accepted=event.accepted)
+        if event.accepted:
+            arrived.set()
+
+    app = create_app(AlertWriter(ctx.db_path), token,
+                     max_body_bytes=settings.max_body_bytes, log=received)
+    server = build_server(app, tls=_tls(ctx, settings))
+    server.sock = sock
+    return server
+
+
+def _sync(core, log: Log, stopping: threading.Event, arrived: threading.Event,
+          interval: float) -> None:
+    """Auto-create a moment after alerts arrive; a full pass every `interval` s."""
+    due = time.monotonic()
+    while not stopping.is_set():
+        if arrived.wait(timeout=max(0.0, min(1.0, due - time.monotonic()))):
+            stopping.wait(ARRIVAL_DELAY)
+            arrived.clear()
+            _guarded(log, lambda: _arrivals(core, log))
+        if time.monotonic() >= due and not stopping.is_set():
+            _guarded(log, lambda: _full_pass(core, log))
+            due = time.monotonic() + interval
+
+
+def _guarded(log: Log, work: Callable[[], None]) -> None:
+    """A failed pass is one log line; the daemon goes on and tries again."""
+    from zshield_tui.config import ConfigError
+    from zshield_tui.store.db import StoreError
+
+    try:
+        work()
+    except (ConfigError, StoreError, OSError) as exc:
+        log("error", f"sync: {exc}; tried again next pass")
+    except Exception as exc:  # noqa: BLE001 - the daemon must outlive one bad pass
+        log("error", f"sync: {type(exc).__name__}: {exc}; tried again next pass")
+
+
+def _arrivals(core, log: Log) -> None:
+    created, sent = core.create_arrivals()
+    if created.queued or created.failed:
+        log("auto-create", created.line(), queued=dict(created.queued), sent=sent.done)
+    for reason in sent.stopped.values():
+        log("target", f"{reason}; its changes stay queued")
+
+
+def _full_pass(core, log: Log) -> None:
+    result = core.sync_once()
+    report, automation = result.sent.report, result.automation
+    if automation.created.queued or automation.created.failed:
+        log("auto-create", automation.created.line(), queued=dict(automation.created.queued))
+    for d in automation.escalated:
+        log("escalate", f"{d.target} {d.key} ({d.alert_id}): {d.reason}", target=d.target,
+            key=d.key, alert_id=d.alert_id)
+    for reason in result.sent.stopped.values():
+        log("target", f"{reason}; its changes stay queued")
+    for name, p in result.polled.items():
+        if p.error:
+            log("target", f"{p.error}; {name} is polled again next pass")
+    if report.results or any(p.states or p.notes for p in result.polled.values()):
+        log("sync", f"sent {report.done}, failed {len(report.failed)}, still queued "
+            f"{len(result.sent.still_queued)}", sent=report.done, failed=len(report.failed),
+            polled={n: {"states": p.states, "notes": p.notes}
+                    for n, p in result.polled.items()})
+
