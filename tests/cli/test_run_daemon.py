@@ -79,6 +79,7 @@ def test_the_daemon_follows_receives_auto_creates_and_stops_cleanly(tmp_path):
                 {f"PUSHED-{n}" for n in range(6, 9)
                  if make_alert(n).severity.value == "critical"}
             wait_until(lambda: _ticketed(db) == critical)
+            assert _daemon(db) == f"{socket.gethostname()}:{daemon.pid}"   # TUIs see it
         except AssertionError:
             daemon.kill()
             raise AssertionError(daemon.communicate(timeout=60)[1]) from None
@@ -89,6 +90,7 @@ def test_the_daemon_follows_receives_auto_creates_and_stops_cleanly(tmp_path):
     assert events[0] == "start" and events[-1] == "stop"
     assert {"follow", "receive", "auto-create"} <= set(events)
     assert len(jira.state.jira.issues) == len(critical)
+    assert _daemon(db) is None   # stopped: an open TUI may read the sources again
 
 
 def _count(db) -> int:
@@ -99,6 +101,13 @@ def _count(db) -> int:
 def _ticketed(db) -> set[str]:
     with Store(db, create=False) as store:
         return {t.alert_id for t in repo.all_tickets(store.conn)}
+
+
+def _daemon(db) -> str | None:
+    from zshield_tui.store import daemon as heartbeat
+
+    with Store(db, create=False) as store:
+        return heartbeat.alive(store.conn)
 
 
 def _answers(url: str) -> bool:

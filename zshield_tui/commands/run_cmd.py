@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, TextIO
 
 from zshield_tui.domain.terminal import printable, printable_json
+from zshield_tui.store import daemon as heartbeat
 
 from .context import EXIT_OK, Context, UsageError
 
@@ -76,11 +77,15 @@ def run(ctx: Context, interval: float, log_format: str) -> int:
         f"{len(config.targets)} targets; database {ctx.db_path}", pid=os.getpid())
     previous = {sig: signal.signal(sig, lambda *_: stopping.set())
                 for sig in (signal.SIGTERM, signal.SIGINT)}
+    who = f"{socket.gethostname()}:{os.getpid()}"
     try:
-        for part in parts:
-            part.start()
-        while not stopping.is_set() and any(p.is_alive() for p in parts):
-            stopping.wait(0.5)
+        with ctx.open_store() as store:
+            for part in parts:
+                part.start()
+            while not stopping.is_set() and any(p.is_alive() for p in parts):
+                heartbeat.beat(store.conn, who)   # open TUIs leave the sources to us
+                stopping.wait(heartbeat.BEAT)
+            heartbeat.stopped(store.conn, who)
     finally:
         stopping.set()
         for stop in stoppers:
@@ -100,32 +105,20 @@ def _thread(name: str, target: Callable[..., None], *args: Any) -> threading.Thr
 def _follow(ctx: Context, log: Log, stopping: threading.Event,
             arrived: threading.Event) -> None:
     """Follows every [[sources]] entry until stopping; each commit wakes auto-create."""
-    from zshield_tui.intake.follow import Follower
-    from zshield_tui.intake.pump import Pump
-    from zshield_tui.store.checkpoints import load_checkpoints
+    from zshield_tui.core.sources import follow_sources
 
-    with ctx.open_store() as store:
-        follower = Follower([], "auto", load_checkpoints(store.conn),
-                            lambda text: log("follow", text))
-        for source in ctx.config.sources:
-            path = Path(source.follow)
-            follower.add(str(path if path.is_absolute() else ctx.config_file.parent / path),
-                         source.format)
+    def committed(batch) -> None:
+        stored = sum(len(share.stored) for share in batch.files.values())
+        errors = sum(len(share.errors) for share in batch.files.values())
+        if stored or errors:
+            names = ", ".join(share.file.path for share in batch.files.values())
+            log("follow", f"{names}: {stored} stored, {errors} errors", stored=stored,
+                errors=errors)
+        if stored:
+            arrived.set()
 
-        def committed(batch) -> None:
-            stored = sum(len(share.stored) for share in batch.files.values())
-            errors = sum(len(share.errors) for share in batch.files.values())
-            if stored or errors:
-                names = ", ".join(share.file.path for share in batch.files.values())
-                log("follow", f"{names}: {stored} stored, {errors} errors", stored=stored,
-                    errors=errors)
-            if stored:
-                arrived.set()
-
-        try:
-            Pump(store.conn, follower, committed).run(stop=stopping.is_set)
-        finally:
-            follower.close()
+    follow_sources(ctx.config, ctx.config_file, ctx.db_path, stop=stopping.is_set,
+                   say=lambda text: log("follow", text), committed=committed)
 
 
 def _receive(ctx: Context, log: Log, arrived: threading.Event):

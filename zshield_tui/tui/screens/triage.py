@@ -63,6 +63,11 @@ class TriageScreen(TicketScreen):
             self.generation, self.count = generation, count
             super().__init__()
 
+    class _Sources(Message):
+        def __init__(self, text: str) -> None:
+            self.text = text
+            super().__init__()
+
     class _Grown(Message):
         def __init__(self, generation: int, growth: Growth | None) -> None:
             self.generation, self.growth = generation, growth
@@ -175,8 +180,39 @@ class TriageScreen(TicketScreen):
     def _after_first_paint(self) -> None:
         self.post_message(self.Ready())
         self.start_background_sync()
+        self._read_sources()
         self._data_version = self.source.data_version()
         self.set_interval(WATCH_INTERVAL, self._watch_changes)
+
+    @work(thread=True, group="sources", exclusive=True, exit_on_error=False)
+    def _read_sources(self) -> None:
+        """The [[sources]] are followed here while no `zshield run` is alive on the
+        database, so a lone analyst's logs still come in; the status line says who reads
+        them. What this follower commits shows like any other process's commits."""
+        from textual.worker import get_current_worker
+
+        from zshield_tui.config import ConfigError
+        from zshield_tui.core.sources import daemon_reading, follow_sources
+
+        core = self.core
+        try:
+            config = core.config
+        except ConfigError:
+            return   # the app says why
+        if not config.sources:
+            return
+        if who := daemon_reading(core.db_path):
+            self.post_message(self._Sources(f"sources: read by zshield run on {who}"))
+            return
+        names = ", ".join(s.name for s in config.sources)
+        self.post_message(self._Sources(f"sources: {names} read by this TUI"))
+        worker = get_current_worker()
+        follow_sources(config, core.config_file, core.db_path,
+                       stop=lambda: worker.is_cancelled, say=lambda _: None,
+                       committed=lambda _: None)
+
+    def on_triage_screen__sources(self, message: _Sources) -> None:
+        self.query_one(StatusLine).sources = message.text
 
     def _watch_changes(self) -> None:
         """Another process (an ingest, the daemon, another analyst's sync) or this app's own

@@ -15,6 +15,7 @@ class StatusLine(Static):
     new_above: reactive[int] = reactive(0)
     busy: reactive[bool] = reactive(False)
     targets: reactive[str] = reactive("no targets configured")
+    sources: reactive[str] = reactive("")   # who reads the [[sources]], when there are any
 
     def render(self) -> Text:
         text = Text()
@@ -32,4 +33,6 @@ class StatusLine(Static):
         if self.busy:
             text.append("  ·  filtering…", style="italic")
         text.append(f"  ·  {self.targets}", style="dim")
+        if self.sources:
+            text.append(f"  ·  {self.sources}", style="dim")
         return text
