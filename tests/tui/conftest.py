@@ -126,14 +126,20 @@ async def wait_for(pilot, condition, timeout: float = 10.0, message=lambda: "") 
             node.message_signal.unsubscribe(node)
 
 
+# Workers that run as long as the app does (following [[sources]]): never "finished".
+FOREVER = frozenset({"sources"})
+
+
 async def settle(pilot) -> None:
-    """Until every worker has finished and the messages they sent have been handled."""
+    """Until every worker has finished and the messages they sent have been handled
+    (those that run for the app's whole life aside)."""
     app = pilot.app
     while True:
         await pilot.wait_for_scheduled_animations()
-        await app.workers.wait_for_complete()
+        await app.workers.wait_for_complete([w for w in app.workers
+                                             if w.group not in FOREVER])
         await pilot.pause()
-        if all(worker.is_finished for worker in app.workers):
+        if all(w.is_finished or w.group in FOREVER for w in app.workers):
             return
 
 
