@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 SESSION = "bench"
@@ -16,6 +17,12 @@ SESSION = "bench"
 def require_tmux(benchmark: str) -> None:
     if shutil.which("tmux") is None:
         raise SystemExit(f"{benchmark} needs tmux (apt-get install -y tmux)")
+
+
+def zshield_argv() -> list[str]:
+    """The command an analyst types: the venv's `zshield` script where it is installed."""
+    script = Path(sys.executable).parent / "zshield"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "zshield_tui"]
 
 
 class Pane:

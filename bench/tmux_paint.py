@@ -33,7 +33,7 @@ from pathlib import Path
 from .baseline_app import FIRST_ROW
 from .data import isolated_env, million_db
 from .report import Result
-from .tmux import Pane, require_tmux
+from .tmux import Pane, require_tmux, zshield_argv
 
 WIDTH, HEIGHT = 160, 48
 ROUNDS = 5
@@ -90,12 +90,9 @@ def run(quick: bool = False, profile: bool = False) -> list[Result]:
     require_tmux("tmuxpaint")
     db = million_db(quick)
     zshield_seen = _first_row_matcher(db)
-    bin_dir = Path(sys.executable).parent
-    zshield = ([str(bin_dir / "zshield")] if (bin_dir / "zshield").exists()
-               else [sys.executable, "-m", "zshield_tui"])
     apps: dict[str, tuple[list[str], Callable[[str], bool]]] = {
         "baseline": ([sys.executable, "-m", "bench.baseline_app"], lambda s: FIRST_ROW in s),
-        "zshield": ([*zshield, "--db", str(db)], zshield_seen),
+        "zshield": ([*zshield_argv(), "--db", str(db)], zshield_seen),
     }
     figures: dict[str, list[dict[str, float]]] = {name: [] for name in apps}
     with tempfile.TemporaryDirectory() as scratch:
