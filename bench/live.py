@@ -54,13 +54,16 @@ def run(quick: bool = False, profile: bool = False) -> list[Result]:
     db = scratch_copy(million_db(quick), "live.db")
     try:
         with tempfile.TemporaryDirectory() as scratch:
-            seen, written, arrivals, poll = _measure(Path(scratch), db, count)
+            seen, written, samples, round_trips = _measure(Path(scratch), db, count)
     finally:
         remove(db)
-    return [_report(db, seen, written, sorted(arrivals), poll, count)]
+    return [_report(db, seen, written, sorted(samples), round_trips, count)]
 
 
-def _measure(folder: Path, db: Path, count: int):
+def _measure(folder: Path, db: Path, count: int
+             ) -> tuple[dict[str, dict[int, float]], list[float], set[int], list[float]]:
+    """When each arrival was committed, counted in the header, and (samples) on screen;
+    when each was written; which are samples; the capture round trips."""
     env = isolated_env(str(folder))
     env.update(COLORTERM="truecolor", PYTHONPATH=str(Path(__file__).parent.parent))
     conn = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
@@ -70,13 +73,12 @@ def _measure(folder: Path, db: Path, count: int):
             # The TUI starts once the follower is reading: what it stored first is then in
             # the TUI's first page, not in a commit racing the TUI's start-up.
             pane.respawn([*_tui_argv(), "--db", str(db)])
-            base_total = _settled(pane, conn.execute("SELECT count(*) FROM alert").fetchone()[0])
-            seen = {"committed": {}, "header": {}, "row": {}}
+            base_total = conn.execute("SELECT count(*) FROM alert").fetchone()[0]
+            _settled(pane, base_total)
+            seen: dict[str, dict[int, float]] = {"committed": {}, "header": {}, "row": {}}
             arrivals.start()
             round_trips = _watch(pane, conn, arrivals, base_total, seen)
-            written = arrivals.written()
-            samples = arrivals.samples
-        return seen, written, samples, round_trips
+            return seen, arrivals.written(), arrivals.samples, round_trips
     finally:
         conn.close()
         pane.close()
@@ -88,13 +90,13 @@ def _tui_argv() -> list[str]:
     return zshield_argv()
 
 
-def _settled(pane: Pane, total: int) -> int:
-    """Waits until the header shows the exact total of what is stored; that total."""
+def _settled(pane: Pane, total: int) -> None:
+    """Waits until the header shows the exact total of what is stored."""
     deadline = time.monotonic() + SETTLE
     while time.monotonic() < deadline:
         shown = _header_total(pane.capture())
         if shown == (total, True):
-            return shown[0]
+            return
         time.sleep(0.1)
     raise RuntimeError("the TUI never showed the exact total:\n" + "\n".join(pane.capture()))
 
@@ -139,33 +141,40 @@ def _watch(pane: Pane, conn: sqlite3.Connection, arrivals, base_total: int,
 
 def _report(db: Path, seen: dict[str, dict[int, float]], written: list[float],
             samples: list[int], round_trips: list[float], count: int) -> Result:
+    interval = os.environ.get("LIVE_WATCH_INTERVAL")
+    if interval:
+        print(f"the TUI looking for commits every {interval} s (LIVE_WATCH_INTERVAL)")
     span = written[-1] - written[0]
-    if interval := os.environ.get("LIVE_WATCH_INTERVAL"):
-        print(f"  (the TUI looking for commits every {interval} s: LIVE_WATCH_INTERVAL)")
     print(f"live on {db.name}: {count:,} alerts written in {span:.1f} s "
           f"({count / span:,.0f}/s), {len(samples)} samples; screen polled every "
           f"{POLL * 1000:.0f} ms (capture p95 {percentile(sorted(round_trips), 95) * 1000:.1f} ms)")
     figures: dict[str, object] = {"alerts": count, "samples": len(samples),
                                   "write_seconds": round(span, 2), "poll_s": POLL,
-                                  "watch_interval": os.environ.get("LIVE_WATCH_INTERVAL")}
+                                  "watch_interval": interval}
+    committed, header = seen["committed"], seen["header"]
+    # What the TUI itself adds to a counted alert: its wait for the next look at the
+    # database (WATCH_INTERVAL), taking the new alerts in, drawing the header.
+    tui = {i: header[i] - committed[i] + written[i] for i in header if i in committed}
     stats = {}
-    for what, wanted in (("committed", range(count)), ("header", range(count)),
-                         ("row", samples)):
-        late = sorted(seen[what][i] - written[i] for i in wanted if i in seen[what])
+    for what, times, wanted in (("committed", committed, range(count)),
+                                ("header", header, range(count)),
+                                ("row", seen["row"], samples),
+                                ("TUI's own", tui, range(count))):
+        late = sorted(times[i] - written[i] for i in wanted if i in times)
         if not late:
             raise RuntimeError(f"live: no alert was ever {what}")
-        missing = len(wanted) - len(late)
-        stats[what] = (percentile(late, 50), percentile(late, 95), late[-1], missing)
-        p50, p95, top, _ = stats[what]
+        p50, p95, top = percentile(late, 50), percentile(late, 95), late[-1]
+        stats[what] = (p95, len(wanted) - len(late))
         print(f"  {what:9s} p50 {p50 * 1000:5.0f} ms  p95 {p95 * 1000:5.0f} ms  "
-              f"max {top * 1000:5.0f} ms  ({len(late):,} timed, {missing:,} never seen)")
+              f"max {top * 1000:5.0f} ms  ({len(late):,} timed, {stats[what][1]:,} never)")
         figures[what] = {"p50_ms": round(p50 * 1000), "p95_ms": round(p95 * 1000),
-                         "max_ms": round(top * 1000), "timed": len(late), "missing": missing}
-    row_p95, base_p95 = stats["row"][1], stats["committed"][1]
-    passed = row_p95 <= TARGET and not any(s[3] for s in stats.values())
+                         "max_ms": round(top * 1000), "timed": len(late),
+                         "missing": stats[what][1]}
+    row_p95, base_p95 = stats["row"][0], stats["committed"][0]
+    passed = row_p95 <= TARGET and not any(missing for _, missing in stats.values())
     print(f"  row p95 {row_p95 * 1000:.0f} ms (target <= {TARGET * 1000:.0f} ms): "
           f"{'met' if passed else 'MISSED'}")
-    return Result("live", f"row p95 {row_p95 * 1000:.0f} ms",
-                  f"commit p95 {base_p95 * 1000:.0f} ms", row_p95 / base_p95,
-                  f"p95 <= {TARGET * 1000:.0f} ms", passed, figures)
-
+    # An experiment's figures are kept beside the app's own in results.json, not over them.
+    return Result(f"live (watch {interval} s)" if interval else "live",
+                  f"row p95 {row_p95 * 1000:.0f} ms", f"commit p95 {base_p95 * 1000:.0f} ms",
+                  row_p95 / base_p95, f"p95 <= {TARGET * 1000:.0f} ms", passed, figures)
