@@ -32,6 +32,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from .arrivals import RATE, SAMPLE, arriving, max_seq, remove, scratch_copy
@@ -54,16 +55,22 @@ def run(quick: bool = False, profile: bool = False) -> list[Result]:
     db = scratch_copy(million_db(quick), "live.db")
     try:
         with tempfile.TemporaryDirectory() as scratch:
-            seen, written, samples, round_trips = _measure(Path(scratch), db, count)
+            measured = _measure(Path(scratch), db, count)
     finally:
         remove(db)
-    return [_report(db, seen, written, sorted(samples), round_trips, count)]
+    return [_report(db, measured, count)]
 
 
-def _measure(folder: Path, db: Path, count: int
-             ) -> tuple[dict[str, dict[int, float]], list[float], set[int], list[float]]:
-    """When each arrival was committed, counted in the header, and (samples) on screen;
-    when each was written; which are samples; the capture round trips."""
+@dataclass
+class _Run:
+    seen: dict[str, dict[int, float]]   # when each arrival was committed, counted, on screen
+    written: list[float]                # when each was written
+    samples: list[int]
+    round_trips: list[float]            # of the captures
+    tui_cpu: float                      # the TUI's CPU seconds per second meanwhile
+
+
+def _measure(folder: Path, db: Path, count: int) -> _Run:
     env = isolated_env(str(folder))
     env.update(COLORTERM="truecolor", PYTHONPATH=str(Path(__file__).parent.parent))
     conn = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
@@ -76,9 +83,12 @@ def _measure(folder: Path, db: Path, count: int
             base_total = conn.execute("SELECT count(*) FROM alert").fetchone()[0]
             _settled(pane, base_total)
             seen: dict[str, dict[int, float]] = {"committed": {}, "header": {}, "row": {}}
+            cpu, start = pane.cpu_seconds(), time.monotonic()
             arrivals.start()
             round_trips = _watch(pane, conn, arrivals, base_total, seen)
-            return seen, arrivals.written(), arrivals.samples, round_trips
+            tui_cpu = (pane.cpu_seconds() - cpu) / (time.monotonic() - start)
+            return _Run(seen, arrivals.written(), sorted(arrivals.samples), round_trips,
+                        tui_cpu)
     finally:
         conn.close()
         pane.close()
@@ -139,18 +149,20 @@ def _watch(pane: Pane, conn: sqlite3.Connection, arrivals, base_total: int,
     return round_trips
 
 
-def _report(db: Path, seen: dict[str, dict[int, float]], written: list[float],
-            samples: list[int], round_trips: list[float], count: int) -> Result:
+def _report(db: Path, run: _Run, count: int) -> Result:
+    seen, written, samples = run.seen, run.written, run.samples
     interval = os.environ.get("LIVE_WATCH_INTERVAL")
     if interval:
         print(f"the TUI looking for commits every {interval} s (LIVE_WATCH_INTERVAL)")
     span = written[-1] - written[0]
     print(f"live on {db.name}: {count:,} alerts written in {span:.1f} s "
           f"({count / span:,.0f}/s), {len(samples)} samples; screen polled every "
-          f"{POLL * 1000:.0f} ms (capture p95 {percentile(sorted(round_trips), 95) * 1000:.1f} ms)")
+          f"{POLL * 1000:.0f} ms (capture p95 {percentile(sorted(run.round_trips), 95) * 1000:.1f}"
+          f" ms); the TUI used {run.tui_cpu:.0%} of a core meanwhile")
     figures: dict[str, object] = {"alerts": count, "samples": len(samples),
                                   "write_seconds": round(span, 2), "poll_s": POLL,
-                                  "watch_interval": interval}
+                                  "watch_interval": interval,
+                                  "tui_cpu_per_s": round(run.tui_cpu, 3)}
     committed, header = seen["committed"], seen["header"]
     # What the TUI itself adds to a counted alert: its wait for the next look at the
     # database (WATCH_INTERVAL), taking the new alerts in, drawing the header.

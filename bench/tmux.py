@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 SESSION = "bench"
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def require_tmux(benchmark: str) -> None:
@@ -85,6 +86,11 @@ class Pane:
         """The process running in the pane."""
         (pid,) = self.command(f"display-message -p -t {SESSION} '#{{pane_pid}}'")
         return int(pid)
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system, all threads) of the process in the pane so far."""
+        fields = Path(f"/proc/{self.pid()}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS   # utime, stime
 
     def close(self) -> None:
         """Ends the server and with it whatever runs in the pane, even when the control

@@ -22,7 +22,6 @@ frame handed to the terminal; it stays as the diagnostic of what happens inside.
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
 import tempfile
@@ -40,7 +39,6 @@ ROUNDS = 5
 TARGET = 1.25
 POLL = 0.005
 TIMEOUT = 60.0
-_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 _RUN_SH = 'echo "$EPOCHREALTIME" > "$STAMP"\nexec "$@"\n'
 
 
@@ -64,17 +62,13 @@ class PaintPane:
             screen = self.pane.capture()
             back = time.time()
             if any(seen(line) for line in screen):
-                cpu = self._cpu_seconds()
+                cpu = self.pane.cpu_seconds()
                 started = float(self.stamp.read_text())
                 return {"seconds": back - started, "round_trip": back - sent,
                         "cpu_seconds": cpu}
             time.sleep(POLL)
         raise RuntimeError(f"{argv[0]}: no row on the pane after {TIMEOUT:.0f} s:\n"
                            + "\n".join(screen))
-
-    def _cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.pane.pid()}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS   # utime, stime
 
     def _clear(self, seen: Callable[[str], bool]) -> None:
         """So that a row left by the previous start cannot be taken for this one's."""
