@@ -22,7 +22,8 @@ BENCHMARKS = {"ingest": "bench.ingest", "filter": "bench.filter",
               "paint": "bench.first_paint", "tmuxpaint": "bench.tmux_paint",
               "memory": "bench.memory",
               "mapping": "bench.mapping", "sync": "bench.sync", "follow": "bench.follow",
-              "receive": "bench.receive"}
+              "receive": "bench.receive", "live": "bench.live",
+              "livefilter": "bench.livefilter"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,10 +22,7 @@ frame handed to the terminal; it stays as the diagnostic of what happens inside.
 
 from __future__ import annotations
 
-import os
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,72 +32,37 @@ from pathlib import Path
 from .baseline_app import FIRST_ROW
 from .data import isolated_env, million_db
 from .report import Result
+from .tmux import Pane, require_tmux, zshield_argv
 
 WIDTH, HEIGHT = 160, 48
 ROUNDS = 5
 TARGET = 1.25
 POLL = 0.005
 TIMEOUT = 60.0
-_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 _RUN_SH = 'echo "$EPOCHREALTIME" > "$STAMP"\nexec "$@"\n'
 
 
-class Pane:
-    """A private tmux server (its own socket) with one WIDTHxHEIGHT pane, driven through
-    one control-mode client."""
+class PaintPane:
+    """The pane that apps start in, one after the other, each timed to its first row."""
 
     def __init__(self, scratch: Path, env: dict[str, str]) -> None:
         self.scratch = scratch
         self.stamp = scratch / "exec-stamp"
-        self.env = {**env, "STAMP": str(self.stamp)}
         (scratch / "run.sh").write_text(_RUN_SH)
-        self.base = ["tmux", "-S", str(scratch / "tmux.sock"), "-f", os.devnull]
-        subprocess.run([*self.base, "new-session", "-d", "-s", "paint", "-x", str(WIDTH),
-                        "-y", str(HEIGHT), "sleep 86400"], env=self.env, check=True)
-        self.client = subprocess.Popen([*self.base, "-C", "attach-session", "-t", "paint"],
-                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                       env=self.env)
-        # The control client has no size of its own; the window keeps 160x48 whatever.
-        for command in ("set-option -g window-size manual",
-                        "set-option -g default-terminal tmux-256color",
-                        "set-option -g remain-on-exit on",
-                        "refresh-client -f no-output"):   # no %output stream to wade through
-            self.command(command)
-
-    def command(self, line: str) -> list[str]:
-        """Runs one tmux command; its output lines. Raises on a tmux error."""
-        assert self.client.stdin and self.client.stdout
-        self.client.stdin.write(line.encode() + b"\n")
-        self.client.stdin.flush()
-        output: list[str] = []
-        inside = False
-        while raw := self.client.stdout.readline():
-            text = raw.decode("utf-8", "replace").rstrip("\n")
-            if text.startswith("%begin ") and text.endswith(" 1"):  # 1: our own command
-                inside, output = True, []
-            elif inside and (text.startswith("%end ") or text.startswith("%error ")):
-                if text.startswith("%error "):
-                    raise RuntimeError(f"tmux {line!r}: {' '.join(output)}")
-                return output
-            elif inside:
-                output.append(text)
-        raise RuntimeError(f"tmux control client ended during {line!r}")
+        self.pane = Pane(scratch, {**env, "STAMP": str(self.stamp)}, WIDTH, HEIGHT)
 
     def time_to_row(self, argv: list[str], seen: Callable[[str], bool]) -> dict[str, float]:
         """Starts argv in the pane and waits until a line of the pane satisfies `seen`."""
         self._clear(seen)
         self.stamp.unlink(missing_ok=True)
-        words = ["bash", str(self.scratch / "run.sh"), *argv]
-        if any('"' in w or "\\" in w or " " in w for w in words):
-            raise ValueError(f"cannot pass {words} to tmux unquoted")
-        self.command("respawn-pane -k -t paint " + " ".join(f'"{w}"' for w in words))
+        self.pane.respawn(["bash", str(self.scratch / "run.sh"), *argv])
         deadline = time.monotonic() + TIMEOUT
         while time.monotonic() < deadline:
             sent = time.time()
-            screen = self.command("capture-pane -p -t paint")
+            screen = self.pane.capture()
             back = time.time()
             if any(seen(line) for line in screen):
-                cpu = self._cpu_seconds()
+                cpu = self.pane.cpu_seconds()
                 started = float(self.stamp.read_text())
                 return {"seconds": back - started, "round_trip": back - sent,
                         "cpu_seconds": cpu}
@@ -108,42 +70,29 @@ class Pane:
         raise RuntimeError(f"{argv[0]}: no row on the pane after {TIMEOUT:.0f} s:\n"
                            + "\n".join(screen))
 
-    def _cpu_seconds(self) -> float:
-        (pid,) = self.command("display-message -p -t paint '#{pane_pid}'")
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS   # utime, stime
-
     def _clear(self, seen: Callable[[str], bool]) -> None:
-        """Ends whatever runs in the pane and wipes the screen, so that a row left by the
-        previous start cannot be taken for this one's."""
-        self.command("respawn-pane -k -t paint 'sleep 86400'")
-        self.command("send-keys -R -t paint")
-        self.command("clear-history -t paint")
-        if any(seen(line) for line in self.command("capture-pane -p -t paint")):
+        """So that a row left by the previous start cannot be taken for this one's."""
+        self.pane.clear()
+        if any(seen(line) for line in self.pane.capture()):
             raise RuntimeError("the pane still shows a row after clearing it")
 
     def close(self) -> None:
-        self.command("kill-server")
-        self.client.wait(timeout=10)
+        self.pane.close()
 
 
 def run(quick: bool = False, profile: bool = False) -> list[Result]:
-    if shutil.which("tmux") is None:
-        raise SystemExit("tmuxpaint needs tmux (apt-get install -y tmux)")
+    require_tmux("tmuxpaint")
     db = million_db(quick)
     zshield_seen = _first_row_matcher(db)
-    bin_dir = Path(sys.executable).parent
-    zshield = ([str(bin_dir / "zshield")] if (bin_dir / "zshield").exists()
-               else [sys.executable, "-m", "zshield_tui"])
     apps: dict[str, tuple[list[str], Callable[[str], bool]]] = {
         "baseline": ([sys.executable, "-m", "bench.baseline_app"], lambda s: FIRST_ROW in s),
-        "zshield": ([*zshield, "--db", str(db)], zshield_seen),
+        "zshield": ([*zshield_argv(), "--db", str(db)], zshield_seen),
     }
     figures: dict[str, list[dict[str, float]]] = {name: [] for name in apps}
     with tempfile.TemporaryDirectory() as scratch:
         env = isolated_env(scratch)
         env.update(COLORTERM="truecolor", PYTHONPATH=str(Path(__file__).parent.parent))
-        pane = Pane(Path(scratch), env)
+        pane = PaintPane(Path(scratch), env)
         try:
             for argv, seen in apps.values():   # warm-up, not counted
                 pane.time_to_row(argv, seen)
