@@ -254,3 +254,16 @@ async def test_alerts_stored_meanwhile_join_without_moving_what_is_in_view(make_
         await pilot.press("n")
         await settle(pilot)
         assert alerts.current.id.startswith("LIVE-") and status.new_above == 0
+
+
+async def test_a_commit_right_after_the_first_page_is_not_missed(make_app, tmp_path):
+    """The list's view of the database is dated with its first page, not when the watch
+    starts after the first paint: a commit in between still shows."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        with Store(tmp_path / "alerts.db") as other:     # before the watch's first look
+            upsert_alerts(other.conn, [make_alert(n, id=f"EARLY-{n}") for n in range(2)],
+                          fmt="zshield")
+        await triage_ready(pilot)
+        status = app.screen.query_one(StatusLine)
+        await wait_for(pilot, lambda: status.total == 402, message=lambda: status.total)

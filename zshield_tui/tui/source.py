@@ -33,6 +33,7 @@ class Snapshot:
     estimate: int      # exact when below the cap
     exact: bool
     first_page: list[AlertRow]
+    data_version: int = 0   # the database as the snapshot saw it (AlertSource.data_version)
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,6 @@ class AlertSource:
         self._count_conn = connect(path, create=False, cache_mb=8)
         self._lock = threading.Lock()
         self._count_lock = threading.Lock()
-        self._watch_conn: sqlite3.Connection | None = None
         self.generation = 0
 
     def open(self, flt: AlertFilter, sort: Sort, page_size: int) -> Snapshot:
@@ -76,7 +76,8 @@ class AlertSource:
             query = AlertQuery(self._conn, flt, sort, upto=max_seq(self._conn))
             estimate = query.estimate()
             first = query.page(0, page_size)
-        return Snapshot(generation, query, estimate, estimate < CAP, first)
+            version = self._version()   # read with the page: no commit falls in between
+        return Snapshot(generation, query, estimate, estimate < CAP, first, version)
 
     def page(self, query: AlertQuery, offset: int, limit: int) -> list[AlertRow]:
         with self._lock:
@@ -106,14 +107,20 @@ class AlertSource:
             except sqlite3.OperationalError:
                 return None
 
-    def data_version(self) -> int:
+    def data_version(self) -> int | None:
         """A number that changes whenever any other connection (another process, or this
-        app's own writers) commits: SQLite's `PRAGMA data_version`, a read of shared
-        memory, cheap enough to ask every second on the UI thread."""
-        if self._watch_conn is None:
-            self._watch_conn = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True,
-                                               check_same_thread=False)
-        return self._watch_conn.execute("PRAGMA data_version").fetchone()[0]
+        app's own writers) commits: SQLite's `PRAGMA data_version` on the pages'
+        connection, a read of shared memory, cheap enough to ask twice a second on the UI
+        thread. None while a page query holds the connection (ask again next time)."""
+        if not self._lock.acquire(blocking=False):
+            return None
+        try:
+            return self._version()
+        finally:
+            self._lock.release()
+
+    def _version(self) -> int:
+        return self._conn.execute("PRAGMA data_version").fetchone()[0]
 
     def detail(self, alert_id: str) -> AlertDetail | None:
         """Everything the detail pane shows for one alert, or None if it is gone."""
@@ -145,5 +152,3 @@ class AlertSource:
                 self._orm_store.close()
             self._conn.close()
             self._count_conn.close()
-            if self._watch_conn is not None:
-                self._watch_conn.close()

@@ -33,7 +33,9 @@ if TYPE_CHECKING:
 
 DETAIL_DELAY = 0.06  # s; holding j down should not load every alert it passes
 AFTER_FIRST_PAINT = 0.4  # s; see _after_first_paint
-WATCH_INTERVAL = 1.0  # s between looks for commits by other processes (ingest, sync)
+# s between looks for commits by other processes: within a second from the write to the row
+# (bench live: p95 0.64 s at 0.5 s against 1.1 s at 1 s, with 1,000 alerts/s arriving).
+WATCH_INTERVAL = 0.5
 
 
 class TriageScreen(TicketScreen):
@@ -59,8 +61,8 @@ class TriageScreen(TicketScreen):
             super().__init__()
 
     class _Count(Message):
-        def __init__(self, generation: int, count: int) -> None:
-            self.generation, self.count = generation, count
+        def __init__(self, generation: int, upto: int | None, count: int) -> None:
+            self.generation, self.upto, self.count = generation, upto, count
             super().__init__()
 
     class _Sources(Message):
@@ -158,13 +160,14 @@ class TriageScreen(TicketScreen):
     def _count(self, query: AlertQuery, generation: int) -> None:
         count = self.source.exact_count(query, generation)
         if count is not None:
-            self.post_message(self._Count(generation, count))
+            self.post_message(self._Count(generation, query.upto, count))
 
     def on_triage_screen__snapshot(self, message: _Snapshot) -> None:
         snapshot = message.snapshot
         if snapshot.generation != self.source.generation:
             return
         self._snapshot = snapshot
+        self._data_version = snapshot.data_version   # what the list shows; later commits grow it
         self.alerts.show(snapshot)
         status = self.query_one(StatusLine)
         status.total, status.exact, status.sort = snapshot.estimate, snapshot.exact, self.sort
@@ -181,7 +184,6 @@ class TriageScreen(TicketScreen):
         self.post_message(self.Ready())
         self.start_background_sync()
         self._read_sources()
-        self._data_version = self.source.data_version()
         self.set_interval(WATCH_INTERVAL, self._watch_changes)
 
     @work(thread=True, group="sources", exclusive=True, exit_on_error=False)
@@ -220,7 +222,7 @@ class TriageScreen(TicketScreen):
         state again. `data_version` is a read of shared memory; nothing is re-read while
         nothing changed."""
         version = self.source.data_version()
-        if version == self._data_version or self._snapshot is None:
+        if version is None or version == self._data_version or self._snapshot is None:
             return
         self._data_version = version
         alerts = self.alerts
@@ -241,7 +243,8 @@ class TriageScreen(TicketScreen):
             alerts.take_in(message.growth)
             status = self.query_one(StatusLine)
             status.total = alerts.total
-            if message.growth.added and self._snapshot is not None:
+            if not status.exact and self._snapshot is not None:
+                # An estimate grows by an estimate: count once; an exact total just adds.
                 self._count(message.growth.query, self._snapshot.generation)
         alerts.refresh_rows()   # states, tickets and notes others changed
         self.post_message(AlertList.CursorMoved(alerts.current))
@@ -255,7 +258,10 @@ class TriageScreen(TicketScreen):
         self.alerts.cursor = 0
 
     def on_triage_screen__count(self, message: _Count) -> None:
-        if message.generation == self.source.generation:
+        query = self.alerts.query
+        # A count of the set before alerts were taken in would shrink the total back.
+        if message.generation == self.source.generation and query is not None \
+                and query.upto == message.upto:
             self.alerts.set_total(message.count)
             status = self.query_one(StatusLine)
             status.total, status.exact = message.count, True
