@@ -8,10 +8,10 @@ import httpx
 import pytest
 
 from tests.factories import make_alert
-from zshield_tui.commands.demo_cmd import write_sim_targets
 from zshield_tui.config import load_config
 from zshield_tui.connectors.jira.http import RetryPolicy as JiraRetry
 from zshield_tui.connectors.servicenow.retry import RetryPolicy as SnowRetry
+from zshield_tui.core.simulated import write_sim_targets
 from zshield_tui.sim.jira import app as jira_app
 from zshield_tui.sim.jira.state import CLOUD_TOKEN
 from zshield_tui.sim.servicenow import app as snow_app

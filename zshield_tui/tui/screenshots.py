@@ -44,42 +44,31 @@ SHOTS = [
 
 
 def _config(folder: Path, jira_url: str, snow_url: str) -> Path:
-    """Two targets on the simulators, the documented example mappings and two rules;
-    the simulators' test secrets go into this process's environment only."""
-    from zshield_tui.mapping.files import EXAMPLE_JIRA, EXAMPLE_SNOW
-    from zshield_tui.sim.jira.state import CLOUD_EMAIL, CLOUD_TOKEN
+    """The demo's two targets on the simulators and two rules; the simulators' test
+    secrets go into this process's environment only."""
+    from zshield_tui.core.simulated import write_sim_targets
+    from zshield_tui.sim.jira.state import CLOUD_TOKEN
 
     os.environ[JIRA_TOKEN_ENV] = CLOUD_TOKEN
     os.environ[SNOW_ENV] = "zshield"  # the simulator's integration user
-    (folder / "jira-sec.json").write_text(EXAMPLE_JIRA, encoding="utf-8")
-    (folder / "snow-sir.json").write_text(EXAMPLE_SNOW, encoding="utf-8")
-    config = folder / "config.toml"
-    config.write_text(f"""[[targets]]
-name = "jira-sec"
-kind = "jira"
-url = "{jira_url}"
-deployment = "cloud"
-auth = {{ method = "api_token", email = "{CLOUD_EMAIL}", token_env = "{JIRA_TOKEN_ENV}" }}
-mapping = "jira-sec.json"
+    config = write_sim_targets(folder, jira_url, snow_url, jira_token_env=JIRA_TOKEN_ENV,
+                               snow_password_env=SNOW_ENV)
+    with config.open("a", encoding="utf-8") as out:
+        out.write(RULES)
+    return config
 
-[[targets]]
-name = "snow-sir"
-kind = "servicenow"
-url = "{snow_url}"
-auth = {{ method = "basic", username = "zshield.integration", password_env = "{SNOW_ENV}" }}
-mapping = "snow-sir.json"
 
+RULES = """
 [[rules]]
 name = "critical to OPS"
-when = {{ min_severity = "critical" }}
-then = {{ target = "jira-sec", project = "OPS" }}
+when = { min_severity = "critical" }
+then = { target = "jira-sec", project = "OPS" }
 
 [[rules]]
 name = "phishing to the SIR queue"
-when = {{ category = "phishing" }}
-then = {{ target = "snow-sir", group = "Security Operations" }}
-""", encoding="utf-8")
-    return config
+when = { category = "phishing" }
+then = { target = "snow-sir", group = "Security Operations" }
+"""
 
 
 def _seed(db: Path, config: Path) -> None:
