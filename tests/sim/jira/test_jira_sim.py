@@ -204,3 +204,11 @@ async def test_oauth_refresh_tokens_rotate(client):
     assert first.status_code == 200 and first.json()["refresh_token"] != grant["refresh_token"]
     reused = await client.post("/oauth/token", json=body)
     assert reused.status_code == 403 and reused.json()["error"] == "invalid_grant"
+
+
+async def test_an_unknown_path_or_method_answers_in_jiras_error_body(client):
+    unknown = await client.get("/rest/api/3/no-such-resource", headers=CLOUD)
+    assert unknown.status_code == 404
+    assert unknown.json()["errorMessages"] and unknown.json()["errors"] == {}
+    wrong = await client.delete("/rest/api/3/myself", headers=CLOUD)
+    assert wrong.status_code == 405 and wrong.json()["errorMessages"]

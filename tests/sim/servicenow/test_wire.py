@@ -225,3 +225,11 @@ async def test_disabled_batch_answers_400(client):
     await client.post("/_sim/faults", json={"batch_enabled": False})
     response = await client.post("/api/now/v1/batch", json={"rest_requests": []})
     assert response.status_code == 400
+
+
+async def test_an_unknown_path_answers_in_the_instances_error_body(client):
+    response = await client.get("/api/now/no_such_api")
+    assert response.status_code == 400
+    assert response.json() == {"error": {"message": "Requested URI does not represent any "
+                                                    "resource", "detail": None},
+                               "status": "failure"}

@@ -32,6 +32,15 @@ async def _faults(request: Request) -> Response:
     return JSONResponse(faults.as_dict())
 
 
+async def _no_resource(request: Request, exc: Exception) -> JSONResponse:
+    """An unknown path or method answers in Jira's ErrorCollection, as the real REST API
+    does, not Starlette's plain text: clients parse `errorMessages`."""
+    status = getattr(exc, "status_code", 404)
+    what = "No resource" if status == 404 else f"Method {request.method} not allowed"
+    return JSONResponse({"errorMessages": [f"{what} for {request.url.path}"], "errors": {}},
+                        status_code=status)
+
+
 def create_app(*, seed: bool = True, faults: dict[str, Any] | None = None,
                clock: Callable[[], float] = time.time) -> Starlette:
     """The simulator with fresh in-memory state; `faults` presets the fault switches."""
@@ -39,7 +48,8 @@ def create_app(*, seed: bool = True, faults: dict[str, Any] | None = None,
     switches = Faults()
     switches.update(faults or {})
     app = Starlette(routes=[*routes_issues.routes, *routes_work.routes, *routes_oauth.routes,
-                            Route("/_sim/faults", _faults, methods=["GET", "POST", "PUT"])])
+                            Route("/_sim/faults", _faults, methods=["GET", "POST", "PUT"])],
+                    exception_handlers={404: _no_resource, 405: _no_resource})
     app.state.jira = state
     app.state.faults = switches
     app.state.clock = clock

@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from . import routes
@@ -29,6 +31,13 @@ class Sim:
     max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT
     # Batch API calls run one at a time, first come first served (see routes.batch).
     batch_turn: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
+
+
+async def _no_resource(request: Request, exc: Exception) -> JSONResponse:
+    """An unknown path answers as an instance does: 400 and its error envelope, never
+    Starlette's plain text (clients read `error.message`)."""
+    return JSONResponse({"error": {"message": "Requested URI does not represent any resource",
+                                   "detail": None}, "status": "failure"}, status_code=400)
 
 
 def create_app(*, seed: bool = True, faults: Faults | dict[str, Any] | None = None,
@@ -59,7 +68,7 @@ def create_app(*, seed: bool = True, faults: Faults | dict[str, Any] | None = No
         Route("/_sim/faults", routes.sim_faults, methods=["GET", "POST"]),
         Route("/_sim/clock", routes.sim_clock, methods=["GET", "POST"]),
         Route("/_sim/journal", routes.sim_journal, methods=["POST"]),
-    ])
+    ], exception_handlers={404: _no_resource, 405: _no_resource})
     app.state.sim = sim
     app.add_middleware(FaultMiddleware, sim=sim)
     return app
