@@ -67,7 +67,10 @@ def world(seeded_db, make_app, tmp_path, monkeypatch):
     every time pinned (tests/tui/world.py); the simulators stay up for the app's own sync.
     Returns (app factory, World). The config is named relative to the test's folder, so
     that screens showing its path show the same one in every run."""
-    from tests.tui.world import RULES, build
+    from tests.tui.world import build
+
+    # The README shots' rules; no [oncall]: the rules screen would show wall-clock on-call.
+    from zshield_tui.tui.screenshots import RULES
 
     for key, value in ENV.items():
         monkeypatch.setenv(key, value)

@@ -20,18 +20,6 @@ from zshield_tui.store import syncrepo as repo
 
 PINNED = NOW.isoformat(timespec="milliseconds")
 BEYOND = "2099-01-01T00:00:00+00:00"  # later than any remote change: the poll finds none
-RULES = """
-[[rules]]
-name = "critical to OPS"
-when = { min_severity = "critical" }
-then = { target = "jira-sec", project = "OPS" }
-
-[[rules]]
-name = "phishing to the SIR queue"
-when = { category = "phishing" }
-then = { target = "snow-sir", group = "Security Operations" }
-"""
-# No [oncall]: the rules screen would show who is on call at the wall-clock time.
 
 
 @dataclass(frozen=True)

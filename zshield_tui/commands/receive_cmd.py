@@ -28,11 +28,8 @@ def run(ctx: Context, listen: str | None = None) -> int:
     from zshield_tui.intake.receive_writer import AlertWriter
 
     settings = _settings(ctx, listen)
-    token = os.environ.get(settings.token_env, "").strip()
-    if not token:
-        raise UsageError(f"[receive] token_env names {settings.token_env}, which is unset or "
-                         "empty: set it to the bearer token senders must present")
-    tls = _tls(ctx, settings)
+    token = receive_token(settings)
+    tls = tls_files(ctx, settings)
     host, port = listen_address(settings.listen)
     writer = AlertWriter(ctx.db_path)
     try:
@@ -72,7 +69,17 @@ def _settings(ctx: Context, listen: str | None) -> ReceiveConfig:
     return settings.model_copy(update={"listen": listen})
 
 
-def _tls(ctx: Context, settings: ReceiveConfig) -> tuple[Path, Path] | None:
+def receive_token(settings: ReceiveConfig) -> str:
+    """The bearer token senders must present; UsageError when its variable is empty."""
+    token = os.environ.get(settings.token_env, "").strip()
+    if not token:
+        raise UsageError(f"[receive] token_env names {settings.token_env}, which is unset or "
+                         "empty: set it to the bearer token senders must present")
+    return token
+
+
+def tls_files(ctx: Context, settings: ReceiveConfig) -> tuple[Path, Path] | None:
+    """The certificate and key (relative to the config file), checked; None: plain."""
     from zshield_tui.intake.receive_server import tls_problem
 
     if settings.tls is None:

@@ -128,13 +128,10 @@ def _receive(ctx: Context, log: Log, arrived: threading.Event):
     from zshield_tui.intake.receive_server import bind, build_server
     from zshield_tui.intake.receive_writer import AlertWriter
 
-    from .receive_cmd import _tls
+    from .receive_cmd import receive_token, tls_files
 
     settings = ctx.config.receive
-    token = os.environ.get(settings.token_env, "").strip()
-    if not token:
-        raise UsageError(f"[receive] token_env names {settings.token_env}, which is unset or "
-                         "empty: set it to the bearer token senders must present")
+    token = receive_token(settings)
     host, port = listen_address(settings.listen)
     try:
         sock = bind(host, port)
@@ -150,7 +147,7 @@ def _receive(ctx: Context, log: Log, arrived: threading.Event):
 
     app = create_app(AlertWriter(ctx.db_path), token,
                      max_body_bytes=settings.max_body_bytes, log=received)
-    server = build_server(app, tls=_tls(ctx, settings))
+    server = build_server(app, tls=tls_files(ctx, settings))
     server.sock = sock
     return server
 

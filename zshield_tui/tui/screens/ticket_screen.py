@@ -68,8 +68,9 @@ class TicketScreen(Screen):
 
     # -- what a subclass says -----------------------------------------------------------
     def selected_ids(self) -> list[str]:
-        """The alerts the keys act on: the marked ones, else the one under the cursor."""
-        raise NotImplementedError
+        """The alerts the keys act on: the marked ones, else the one under the cursor.
+        None here: a screen that shows alerts says which."""
+        return []
 
     def has_marks(self) -> bool:
         """Whether the selection is a set of marked alerts (actions then ask first)."""
