@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from zshield_tui.store import Store
+from zshield_tui.store import Database, Store, parse_database
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO.parent / "shared" / "samples"
@@ -16,6 +17,37 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 @pytest.fixture
 def store(tmp_path: Path):
     with Store(tmp_path / "zshield.db") as opened:
+        yield opened
+
+
+@pytest.fixture(scope="session")
+def pg_run():
+    """This test run's PostgreSQL database (tests/postgres.py)."""
+    from tests.postgres import run_database
+
+    yield from run_database()
+
+
+@pytest.fixture
+def pg_database(pg_run) -> Iterator[Database]:
+    """An empty PostgreSQL schema of its own for one test."""
+    from tests.postgres import fresh_schema
+
+    yield from fresh_schema(pg_run)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path: Path) -> Database:
+    """The same test on both databases: an SQLite file, then a PostgreSQL schema."""
+    if request.param == "sqlite":
+        return parse_database(tmp_path / "zshield.db")
+    return request.getfixturevalue("pg_database")
+
+
+@pytest.fixture
+def any_store(database: Database):
+    """An open Store on each database in turn."""
+    with Store(database) as opened:
         yield opened
 
 

@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         # and what was committed before stays. Full and locked pass; the rest needs a fix.
         from zshield_tui.store.db import describe_database_error, fault_kind
 
-        where = ctx.__dict__.get("db_path", "the database")  # resolved when it was opened
+        where = ctx.__dict__.get("database", "the database")  # resolved when it was opened
         print(printable(f"zshield: {describe_database_error(where, exc)}"), file=sys.stderr)
         return EXIT_FAILED if fault_kind(exc) in {"full", "locked"} else EXIT_USAGE
     except KeyboardInterrupt:

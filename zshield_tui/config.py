@@ -33,7 +33,11 @@ class _Strict(BaseModel):
 
 class DatabaseConfig(_Strict):
     url: str | None = None
-    """A SQLite file path or `sqlite:///path` URL. Default: zshield.db in the user data dir."""
+    """A SQLite file path or `sqlite:///path` URL (default: zshield.db in the user data dir),
+    or `postgresql://user@host:5432/database` for a team (libpq options such as
+    `sslmode=verify-full` in its query)."""
+    password_env: str | None = None
+    """PostgreSQL: the environment variable holding the password (never in the URL)."""
 
 
 class ApiTokenAuth(_Strict):

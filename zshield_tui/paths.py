@@ -98,15 +98,19 @@ def database_url(configured: str | None, override: str | None = None) -> str:
             or str(data_dir() / "zshield.db"))
 
 
-def configured_database_url(config_file: Path) -> str | None:
-    """database.url from the config file without validating the rest of it.
+def configured_database(config_file: Path) -> tuple[str | None, str | None]:
+    """database.url and database.password_env from the config file, without validating the
+    rest of it (the TUI validates after its first paint).
 
-    An unreadable or malformed file yields None here; full validation reports it.
+    An unreadable or malformed file yields (None, None) here; full validation reports it.
     """
     try:
         data = tomllib.loads(read_text_file(config_file))
     except (OSError, TextFileError, tomllib.TOMLDecodeError):
-        return None
+        return None, None
     database = data.get("database")
-    url = database.get("url") if isinstance(database, dict) else None
-    return url if isinstance(url, str) else None
+    if not isinstance(database, dict):
+        return None, None
+    url, password_env = database.get("url"), database.get("password_env")
+    return (url if isinstance(url, str) else None,
+            password_env if isinstance(password_env, str) else None)

@@ -32,7 +32,7 @@ async def test_view_2_lists_the_pushed_tickets_newest_first(make_app, sims):
         rows = cells(table)
         assert {r[0] for r in rows} == set(ids)
         # Newest link first: the two creates run at once, so either may be linked first.
-        with Store(app.db_path) as store:
+        with Store(app.database) as store:
             linked = [k for (k,) in store.conn.execute("SELECT key FROM ticket ORDER BY id DESC")]
         assert [r[2] for r in rows] == linked and sorted(linked) == ["SEC-1", "SEC-2"]
         assert all(r[1] == "jira-sec" and r[3] == "To Do" for r in rows)

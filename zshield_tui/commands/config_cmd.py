@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 def path(ctx: Context) -> int:
     print(f"config    {ctx.config_file}", file=ctx.out)
-    print(f"database  {ctx.db_path}", file=ctx.out)
+    print(f"database  {ctx.database}", file=ctx.out)
     print(f"data      {data_dir()}", file=ctx.out)
     print(f"state     {state_dir()}", file=ctx.out)
     return EXIT_OK

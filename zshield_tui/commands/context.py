@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from zshield_tui.paths import config_path, database_url
-from zshield_tui.store import Store, database_path
+from zshield_tui.store import Database, Store, parse_database
 
 if TYPE_CHECKING:
     from zshield_tui.config import Config
@@ -40,11 +40,13 @@ class Context:
         return load_config(self.config_file, required=self.config_override is not None)
 
     @cached_property
-    def db_path(self) -> Path:
-        return database_path(database_url(self.config.database.url, self.db_override))
+    def database(self) -> Database:
+        configured = self.config.database
+        return parse_database(database_url(configured.url, self.db_override),
+                              password_env=configured.password_env)
 
     def open_store(self, *, create: bool = True) -> Store:
-        return Store(self.db_path, create=create)
+        return Store(self.database, create=create)
 
     @property
     def interactive(self) -> bool:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from zshield_tui.core.simulated import write_sim_targets
 from zshield_tui.demodata import generate_alerts
-from zshield_tui.store import Store, database_path, upsert_alerts
+from zshield_tui.store import Store, parse_database, upsert_alerts
 
 from .context import EXIT_OK, Context
 
@@ -27,7 +27,7 @@ def run(ctx: Context, *, count: int) -> int:
 
     with tempfile.TemporaryDirectory(prefix="zshield-demo-") as scratch:
         folder = Path(scratch)
-        path = database_path(ctx.db_override) if ctx.db_override else folder / "demo.db"
+        path = parse_database(ctx.db_override) if ctx.db_override else folder / "demo.db"
         seed(path, count=count, evidence_dir=folder / EVIDENCE_DIR)
         with serving("jira") as jira_url, serving("servicenow") as snow_url:
             config = write_demo_config(folder, jira_url, snow_url)

@@ -31,7 +31,7 @@ def run(ctx: Context, listen: str | None = None) -> int:
     token = receive_token(settings)
     tls = tls_files(ctx, settings)
     host, port = listen_address(settings.listen)
-    writer = AlertWriter(ctx.db_path)
+    writer = AlertWriter(ctx.database)
     try:
         try:
             sock = bind(host, port)
@@ -43,7 +43,7 @@ def run(ctx: Context, listen: str | None = None) -> int:
                          log=lambda event: _log(ctx.err, event))
         where = f"{'https' if tls else 'http'}://{_address(sock)}"
         print(printable(f"zshield receive: listening on {where} (POST /alerts, GET /healthz),"
-                        f" storing into {ctx.db_path}"), file=ctx.err, flush=True)
+                        f" storing into {ctx.database}"), file=ctx.err, flush=True)
         serve(app, sock, tls=tls)
     finally:
         writer.close()

@@ -17,7 +17,7 @@ def whatif(ctx: Context, days: int, target: str | None, dry_run: bool, as_json: 
     from zshield_tui.core.whatif import WhatIfError
 
     try:
-        done = Core(ctx.config_file, ctx.db_path, config=ctx.config).whatif(
+        done = Core(ctx.config_file, ctx.database, config=ctx.config).whatif(
             days, target=target, dry_run=dry_run)
     except WhatIfError as exc:
         raise UsageError(str(exc)) from None

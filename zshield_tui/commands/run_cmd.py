@@ -55,7 +55,7 @@ def run(ctx: Context, interval: float, log_format: str) -> int:
         raise UsageError(f"{ctx.config_file}: nothing to run: no [[sources]], no [receive] "
                          "and no [[targets]]")
     log = Log(ctx.err, log_format)
-    core = Core(ctx.config_file, ctx.db_path, config=config)
+    core = Core(ctx.config_file, ctx.database, config=config)
     stopping, arrived = threading.Event(), threading.Event()
     parts: list[threading.Thread] = []
     stoppers: list[Callable[[], None]] = []
@@ -74,7 +74,7 @@ def run(ctx: Context, interval: float, log_format: str) -> int:
         parts.append(_thread("sync", _sync, core, log, stopping, arrived, interval))
     log("start", f"zshield run: {len(config.sources)} sources, receive "
         f"{'on ' + config.receive.listen if config.receive else 'off'}, "
-        f"{len(config.targets)} targets; database {ctx.db_path}", pid=os.getpid())
+        f"{len(config.targets)} targets; database {ctx.database}", pid=os.getpid())
     previous = {sig: signal.signal(sig, lambda *_: stopping.set())
                 for sig in (signal.SIGTERM, signal.SIGINT)}
     who = f"{socket.gethostname()}:{os.getpid()}"
@@ -117,7 +117,7 @@ def _follow(ctx: Context, log: Log, stopping: threading.Event,
         if stored:
             arrived.set()
 
-    follow_sources(ctx.config, ctx.config_file, ctx.db_path, stop=stopping.is_set,
+    follow_sources(ctx.config, ctx.config_file, ctx.database, stop=stopping.is_set,
                    say=lambda text: log("follow", text), committed=committed)
 
 
@@ -145,7 +145,7 @@ def _receive(ctx: Context, log: Log, arrived: threading.Event):
         if event.accepted:
             arrived.set()
 
-    app = create_app(AlertWriter(ctx.db_path), token,
+    app = create_app(AlertWriter(ctx.database), token,
                      max_body_bytes=settings.max_body_bytes, log=received)
     server = build_server(app, tls=tls_files(ctx, settings))
     server.sock = sock

@@ -18,7 +18,7 @@ def run(ctx: Context, alert_id: str, as_json: bool) -> int:
     with ctx.open_store(create=False) as store:
         alert = get_alert(store.conn, alert_id)
         if alert is None:
-            print(f"zshield: no alert with id '{printable(alert_id)}' in {store.path}",
+            print(f"zshield: no alert with id '{printable(alert_id)}' in {store.database}",
                   file=ctx.err)
             return EXIT_FAILED
         document: dict[str, Any] = alert.model_dump(mode="json")

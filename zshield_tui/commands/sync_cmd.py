@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 def _core(ctx: Context) -> Core:
     from zshield_tui.core import Core
 
-    return Core(ctx.config_file, ctx.db_path, config=ctx.config)
+    return Core(ctx.config_file, ctx.database, config=ctx.config)
 
 
 class _Progress:
@@ -116,7 +116,7 @@ def comment(ctx: Context, alert_id: str, text: str, as_json: bool) -> int:
     try:
         result = _core(ctx).add_note([alert_id], text)
     except KeyError:
-        print(f"zshield: no alert with id '{printable(alert_id)}' in {ctx.db_path}",
+        print(f"zshield: no alert with id '{printable(alert_id)}' in {ctx.database}",
               file=ctx.err)
         return EXIT_FAILED
     outcome = _outcome(ctx, result.sent, as_json)
@@ -130,7 +130,7 @@ def close(ctx: Context, alert_id: str, children: bool, as_json: bool) -> int:
     try:
         result = _core(ctx).resolve([alert_id], children=children, progress=progress)
     except KeyError as exc:
-        print(f"zshield: no alert with id '{printable(exc.args[0])}' in {ctx.db_path}",
+        print(f"zshield: no alert with id '{printable(exc.args[0])}' in {ctx.database}",
               file=ctx.err)
         return EXIT_FAILED
     progress.end()

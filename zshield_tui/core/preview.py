@@ -113,14 +113,14 @@ def live_metadata(target: TargetConfig, mapping: MappingFile, metadata_dir: Path
     return metadata, None
 
 
-def newest_alerts(db_path: Path, count: int) -> Iterator[Alert]:
+def newest_alerts(database: Path, count: int) -> Iterator[Alert]:
     """The newest `count` alerts, read on a connection of the calling thread's own."""
     from zshield_tui.store import get_alert
     from zshield_tui.store.db import connect
     from zshield_tui.store.filters import AlertFilter
     from zshield_tui.store.query import AlertQuery, Sort
 
-    conn = connect(db_path, create=False, cache_mb=8)
+    conn = connect(database, create=False, cache_mb=8)
     try:
         for row in AlertQuery(conn, AlertFilter(), Sort.TIME).page(0, count):
             alert = get_alert(conn, row.id)

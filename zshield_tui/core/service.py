@@ -52,12 +52,12 @@ class Core:
     """The core for one database and config file. `env` supplies secrets (default: the
     process environment); `options` per target go to its connector (tests: transports)."""
 
-    def __init__(self, config_file: Path, db_path: Path, *, config: Config | None = None,
+    def __init__(self, config_file: Path, database: Path, *, config: Config | None = None,
                  env: Mapping[str, str] | None = None,
                  options: Mapping[str, dict[str, Any]] | None = None,
                  actor: str = "analyst") -> None:
         self.config_file = config_file
-        self.db_path = db_path
+        self.database = database
         self.env = env
         self.options = options
         self.actor = actor
@@ -100,7 +100,7 @@ class Core:
         waits for retries before leaving them queued."""
         from zshield_tui.sync.engine import SyncEngine
 
-        with Store(self.db_path, create=create) as store:
+        with Store(self.database, create=create) as store:
             yield SyncEngine(store, self.config, self.config_file, env=self.env,
                              options=self.options, settle=settle, actor=self.actor)
 
@@ -197,14 +197,14 @@ class Core:
         """A failed (or waiting) op is due again now."""
         from zshield_tui.store.syncrepo import retry
 
-        with Store(self.db_path) as store:
+        with Store(self.database) as store:
             return retry(store.conn, op_id)
 
     def cancel(self, op_id: int) -> bool:
         """An unfinished op is dropped (its local change stays)."""
         from zshield_tui.store.syncrepo import cancel
 
-        with Store(self.db_path) as store:
+        with Store(self.database) as store:
             return cancel(store.conn, op_id)
 
     def test_connection(self, name: str) -> str:
@@ -231,7 +231,7 @@ class Core:
                now: datetime | None = None, source: str = "") -> WhatIf:
         """The what-if replay over the last `days` days, recorded for the staging guard
         (see core/whatif.py). Raises WhatIfError for bad options."""
-        return run_whatif(self.config, self.config_file, self.db_path, self.metadata_dir,
+        return run_whatif(self.config, self.config_file, self.database, self.metadata_dir,
                           days=days, target=target, dry_run=dry_run, now=now, source=source)
 
     # -- the mapping preview --------------------------------------------------------------
@@ -255,13 +255,13 @@ class Core:
     def alert(self, alert_id: str) -> Alert | None:
         from zshield_tui.store import get_alert
 
-        with Store(self.db_path, create=False) as store:
+        with Store(self.database, create=False) as store:
             return get_alert(store.conn, alert_id)
 
     def newest_alerts(self, count: int) -> Iterator[Alert]:
         """The newest `count` alerts (the batch check), read lazily in the caller's
         thread."""
-        return newest_alerts(self.db_path, count)
+        return newest_alerts(self.database, count)
 
     # -- what the views show ----------------------------------------------------------------
     def status(self) -> list[TargetStatus]:
@@ -270,7 +270,7 @@ class Core:
         from zshield_tui.store.syncrepo import target_counts
 
         names = self.target_names()
-        with Store(self.db_path) as store:
+        with Store(self.database) as store:
             counts = target_counts(store.conn)
         unusable = self._unusable
         return [TargetStatus(n, c.pending, c.failed, unusable.get(n) or c.last_error)
@@ -281,7 +281,7 @@ class Core:
         """Unfinished ops, oldest first."""
         from zshield_tui.store.syncrepo import list_ops
 
-        with Store(self.db_path) as store:
+        with Store(self.database) as store:
             return list_ops(store.conn)
 
     def scope(self, alert_ids: Sequence[str], *, children: bool = False) -> Scope:
@@ -291,7 +291,7 @@ class Core:
         from zshield_tui.store.syncrepo import tickets_of
 
         ids = list(dict.fromkeys(alert_ids))
-        with Store(self.db_path) as store:
+        with Store(self.database) as store:
             kids = list(dict.fromkeys(
                 c for a in ids for c in child_ids(store.conn, a) if c not in ids)) \
                 if children else []
@@ -302,7 +302,7 @@ class Core:
         """Every linked ticket, newest link first."""
         from zshield_tui.store.syncrepo import all_tickets
 
-        with Store(self.db_path) as store:
+        with Store(self.database) as store:
             rows = all_tickets(store.conn)
         return [TicketRow(t.alert_id, t.target, t.key, t.url or "", t.status or "",
                           json.loads(t.sla) if t.sla else None, t.configuration_item,

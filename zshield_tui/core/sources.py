@@ -15,13 +15,13 @@ if TYPE_CHECKING:
     from zshield_tui.intake.batch import Batch
 
 
-def daemon_reading(db_path: Path) -> str | None:
+def daemon_reading(database: Path) -> str | None:
     """`host:pid` of a `zshield run` alive on this database, or None."""
-    with Store(db_path) as store:
+    with Store(database) as store:
         return heartbeat.alive(store.conn)
 
 
-def follow_sources(config: Config, config_file: Path, db_path: Path, *,
+def follow_sources(config: Config, config_file: Path, database: Path, *,
                    stop: Callable[[], bool], say: Callable[[str], None],
                    committed: Callable[[Batch], None]) -> None:
     """Follows every [[sources]] entry (relative paths against the config file's folder)
@@ -30,7 +30,7 @@ def follow_sources(config: Config, config_file: Path, db_path: Path, *,
     from zshield_tui.intake.pump import Pump
     from zshield_tui.store.checkpoints import load_checkpoints
 
-    with Store(db_path) as store:
+    with Store(database) as store:
         follower = Follower([], "auto", load_checkpoints(store.conn), say)
         for source in config.sources:
             path = Path(source.follow)

@@ -32,7 +32,7 @@ class WhatIf:
         return self.dry_run_target is not None and bool(self.result.failures)
 
 
-def run_whatif(config: Config, config_file: Path, db_path: Path, metadata_dir: Path, *,
+def run_whatif(config: Config, config_file: Path, database: Path, metadata_dir: Path, *,
                days: int, target: str | None = None, dry_run: bool = False,
                now: datetime | None = None, source: str = "") -> WhatIf:
     """Replays `days` days for every target (or one), each run recorded. With `dry_run`,
@@ -60,7 +60,7 @@ def run_whatif(config: Config, config_file: Path, db_path: Path, metadata_dir: P
         raise WhatIfError(f"--dry-run: the staging twin {check_target} has no usable mapping: "
                           + "; ".join(p for p in problems if p.startswith(str(check_target))))
     check = combined(checks, {target: check_target} if dry_run and target else None)
-    with Store(db_path, create=False) as store:
+    with Store(database, create=False) as store:
         result = replay(store.conn, config, days, now=now or datetime.now(UTC), target=target,
                         check=check)
     where = f" ({source})" if source else ""

@@ -1,6 +1,6 @@
 """The ASGI app of `zshield receive` (DESIGN §2): `POST /alerts` and `GET /healthz`.
 
-    writer = AlertWriter(db_path)
+    writer = AlertWriter(database)
     app = create_app(writer, token, max_body_bytes=16 << 20, log=print_line)
 
 `POST /alerts` answers 202 `{"accepted": N, "skipped": K, "errors": [{"index": i,
@@ -19,13 +19,14 @@ import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+
+from zshield_tui.store.db import Database
 
 from .receive_body import BodyError, Converted, check_format, convert_records, parse_records
 from .receive_writer import AlertWriter
@@ -104,7 +105,7 @@ def create_app(writer: AlertWriter, token: str, *, max_body_bytes: int,
         return answer(202, document)
 
     async def healthz(request: Request) -> JSONResponse:
-        problem = await run_in_threadpool(_database_problem, writer.path)
+        problem = await run_in_threadpool(_database_problem, writer.database)
         if problem is not None:
             log(Received(_client(request), request.headers.get("user-agent", "")[:80], 503,
                          reason=f"healthz: the database is unreachable: {problem}"))
@@ -157,16 +158,31 @@ def _client(request: Request) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
-def _database_problem(path: Path) -> str | None:
-    """None when the database file opens and answers a query, else what went wrong.
+def _database_problem(database: Database) -> str | None:
+    """None when the database opens and answers a query, else what went wrong.
     A fresh read-only connection each time: one kept open would still answer after the
-    file was deleted or its disk unmounted."""
+    file was deleted, its disk unmounted or the server restarted."""
+    if database.path is None:
+        return _server_problem(database)
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2)
+        conn = sqlite3.connect(f"{database.path.resolve().as_uri()}?mode=ro", uri=True,
+                               timeout=2)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         finally:
             conn.close()
     except sqlite3.Error as exc:
         return str(exc)
+    return None
+
+
+def _server_problem(database: Database) -> str | None:
+    import psycopg
+
+    try:
+        with psycopg.connect(database.conninfo, connect_timeout=2) as conn:
+            conn.execute("SELECT 1").fetchone()
+    except psycopg.Error as exc:
+        lines = str(exc).strip().splitlines()
+        return lines[0] if lines else type(exc).__name__
     return None

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from zshield_tui.domain import Alert
 from zshield_tui.store.alerts import BATCH, upsert_alerts
-from zshield_tui.store.db import connect
+from zshield_tui.store.db import Database, connect, parse_database
 
 
 @dataclass
@@ -34,11 +34,11 @@ class AlertWriter:
     used fails at start (StoreError), not on the first request.
     """
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, database: Path | Database) -> None:
+        self.database = parse_database(database)
         self.commits = 0     # batches committed: requests per commit says how well it batches
         self.accepted = 0    # alerts committed since start
-        self._conn = connect(path)
+        self._conn = connect(self.database)
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._count_lock = threading.Lock()
         self._pending = 0

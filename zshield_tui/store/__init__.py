@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 _EXPORTS = {
     "UpsertCounts": ".alerts", "get_alert": ".alerts", "upsert_alerts": ".alerts",
-    "StoreError": ".db", "database_path": ".db",
+    "Database": ".db", "StoreError": ".db", "parse_database": ".db",
     "AlertFilter": ".filters", "FilterError": ".filters", "parse_filter": ".filters",
     "AlertQuery": ".query", "AlertRow": ".query", "Sort": ".query",
     "SCHEMA_VERSION": ".schema", "SchemaError": ".schema",
@@ -20,6 +20,7 @@ _EXPORTS = {
 __all__ = [
     "AlertFilter",
     "AlertQuery",
+    "Database",
     "AlertRow",
     "FilterError",
     "SCHEMA_VERSION",
@@ -28,15 +29,15 @@ __all__ = [
     "Store",
     "StoreError",
     "UpsertCounts",
-    "database_path",
     "get_alert",
+    "parse_database",
     "parse_filter",
     "upsert_alerts",
 ]
 
 if TYPE_CHECKING:
     from .alerts import UpsertCounts, get_alert, upsert_alerts
-    from .db import StoreError, database_path
+    from .db import Database, StoreError, parse_database
     from .filters import AlertFilter, FilterError, parse_filter
     from .query import AlertQuery, AlertRow, Sort
     from .schema import SCHEMA_VERSION, SchemaError

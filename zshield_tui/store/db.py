@@ -1,11 +1,16 @@
-"""Opening the SQLite database: location, file checks, pragmas and migration."""
+"""Opening the database: where it is (a file or a PostgreSQL URL), checks, migration."""
 
 from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
 
+from .pg import POSTGRESQL, SQLITE, PgConnection
 from .schema import SchemaError, migrate
 
 
@@ -13,27 +18,119 @@ class StoreError(Exception):
     """The database cannot be opened or used; the message names the file and the reason."""
 
 
-def database_path(url_or_path: str) -> Path:
-    """Turns the `--db` / `ZSHIELD_DB` / `database.url` value into a file path.
+@dataclass(frozen=True)
+class Database:
+    """Where the alerts live: an SQLite file (one analyst) or a PostgreSQL database (a team).
 
-    Accepts a plain path or a SQLAlchemy SQLite URL (`sqlite:///relative.db`,
-    `sqlite:////absolute.db`). Other databases are refused by name, not misread as paths.
+    `label` is what messages show: the file, or the URL without its password. `conninfo`
+    may carry the password taken from the environment and is never printed.
     """
-    if "://" not in url_or_path:
-        return Path(url_or_path).expanduser()
-    scheme, _, rest = url_or_path.partition("://")
-    if scheme.split("+")[0] != "sqlite":
-        raise StoreError(
-            f"database {scheme}://…: only SQLite is supported in this version; "
-            "use a file path or sqlite:///path"
-        )
-    if not rest.startswith("/") or rest == "/":
-        raise StoreError(f"database {url_or_path}: expected sqlite:///path/to/file.db")
-    return Path(rest[1:]).expanduser()
+
+    kind: str                     # sqlite | postgresql
+    label: str
+    path: Path | None = None      # SQLite
+    conninfo: str = field(default="", repr=False)   # PostgreSQL
+
+    @property
+    def shared(self) -> bool:
+        return self.kind == POSTGRESQL
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.path is not None:
+            return f"sqlite:///{self.path}"
+        return "postgresql+psycopg://" + self.conninfo.partition("://")[2]
+
+    def __str__(self) -> str:
+        return self.label
 
 
-def connect(path: Path, *, create: bool = True, cache_mb: int = 64) -> sqlite3.Connection:
-    """Opens (and with `create`, creates) the database and migrates it to this schema.
+def parse_database(value: str | Path | Database, *, password_env: str | None = None,
+                 env: Mapping[str, str] | None = None) -> Database:
+    """Turns the `--db` / `ZSHIELD_DB` / `database.url` value into a Database.
+
+    Accepts a plain path, a SQLAlchemy SQLite URL (`sqlite:///relative.db`,
+    `sqlite:////absolute.db`) or a PostgreSQL URL (`postgresql://user@host:5432/db`, libpq
+    parameters such as `sslmode` in its query). A password is never taken from the URL,
+    which ends up in config files and shell history: it comes from the variable that
+    `password_env` names, or from libpq's own PGPASSWORD and 0600 ~/.pgpass.
+    """
+    if isinstance(value, Database):
+        return value
+    if isinstance(value, Path) or "://" not in value:
+        path = Path(value).expanduser()
+        return Database(SQLITE, str(path), path=path)
+    scheme, _, rest = value.partition("://")
+    base = scheme.split("+")[0]
+    if base == SQLITE:
+        if not rest.startswith("/") or rest == "/":
+            raise StoreError(f"database {value}: expected sqlite:///path/to/file.db")
+        path = Path(rest[1:]).expanduser()
+        return Database(SQLITE, str(path), path=path)
+    if base not in ("postgresql", "postgres"):
+        raise StoreError(f"database {scheme}://…: use a file path, sqlite:///path or "
+                         "postgresql://user@host:port/database")
+    return _postgresql(rest, password_env, os.environ if env is None else env)
+
+
+def _postgresql(rest: str, password_env: str | None, env: Mapping[str, str]) -> Database:
+    parts = urlsplit("postgresql://" + rest)
+    try:
+        port = parts.port
+    except ValueError:
+        raise StoreError(f"database postgresql://{parts.hostname}…: the port is not a "
+                         "number from 1 to 65535") from None
+    if parts.password is not None:
+        raise StoreError("database postgresql://…: the URL holds a password; put it in the "
+                         "variable named by [database] password_env (or PGPASSWORD, ~/.pgpass)")
+    user, host = parts.username or "", parts.hostname or ""
+    server = (f"[{host}]" if ":" in host else host) + (f":{port}" if port else "")
+    tail = parts.path + (f"?{parts.query}" if parts.query else "")
+    plain = f"postgresql://{user + '@' if user else ''}{server}{tail}"
+    if not password_env:
+        return Database(POSTGRESQL, plain, conninfo=plain)
+    secret = env.get(password_env)
+    if not secret:
+        raise StoreError(f"database {plain}: [database] password_env names {password_env}, "
+                         "which is not set")
+    auth = f"{quote(user, safe='')}:{quote(secret, safe='')}@"
+    return Database(POSTGRESQL, plain, conninfo=f"postgresql://{auth}{server}{tail}")
+
+
+def connect(where: Path | Database, *, create: bool = True, cache_mb: int = 64) -> Any:
+    """Opens the database and migrates it to this schema: an sqlite3 connection, or a
+    PgConnection that the store's modules use the same way (store/pg.py)."""
+    database = parse_database(where)
+    if database.path is None:
+        return _connect_pg(database)
+    return _connect_sqlite(database.path, create=create, cache_mb=cache_mb)
+
+
+def _connect_pg(database: Database) -> PgConnection:
+    import psycopg
+
+    try:
+        conn = PgConnection.open(database.conninfo, database.label)
+    except psycopg.Error as exc:
+        raise StoreError(f"{database}: cannot connect: {_first_line(exc)}") from None
+    try:
+        migrate(conn, label=database.label)
+    except SchemaError as exc:
+        conn.close()
+        raise StoreError(str(exc)) from None
+    except psycopg.Error as exc:
+        conn.close()
+        raise StoreError(f"{database}: cannot migrate: {_first_line(exc)}") from None
+    return conn
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _connect_sqlite(path: Path, *, create: bool, cache_mb: int) -> sqlite3.Connection:
+    """Opens (and with `create`, creates) the SQLite file and migrates it to this schema.
 
     `cache_mb` is SQLite's page cache for this connection: large for ingest, where index
     pages of a million-row table thrash the 2 MB default; small for the TUI's readers,

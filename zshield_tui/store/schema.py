@@ -1,13 +1,29 @@
-"""Schema versions and forward migrations.
+"""Schema versions and forward migrations, for SQLite and PostgreSQL.
 
 Each migration is the SQL that takes a database from version N-1 to N, kept forever so a
-database made by any earlier release upgrades in place. `PRAGMA user_version` holds the
-version. A database newer than this code is refused rather than guessed at.
+database made by any earlier release upgrades in place; it has one text per database
+(`schema_pg.py` holds PostgreSQL's where it differs). SQLite keeps the version in
+`PRAGMA user_version`, PostgreSQL in the one-row table `zshield_schema`. A database newer
+than this code is refused rather than guessed at.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from .pg import POSTGRESQL, dialect
+from .schema_pg import PG_V1, PG_V2, PG_V3, PG_V4, PG_V7
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema version: the same tables and columns, in each database's own words."""
+
+    sqlite: str
+    postgresql: str
+
 
 _V1 = """
 CREATE TABLE alert (
@@ -232,7 +248,11 @@ CREATE TABLE follow_checkpoint (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
+MIGRATIONS: tuple[Migration, ...] = tuple(
+    Migration(sqlite=script, postgresql=pg)
+    for script, pg in ((_V1, PG_V1), (_V2, PG_V2), (_V3, PG_V3), (_V4, PG_V4), (_V5, _V5),
+                       (_V6, _V6), (_V7, PG_V7))
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -240,16 +260,36 @@ class SchemaError(Exception):
     """The database cannot be used by this code (newer schema, not a zshield database)."""
 
 
-def schema_version(conn: sqlite3.Connection) -> int:
+# Any fixed number: two processes starting at once on one PostgreSQL database take turns.
+_MIGRATE_LOCK = 0x7A5368_1E1D
+
+
+def schema_version(conn: Any) -> int:
+    if dialect(conn) == POSTGRESQL:
+        if conn.execute("SELECT to_regclass('zshield_schema')").fetchone()[0] is None:
+            return 0
+        row = conn.execute("SELECT version FROM zshield_schema").fetchone()
+        return row[0] if row else 0
     return conn.execute("PRAGMA user_version").fetchone()[0]
 
 
-def migrate(conn: sqlite3.Connection, *, target: int = SCHEMA_VERSION, label: str = "") -> int:
+def migrate(conn: Any, *, target: int = SCHEMA_VERSION, label: str = "") -> int:
     """Brings the database up to `target`; returns the version it started at.
 
     Each step runs in its own transaction with the version bump, so a crash mid-way leaves
-    the database at the last completed version, never half-migrated.
+    the database at the last completed version, never half-migrated. On PostgreSQL the
+    whole run holds an advisory lock: a second process waits, then finds nothing to do.
     """
+    if dialect(conn) == POSTGRESQL:
+        conn.execute("SELECT pg_advisory_lock(?)", (_MIGRATE_LOCK,))
+        try:
+            return _migrate(conn, target, label)
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(?)", (_MIGRATE_LOCK,))
+    return _migrate(conn, target, label)
+
+
+def _migrate(conn: Any, target: int, label: str) -> int:
     start = schema_version(conn)
     if start > SCHEMA_VERSION:
         raise SchemaError(
@@ -259,17 +299,36 @@ def migrate(conn: sqlite3.Connection, *, target: int = SCHEMA_VERSION, label: st
     if start == 0 and _has_foreign_tables(conn):
         raise SchemaError(f"{label or 'database'}: not a zshield database (it has other tables)")
     for version in range(start + 1, target + 1):
-        script = MIGRATIONS[version - 1]
-        # executescript commits any open transaction first, so BEGIN/COMMIT are explicit.
-        try:
-            conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;")
-        except sqlite3.Error:
-            if conn.in_transaction:
-                conn.rollback()
-            raise
+        if dialect(conn) == POSTGRESQL:
+            _step_pg(conn, MIGRATIONS[version - 1].postgresql, version)
+        else:
+            _step_sqlite(conn, MIGRATIONS[version - 1].sqlite, version)
     return start
 
 
-def _has_foreign_tables(conn: sqlite3.Connection) -> bool:
+def _step_sqlite(conn: sqlite3.Connection, script: str, version: int) -> None:
+    # executescript commits any open transaction first, so BEGIN/COMMIT are explicit.
+    try:
+        conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;")
+    except sqlite3.Error:
+        if conn.in_transaction:
+            conn.rollback()
+        raise
+
+
+def _step_pg(conn: Any, script: str, version: int) -> None:
+    # PostgreSQL's DDL is transactional: the step and its version bump commit together.
+    with conn.raw.transaction():
+        conn.raw.execute(script)
+        conn.raw.execute("CREATE TABLE IF NOT EXISTS zshield_schema (version INTEGER NOT NULL)")
+        conn.raw.execute("DELETE FROM zshield_schema")
+        conn.raw.execute("INSERT INTO zshield_schema (version) VALUES (%s)", (version,))
+
+
+def _has_foreign_tables(conn: Any) -> bool:
+    if dialect(conn) == POSTGRESQL:
+        row = conn.execute("SELECT count(*) FROM information_schema.tables "
+                           "WHERE table_schema = current_schema()").fetchone()
+        return row[0] > 0
     row = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()
     return row[0] > 0

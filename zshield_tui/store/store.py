@@ -2,33 +2,44 @@
 
 from __future__ import annotations
 
-import sqlite3
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .db import connect
+from .db import Database, connect, parse_database
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 
 class Store:
-    """A zshield database: a sqlite3 connection for the hot paths (ingest, the list) and,
-    on first use, an ORM engine for everything else. Both see the same file; WAL mode lets
-    them (and other processes) read while one writes.
+    """A zshield database: a connection for the hot paths (ingest, the list, the outbox) and,
+    on first use, an ORM engine for everything else.
+
+    On SQLite both see the same file, and WAL mode lets them (and other processes) read
+    while one writes. On PostgreSQL `conn` is a PgConnection (store/pg.py), which the store's
+    modules use like the sqlite3 connection, and the engine speaks psycopg too.
     """
 
-    def __init__(self, path: Path, *, create: bool = True, cache_mb: int = 64) -> None:
-        self.path = path
-        self.conn: sqlite3.Connection = connect(path, create=create, cache_mb=cache_mb)
+    def __init__(self, where: Path | Database, *, create: bool = True,
+                 cache_mb: int = 64) -> None:
+        self.database = parse_database(where)
+        self.conn: Any = connect(self.database, create=create, cache_mb=cache_mb)
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file; None on PostgreSQL."""
+        return self.database.path
 
     @cached_property
     def engine(self) -> Engine:
         from sqlalchemy import event
         from sqlmodel import create_engine
 
-        engine = create_engine(f"sqlite:///{self.path}")
+        if self.database.path is None:
+            return create_engine(self.database.sqlalchemy_url, pool_pre_ping=True,
+                                 connect_args={"application_name": "zshield"})
+        engine = create_engine(self.database.sqlalchemy_url)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record) -> None:

@@ -62,14 +62,14 @@ class ZShieldApp(App[None]):
         Binding("question_mark", "help", "Help", show=False, id="app.help"),
     ]
 
-    def __init__(self, db_path: Path, *, config_file: Path | None = None,
+    def __init__(self, database: Path, *, config_file: Path | None = None,
                  theme_dirs: tuple[Path, ...] = (), remember: bool = True,
                  theme: str | None = None) -> None:
         super().__init__()
-        self.db_path = db_path
+        self.database = database
         self.config_file = config_file or config_path()
         self._remember = remember
-        self.source = AlertSource(db_path)
+        self.source = AlertSource(database)
         loaded = load_themes(*theme_dirs)
         self._theme_problems = loaded.problems
         for found in loaded.themes:
@@ -87,7 +87,7 @@ class ZShieldApp(App[None]):
         first frame does without."""
         from zshield_tui.core import Core
 
-        return Core(self.config_file, self.db_path)
+        return Core(self.config_file, self.database)
 
     def get_default_screen(self) -> Screen:
         return TriageScreen(self.source)

@@ -203,13 +203,13 @@ class TriageScreen(TicketScreen):
             return   # the app says why
         if not config.sources:
             return
-        if who := daemon_reading(core.db_path):
+        if who := daemon_reading(core.database):
             self.post_message(self._Sources(f"sources: read by zshield run on {who}"))
             return
         names = ", ".join(s.name for s in config.sources)
         self.post_message(self._Sources(f"sources: {names} read by this TUI"))
         worker = get_current_worker()
-        follow_sources(config, core.config_file, core.db_path,
+        follow_sources(config, core.config_file, core.database,
                        stop=lambda: worker.is_cancelled, say=lambda _: None,
                        committed=lambda _: None)
 
