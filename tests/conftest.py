@@ -68,3 +68,15 @@ def _only_loopback(monkeypatch):
         return real(host, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", guarded)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Says at the end, where it is read, when the PostgreSQL half did not run."""
+    from tests.postgres import SERVER
+
+    skipped = [r for r in terminalreporter.stats.get("skipped", [])
+               if "PostgreSQL is not reachable" in str(r.longrepr)]
+    if skipped:
+        terminalreporter.write_line(
+            f"PostgreSQL at {SERVER} is not reachable: {len(skipped)} team-mode tests did not "
+            "run (.ci/run requires them: ZSHIELD_REQUIRE_PG=1)", yellow=True)

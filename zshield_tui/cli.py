@@ -23,7 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="zshield", description="Security alerts to Jira and ServiceNow tickets.",
     )
     parser.add_argument("--config", metavar="PATH", help="config file (env ZSHIELD_CONFIG)")
-    parser.add_argument("--db", metavar="DB", help="SQLite file or sqlite:/// URL (env ZSHIELD_DB)")
+    parser.add_argument("--db", metavar="DB", help="SQLite file, sqlite:/// or postgresql:// "
+                        "URL (env ZSHIELD_DB)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = sub.add_parser("demo", help="the TUI on a fresh database of generated alerts")
@@ -101,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="whatif: check the target's staging twin's mapping too")
     rules.add_argument("--json", action="store_true", help="one JSON document")
 
+    db = sub.add_parser("db", help="the database: migrate | copy --to URL")
+    db.add_argument("action", choices=("migrate", "copy"))
+    db.add_argument("--to", metavar="URL", help="with copy: the database to copy every row "
+                    "into (e.g. postgresql://user@host/soc)")
+    db.add_argument("--json", action="store_true", help="one JSON document")
+
     config = sub.add_parser("config", help="config file: path | check | init | login TARGET")
     config.add_argument("action", choices=("path", "check", "init", "login"))
     config.add_argument("target", nargs="?", metavar="TARGET",
@@ -129,6 +136,14 @@ def main(argv: list[str] | None = None) -> int:
         where = ctx.__dict__.get("database", "the database")  # resolved when it was opened
         print(printable(f"zshield: {describe_database_error(where, exc)}"), file=sys.stderr)
         return EXIT_FAILED if fault_kind(exc) in {"full", "locked"} else EXIT_USAGE
+    except _server_errors() as exc:
+        # The PostgreSQL server went away or refused a statement after the database opened:
+        # what was committed before stays, and the command can run again.
+        where = ctx.__dict__.get("database", "the database")
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        print(printable(f"zshield: {where}: {reason}; what was committed before is kept"),
+              file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print("zshield: interrupted; what was stored so far is kept", file=sys.stderr)
         return 130
@@ -143,6 +158,12 @@ def _config_errors() -> tuple[type[Exception], ...]:
     (pydantic, the config models); the TUI validates its config after that paint."""
     config = sys.modules.get("zshield_tui.config")
     return (config.ConfigError,) if config is not None else ()
+
+
+def _server_errors() -> tuple[type[Exception], ...]:
+    """psycopg's errors once the PostgreSQL driver is loaded (team mode); none before."""
+    psycopg = sys.modules.get("psycopg")
+    return (psycopg.Error,) if psycopg is not None else ()
 
 
 def _dispatch(ctx, args: argparse.Namespace) -> int:
@@ -198,6 +219,16 @@ def _dispatch(ctx, args: argparse.Namespace) -> int:
         from zshield_tui.commands import receive_cmd
 
         return receive_cmd.run(ctx, args.listen)
+    if args.command == "db":
+        from zshield_tui.commands import db_cmd
+
+        if args.action == "migrate":
+            return db_cmd.migrate(ctx, args.json)
+        if not args.to:
+            from zshield_tui.commands.context import UsageError
+
+            raise UsageError("db copy: --to URL is required (the database to copy into)")
+        return db_cmd.copy(ctx, args.to, args.json)
     if args.command == "sim":
         from zshield_tui.sim.server import serve
 

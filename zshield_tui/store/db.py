@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from .pg import POSTGRESQL, SQLITE, PgConnection
-from .schema import SchemaError, migrate
+from .schema import SchemaError, migrate, schema_version
 
 
 class StoreError(Exception):
@@ -104,6 +104,26 @@ def connect(where: Path | Database, *, create: bool = True, cache_mb: int = 64) 
     if database.path is None:
         return _connect_pg(database)
     return _connect_sqlite(database.path, create=create, cache_mb=cache_mb)
+
+
+def peek_version(where: Path | Database) -> int:
+    """The schema version the database is at now (0 when new), changing nothing."""
+    database = parse_database(where)
+    if database.path is not None:
+        if not database.path.exists():
+            return 0
+        conn: Any = sqlite3.connect(f"{database.path.resolve().as_uri()}?mode=ro", uri=True)
+    else:
+        import psycopg
+
+        try:
+            conn = PgConnection.open(database.conninfo, database.label)
+        except psycopg.Error as exc:
+            raise StoreError(f"{database}: cannot connect: {_first_line(exc)}") from None
+    try:
+        return schema_version(conn)
+    finally:
+        conn.close()
 
 
 def _connect_pg(database: Database) -> PgConnection:
