@@ -95,3 +95,12 @@ def test_the_cache_keeps_what_decides_a_shape(tmp_path):
     assert loaded is not None
     assert loaded.fields["customfield_10075"] == metadata().fields["customfield_10075"]
     assert loaded.fields["customfield_10075"].items == "option"
+
+
+def test_one_label_written_as_text_goes_out_as_a_list(alert, jira_target):
+    preview = preview_alert(alert, mapping(labels="{{alert.category}}"), jira_target)
+    assert preview.draft.errors == {}
+    assert preview.request.body["fields"]["labels"][0] == "execution"
+    spaced = preview_alert(alert, mapping(labels="two words"), jira_target)
+    assert spaced.draft.errors == {"labels": ["label 'two words' contains spaces; "
+                                              "Jira refuses it"]}

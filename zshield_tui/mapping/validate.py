@@ -91,11 +91,12 @@ def _check_jira(fields: dict[str, Any], omitted: list[str], metadata: CreateMeta
         if spec is None:
             continue
         try:
-            shape_value(spec, value)
+            shaped = shape_value(spec, value)
         except ShapeError as exc:
             _add(errors, name, str(exc))
+            continue
         if is_labels(spec):
-            _check_labels(name, value, errors)
+            _check_labels(name, shaped, errors)
     if metadata is None:
         specs = {"summary": FieldSpec("summary", required=True),
                  "priority": FieldSpec("priority", type="priority", allowed=JIRA_PRIORITIES)}
@@ -106,10 +107,7 @@ def _check_jira(fields: dict[str, Any], omitted: list[str], metadata: CreateMeta
                      specs, errors, unknown=True, scope=metadata.scope)
 
 
-def _check_labels(name: str, labels: Any, errors: dict[str, list[str]]) -> None:
-    if not isinstance(labels, list):
-        _add(errors, name, "must be a list of labels")
-        return
+def _check_labels(name: str, labels: list[Any], errors: dict[str, list[str]]) -> None:
     for label in labels:
         if _WHITESPACE.search(str(label)):
             _add(errors, name, f"label {label!r} contains spaces; Jira refuses it")
