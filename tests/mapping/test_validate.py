@@ -54,7 +54,7 @@ def test_against_cloud_create_metadata_unknown_required_and_allowed():
     errors = validate_draft(draft, "jira", metadata).draft.errors
     assert errors == {
         "customfield_99999": ["unknown field: not on the create screen of KT/Bug"],
-        "customfield_10076": ["'3' is not allowed; choose from 1, 2"],
+        "customfield_10076": ["'3' is not allowed in MJK - Select List 3; choose from 1, 2"],
         "description": ["required: the mapping does not set it"],
     }
 

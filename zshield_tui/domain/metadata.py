@@ -16,6 +16,12 @@ class FieldSpec:
     type: str = "string"     # string, number, array, option, user, priority, reference, ...
     allowed: tuple[str, ...] = ()   # allowed values, empty when free
     max_length: int | None = None
+    # Jira's schema.items (what an array holds: option, component, version, user, string)
+    # and schema.custom (the custom field type key): with `type`, they decide the shape of
+    # the value a create sends.
+    items: str = ""
+    custom: str = ""
+    title: str = ""          # the name a person sees ("Affected systems"), when known
 
 
 @dataclass(frozen=True)

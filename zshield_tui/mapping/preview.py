@@ -44,7 +44,8 @@ def preview_alert(alert: Alert, mapping: Mapping, target: TargetSpec, *,
     table = mapping.table if isinstance(mapping, ServiceNowMapping) else ""
     draft = render_draft(alert, mapping, target, env, cancelled=cancelled)
     checked = validate_draft(draft, target.kind, metadata, cached=cached, table=table)
-    request = build_request(checked.draft, target, alert.id, table=table, resolver=resolver)
+    request = build_request(checked.draft, target, alert.id, table=table, resolver=resolver,
+                            metadata=metadata)
     return Preview(alert.id, checked.draft, checked.basis, request)
 
 

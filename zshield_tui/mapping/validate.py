@@ -12,6 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from zshield_tui.domain import CreateMetadata, FieldSpec, TicketDraft
+from zshield_tui.domain.jira_fields import (
+    ShapeError,
+    field_spec,
+    is_labels,
+    shape_value,
+    spec_for,
+)
 
 JIRA_SUMMARY_MAX = 255
 JIRA_PRIORITIES = ("Highest", "High", "Medium", "Low", "Lowest")  # the default scheme
@@ -78,14 +85,18 @@ def _check_jira(fields: dict[str, Any], omitted: list[str], metadata: CreateMeta
             _add(errors, "summary", f"{len(summary)} characters; Jira allows {JIRA_SUMMARY_MAX}")
         if "\n" in summary or "\r" in summary:
             _add(errors, "summary", "must be one line; Jira refuses line breaks here")
-    labels = fields.get("labels")
-    if labels is not None:
-        if not isinstance(labels, list):
-            _add(errors, "labels", "must be a list of labels")
-        else:
-            for label in labels:
-                if _WHITESPACE.search(str(label)):
-                    _add(errors, "labels", f"label {label!r} contains spaces; Jira refuses it")
+    known = metadata.fields if metadata else None
+    for name, value in fields.items():
+        spec = None if name in _JIRA_FIXED else spec_for(name, known)
+        if spec is None:
+            continue
+        try:
+            shaped = shape_value(spec, value)
+        except ShapeError as exc:
+            _add(errors, name, str(exc))
+            continue
+        if is_labels(spec):
+            _check_labels(name, shaped, errors)
     if metadata is None:
         specs = {"summary": FieldSpec("summary", required=True),
                  "priority": FieldSpec("priority", type="priority", allowed=JIRA_PRIORITIES)}
@@ -94,6 +105,12 @@ def _check_jira(fields: dict[str, Any], omitted: list[str], metadata: CreateMeta
         specs = {n: s for n, s in metadata.fields.items() if n not in _JIRA_FIXED}
         _check_specs({n: v for n, v in fields.items() if n not in _JIRA_FIXED}, omitted,
                      specs, errors, unknown=True, scope=metadata.scope)
+
+
+def _check_labels(name: str, labels: list[Any], errors: dict[str, list[str]]) -> None:
+    for label in labels:
+        if _WHITESPACE.search(str(label)):
+            _add(errors, name, f"label {label!r} contains spaces; Jira refuses it")
 
 
 def _check_specs(fields: dict[str, Any], omitted: list[str], specs: dict[str, FieldSpec],
@@ -108,7 +125,9 @@ def _check_specs(fields: dict[str, Any], omitted: list[str], specs: dict[str, Fi
             text = _plain(item)
             if spec.allowed and text is not None and \
                     text.casefold() not in {a.casefold() for a in spec.allowed}:
-                _add(errors, name, f"{text!r} is not allowed; choose from "
+                where = f" in {spec.title}" if spec.title.casefold() not in {"", name.casefold()} \
+                    else ""
+                _add(errors, name, f"{text!r} is not allowed{where}; choose from "
                                    f"{', '.join(spec.allowed)}")
             if spec.max_length is not None and text is not None and len(text) > spec.max_length:
                 _add(errors, name, f"{len(text)} characters; at most {spec.max_length}")
@@ -148,15 +167,7 @@ def jira_metadata(document: dict[str, Any], project: str, issue_type: str,
             return None
     entries = raw.items() if isinstance(raw, dict) else ((f.get("fieldId") or f.get("key"), f)
                                                          for f in raw)
-    fields = {}
-    for key, entry in entries:
-        schema = entry.get("schema", {})
-        kind = schema.get("type", "string")
-        choosable = kind in {"priority", "option"} or schema.get("items") == "option"
-        allowed = tuple(str(a.get("name", a.get("value", ""))) for a in
-                        entry.get("allowedValues", [])) if choosable else ()
-        required = bool(entry.get("required")) and not entry.get("hasDefaultValue", False)
-        fields[key] = FieldSpec(key, required=required, type=kind, allowed=allowed)
+    fields = {str(key): field_spec(str(key), entry) for key, entry in entries}
     return CreateMetadata(f"{project}/{issue_type}", fields, fetched_at or datetime.now(UTC))
 
 
@@ -176,7 +187,8 @@ class MetadataCache:
         fetched = metadata.fetched_at or datetime.now(UTC)
         document = {"scope": metadata.scope, "fetched_at": fetched.isoformat(),
                     "fields": [{"name": s.name, "required": s.required, "type": s.type,
-                                "allowed": list(s.allowed), "max_length": s.max_length}
+                                "allowed": list(s.allowed), "max_length": s.max_length,
+                                "items": s.items, "custom": s.custom, "title": s.title}
                                for s in metadata.fields.values()]}
         temporary = self.path(target).with_suffix(".json.tmp")
         temporary.write_text(json.dumps(document, indent=1), encoding="utf-8")
@@ -188,7 +200,8 @@ class MetadataCache:
             document = json.loads(self.path(target).read_text(encoding="utf-8"))
             fields = {f["name"]: FieldSpec(f["name"], bool(f.get("required")),
                                            f.get("type", "string"), tuple(f.get("allowed", ())),
-                                           f.get("max_length"))
+                                           f.get("max_length"), str(f.get("items", "")),
+                                           str(f.get("custom", "")), str(f.get("title", "")))
                       for f in document["fields"]}
             return CreateMetadata(document["scope"], fields,
                                   datetime.fromisoformat(document["fetched_at"]))

@@ -19,6 +19,7 @@ from zshield_tui.connectors.base import (
     Connector,
     CreateMetadata,
     CreateResult,
+    FieldSpec,
     RemoteAttachment,
     RemoteComment,
     RemoteTicket,
@@ -32,8 +33,8 @@ from zshield_tui.connectors.errors import (
     UncertainError,
     ValidationError,
 )
-from zshield_tui.connectors.jira.adf import text_to_adf
 from zshield_tui.connectors.jira.auth import OAuthHosts, build_auth
+from zshield_tui.connectors.jira.fields import prepare_fields, rich_text
 from zshield_tui.connectors.jira.http import JiraHttp, RetryPolicy
 from zshield_tui.connectors.jira.moves import TransitionCache
 from zshield_tui.connectors.jira.reads import (
@@ -57,7 +58,6 @@ from zshield_tui.domain.correlation import (
 )
 
 MARKER = "zshield"   # on every issue zshield creates: bounds the update poll
-RICH_FIELDS = {"description", "environment"}
 
 
 class JiraConnector(Connector):
@@ -96,6 +96,7 @@ class JiraConnector(Connector):
         self.http = JiraHttp(self.client, self.policy, target=self.name, auth_hint=hint)
         self._base: str | None = None if self.oauth else self.site
         self._moves = TransitionCache()
+        self.field_specs: dict[str, dict[str, FieldSpec]] = {}   # per PROJECT/IssueType
 
     def __repr__(self) -> str:
         return f"JiraConnector(name={self.name!r}, deployment={self.target.deployment!r})"
@@ -117,20 +118,14 @@ class JiraConnector(Connector):
         return await self.http.request(method, await self._url(path), what=what, **kwargs)
 
     def _rich(self, text: Any) -> Any:
-        return text_to_adf(text) if self.cloud and isinstance(text, str) else text
+        return rich_text(text, cloud=self.cloud)
 
     def _ticket(self, issue: dict[str, Any]) -> RemoteTicket:
         return ticket_from_issue(issue, self.site, PROPERTY)
 
     async def _prepare(self, fields: dict[str, Any]) -> dict[str, Any]:
-        """ADF for rich text on v3; an assignee given as an email resolved to an id."""
-        out = dict(fields)
-        for name in RICH_FIELDS & out.keys():
-            out[name] = self._rich(out[name])
-        if isinstance(out.get("assignee"), str):
-            who = await self.resolve_user(out["assignee"])
-            out["assignee"] = {"accountId": who} if self.cloud else {"name": who}
-        return out
+        """Each field in the shape its schema asks for (fields.py)."""
+        return await prepare_fields(self, fields)
 
     # -- Connector ------------------------------------------------------------------------
     async def test_connection(self) -> str:
@@ -271,7 +266,7 @@ class JiraConnector(Connector):
         return raised_priority_fields(current)
 
     def _comment(self, raw: dict[str, Any]) -> RemoteComment:
-        return comment_from(raw)
+        return comment_from(raw, wiki=not self.cloud)
 
     async def add_comment(self, key: str, body: str, *, internal: bool = True) -> RemoteComment:
         """A Jira comment (Jira has no internal note; `internal` does not apply)."""

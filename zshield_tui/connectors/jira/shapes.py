@@ -8,13 +8,14 @@ from typing import Any
 
 from zshield_tui.connectors.base import (
     CreateMetadata,
-    FieldSpec,
     RemoteAttachment,
     RemoteComment,
     RemoteTicket,
 )
 from zshield_tui.connectors.jira.adf import adf_to_text
 from zshield_tui.connectors.priority import raised_priority
+from zshield_tui.domain.jira_fields import field_spec
+from zshield_tui.domain.wiki import unescape_wiki
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -42,10 +43,12 @@ def ticket_from_issue(issue: dict[str, Any], site: str, prop: str) -> RemoteTick
         fields=fields)
 
 
-def comment_from(raw: dict[str, Any]) -> RemoteComment:
-    """A comment (ADF on v3, a string on v2) with its body as plain text."""
+def comment_from(raw: dict[str, Any], *, wiki: bool = False) -> RemoteComment:
+    """A comment (ADF on v3, a string on v2) with its body as plain text; `wiki`: the
+    body is wiki markup, whose escapes (ours, on what we sent) are undone."""
     author = raw.get("author") or {}
-    return RemoteComment(id=str(raw["id"]), body=adf_to_text(raw.get("body")),
+    body = adf_to_text(raw.get("body"))
+    return RemoteComment(id=str(raw["id"]), body=unescape_wiki(body) if wiki else body,
                          author=author.get("displayName") or author.get("name") or "",
                          created_at=parse_time(raw.get("created")) or datetime.now(UTC))
 
@@ -61,13 +64,8 @@ def metadata_from(scope: str, metas: list[dict[str, Any]]) -> CreateMetadata:
     """Create-screen fields (createmeta .../issuetypes/{id}) as FieldSpecs."""
     specs = {}
     for meta in metas:
-        fid = meta.get("fieldId") or meta.get("key")
-        allowed = tuple(str(v.get("name") or v.get("value") or v.get("id"))
-                        for v in meta.get("allowedValues") or [] if isinstance(v, dict))
-        specs[fid] = FieldSpec(name=fid, required=bool(meta.get("required")),
-                               type=(meta.get("schema") or {}).get("type", "string"),
-                               allowed=allowed if fid not in {"project", "issuetype"} else (),
-                               max_length=255 if fid == "summary" else None)
+        fid = str(meta.get("fieldId") or meta.get("key"))
+        specs[fid] = field_spec(fid, meta)
     return CreateMetadata(scope=scope, fields=specs, fetched_at=datetime.now(UTC))
 
 

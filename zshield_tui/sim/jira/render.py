@@ -8,10 +8,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from .adfcheck import text_adf
+from .fields import READ_BACK, stored_json
 from .state import CATEGORIES, STATUSES, Comment, Issue, JiraState, jira_time
 
 ALL_FIELDS = ("summary", "description", "priority", "labels", "assignee", "status",
-              "issuetype", "project", "created", "updated", "reporter", "attachment")
+              "issuetype", "project", "created", "updated", "reporter", "attachment",
+              *READ_BACK)
 
 
 def error(status: int, messages: list[str] | None = None,
@@ -70,6 +72,8 @@ def issue_json(request: Request, state: JiraState, issue: Issue, ver: int,
             values[name] = jira_time(getattr(issue, name))
         elif name == "attachment":
             values[name] = issue.attachments
+        elif name in READ_BACK:
+            values[name] = stored_json(name, issue.fields.get(name), ver, deployment)
     body: dict[str, Any] = {"id": issue.id, "key": issue.key,
                             "self": f"{base(request)}/rest/api/{ver}/issue/{issue.id}"}
     if wanted != ["id"]:

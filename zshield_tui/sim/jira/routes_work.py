@@ -11,10 +11,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from .fields import field_metas
 from .jql import JqlError, parse
 from .render import base, comment_json, error, issue_json, split_param
 from .routes_issues import _issue_or_404, _json, _state
-from .state import ISSUE_TYPES, PRIORITIES, jira_time, now
+from .state import ISSUE_TYPES, jira_time, now
 from .validate import rich_value, version
 
 REMOVED = ("The requested API has been removed. Please migrate to the /rest/api/3/search/jql "
@@ -194,29 +195,7 @@ async def search_old(request: Request) -> Response:
 
 
 def _field_metas(request: Request) -> list[dict[str, Any]]:
-    schema = {"summary": {"type": "string", "system": "summary"},
-              "issuetype": {"type": "issuetype", "system": "issuetype"},
-              "project": {"type": "project", "system": "project"},
-              "description": {"type": "string", "system": "description"},
-              "priority": {"type": "priority", "system": "priority"},
-              "labels": {"type": "array", "items": "string", "system": "labels"},
-              "assignee": {"type": "user", "system": "assignee"},
-              "duedate": {"type": "date", "system": "duedate"}}
-    names = {"summary": "Summary", "issuetype": "Issue Type", "project": "Project",
-             "description": "Description", "priority": "Priority", "labels": "Labels",
-             "assignee": "Assignee", "duedate": "Due Date"}
-    out = []
-    for key, sch in schema.items():
-        meta: dict[str, Any] = {"fieldId": key, "key": key, "name": names[key],
-                                "required": key in {"summary", "issuetype", "project"},
-                                "hasDefaultValue": key == "priority",
-                                "operations": ["add", "set", "remove"] if key == "labels"
-                                else ["set"], "schema": sch}
-        if key == "priority":
-            meta["allowedValues"] = PRIORITIES
-            meta["defaultValue"] = PRIORITIES[2]
-        out.append(meta)
-    return out
+    return field_metas(base(request))
 
 
 def _page(request: Request, items: list[Any], cloud_key: str) -> JSONResponse:
