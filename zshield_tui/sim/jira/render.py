@@ -11,7 +11,8 @@ from .adfcheck import text_adf
 from .state import CATEGORIES, STATUSES, Comment, Issue, JiraState, jira_time
 
 ALL_FIELDS = ("summary", "description", "priority", "labels", "assignee", "status",
-              "issuetype", "project", "created", "updated", "reporter", "attachment")
+              "issuetype", "project", "created", "updated", "reporter", "attachment",
+              "issuelinks", "parent")
 
 
 def error(status: int, messages: list[str] | None = None,
@@ -70,6 +71,11 @@ def issue_json(request: Request, state: JiraState, issue: Issue, ver: int,
             values[name] = jira_time(getattr(issue, name))
         elif name == "attachment":
             values[name] = issue.attachments
+        elif name == "issuelinks":
+            from .routes_links import issue_links_json
+            values[name] = issue_links_json(request, state, issue, ver)
+        elif name == "parent" and issue.fields.get("parent"):
+            values[name] = issue.fields["parent"]
     body: dict[str, Any] = {"id": issue.id, "key": issue.key,
                             "self": f"{base(request)}/rest/api/{ver}/issue/{issue.id}"}
     if wanted != ["id"]:
