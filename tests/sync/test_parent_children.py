@@ -3,6 +3,8 @@ a parent's resolution followed by its children once, however the parent was reso
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
@@ -247,3 +249,20 @@ async def test_none_leaves_the_children_alone(tmp_path, sims, store):
     for child in CHILDREN:
         assert repo.alert_state(store.conn, child) == "new"
         assert cascade_rows(store, child) == []
+
+
+async def test_the_remote_parent_shows_in_the_tickets_view_and_zshield_show(
+        tmp_path, sims, store, capsys):
+    from tests.cli.runner import run
+    from zshield_tui.core.service import Core
+
+    engine = family_engine(tmp_path, sims, store)
+    await engine.push([PARENT, CHILDREN[0]], "jira-sec")
+    parent_key = repo.ticket_for(store.conn, PARENT, "jira-sec").key
+    core = Core(tmp_path / "config.toml", store.path)
+    rows = {r.alert_id: r for r in core.tickets()}
+    assert rows[CHILDREN[0]].remote_parent == parent_key and rows[PARENT].remote_parent is None
+    code, out, _ = run(capsys, "--db", str(store.path), "show", CHILDREN[0])
+    assert code == 0 and f"child of {parent_key}" in out
+    _, out, _ = run(capsys, "--db", str(store.path), "show", CHILDREN[0], "--json")
+    assert json.loads(out)["tickets"][0]["remote_parent"] == parent_key
