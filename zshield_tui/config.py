@@ -108,6 +108,12 @@ class TargetConfig(_Strict):
     staging_twin: str | None = None
     """Production targets: the staging target a dry run must pass on before auto-create
     can be switched on here."""
+    link_type: str = "Relates"
+    """Jira only: the issue link type (its name, as `GET /issueLinkType` lists them) that
+    links a child alert's issue to its parent's; the parent is the link's inward issue."""
+    child_issue_type: str | None = None
+    """Jira only: a sub-task issue type (e.g. "Sub-task"): a child alert's issue is then
+    created as a sub-task of its parent's (`fields.parent`) instead of being linked."""
 
     @model_validator(mode="after")
     def _check(self) -> TargetConfig:
@@ -203,6 +209,13 @@ def is_loopback(host: str) -> bool:
         return False  # any other name may resolve to anything
 
 
+class AutomationConfig(_Strict):
+    children_on_parent_resolved: Literal["close", "note", "none"] = "close"
+    """When a parent alert becomes resolved (here, by a remote status, or a rule): close
+    its children and their tickets through the workflow, add a note "parent KEY resolved:
+    ..." to each child's tickets, or leave them alone."""
+
+
 class Config(_Strict):
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
     mapping: MappingConfig = Field(default_factory=MappingConfig)
@@ -215,6 +228,8 @@ class Config(_Strict):
     """On-call rotations by name, used as `assign = "oncall:NAME"`."""
     escalation: Escalation | None = None
     """Escalation of tickets left in the remote "new" state; none when absent."""
+    automation: AutomationConfig = Field(default_factory=AutomationConfig)
+    """What follows automatically from a change (a parent's resolution)."""
     evidence: EvidenceConfig = Field(default_factory=EvidenceConfig)
     """Where evidence files may be sent from, besides each alert file's own folder."""
     sources: list[SourceConfig] = Field(default_factory=list)

@@ -100,3 +100,17 @@ def test_one_target_counts_only_what_first_match_routes_there(data, config):
     for name in ("jira-sec", "snow-sir"):
         alone = replay(store.conn, config, 14, now=NOW, target=name)
         assert alone.tickets == everything.per_target[name]
+
+
+@pytest.mark.parametrize("setting", ["close", "note", "none"])
+def test_cascades_count_the_child_alerts_tickets(data, config, setting):
+    store, alerts = data
+    automation = config.automation.model_copy(update={"children_on_parent_resolved": setting})
+    result = replay(store.conn, config.model_copy(update={"automation": automation}), 7,
+                    now=NOW)
+    per_target, _ = direct_count([a for a in alerts if a.parent_id], config, 7)
+    expected = 0 if setting == "none" else sum(per_target.values())
+    assert result.cascades == expected
+    assert result.as_json()["cascades"] == {"setting": setting, "child_tickets": expected}
+    if setting == "close":
+        assert expected > 0

@@ -35,7 +35,7 @@ async def test_view_2_lists_the_pushed_tickets_newest_first(make_app, sims):
         with Store(app.database) as store:
             linked = [k for (k,) in store.conn.execute("SELECT key FROM ticket ORDER BY id DESC")]
         assert [r[2] for r in rows] == linked and sorted(linked) == ["SEC-1", "SEC-2"]
-        assert all(r[1] == "jira-sec" and r[3] == "To Do" for r in rows)
+        assert all(r[1] == "jira-sec" and r[4] == "To Do" for r in rows)
 
         await pilot.press("3")                   # views replace each other
         await wait_for(pilot, lambda: isinstance(app.screen, OutboxScreen))

@@ -22,7 +22,7 @@ from typing import Any
 
 from zshield_tui.domain import Alert, Asset, Severity
 from zshield_tui.store.alerts import get_alert, iso, parse_iso
-from zshield_tui.store.automation_rows import routing_rows
+from zshield_tui.store.automation_rows import children_between, routing_rows
 
 from .autocreate import decide_auto_create
 
@@ -54,6 +54,10 @@ class WhatIf:
     per_assignee: Counter[tuple[str, str]] = field(default_factory=Counter)
     per_rule: Counter[str] = field(default_factory=Counter)
     failures: list[Failure] = field(default_factory=list)
+    # Child alerts' tickets among `tickets`: what their parents' resolutions would close or
+    # note (`children_on_parent_resolved`; none counted when it is "none").
+    cascade_setting: str = "close"
+    cascades: int = 0
 
     def as_json(self) -> dict[str, Any]:
         """One JSON-ready document (the `--json` output)."""
@@ -66,6 +70,7 @@ class WhatIf:
             "per_assignee": [{"target": t, "assignee": a, "tickets": n}
                              for (t, a), n in sorted(self.per_assignee.items())],
             "per_rule": dict(sorted(self.per_rule.items())),
+            "cascades": {"setting": self.cascade_setting, "child_tickets": self.cascades},
             "mapping_failures": [{"alert_id": f.alert_id, "target": f.target,
                                   "errors": f.errors} for f in self.failures],
         }
@@ -103,6 +108,10 @@ def replay(conn: sqlite3.Connection, config: Any, days: int, *, now: datetime,
     # All rules stay: with `target`, an alert routed elsewhere by an earlier rule must not
     # fall through to a later rule for `target` (first match wins).
     rules = config.rules
+    automation = getattr(config, "automation", None)
+    result.cascade_setting = getattr(automation, "children_on_parent_resolved", "close")
+    children = children_between(conn, since, until) if result.cascade_setting != "none" \
+        else set()
     cache: dict[tuple, list] = {}
     for alert_id, rank, category, source, tags, assets, created in routing_rows(conn, since, until):
         result.alerts += 1
@@ -122,6 +131,7 @@ def replay(conn: sqlite3.Connection, config: Any, days: int, *, now: datetime,
             cache[key] = decisions
         for decision in decisions:
             _count(result, decision, created_at.date())
+            result.cascades += alert_id in children
             if check is not None:
                 full = get_alert(conn, alert_id)
                 errors = check(full, decision.target) if full is not None else {}

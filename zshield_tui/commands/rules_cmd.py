@@ -45,6 +45,10 @@ def _print_whatif(ctx: Context, doc: dict[str, Any]) -> None:
     print("Per assignee:", file=out)
     for row in doc["per_assignee"]:
         print(f"  {row['target']:<24} {row['assignee']:<24} {row['tickets']:>6}", file=out)
+    cascades = doc["cascades"]
+    print(f"Child tickets a parent's resolution would {cascades['setting']}: "
+          f"{cascades['child_tickets']}" if cascades["setting"] != "none" else
+          "Child tickets follow no parent (children_on_parent_resolved = none)", file=out)
     failures = doc["mapping_failures"]
     print(f"Mapping failures: {len(failures)}", file=out)
     for problem in doc["not_checked"]:

@@ -72,6 +72,8 @@ def _print_text(ctx: Context, doc: dict[str, Any]) -> None:
         line("playbook" if n == 1 else "", f"{n}. {step}")
     for ticket in doc["tickets"]:
         line("ticket", f"{ticket['target']} {ticket['key']} {ticket['status']} {ticket['url']}")
+        if ticket.get("remote_parent"):
+            line("", f"child of {ticket['remote_parent']}")
         if ticket.get("configuration_item"):
             line("", f"CI {ticket['configuration_item']}")
         if ticket.get("sla"):

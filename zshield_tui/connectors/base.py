@@ -317,3 +317,19 @@ class Connector(ABC):
     def configuration_item(self, ticket: RemoteTicket) -> str | None:
         """The name of the configuration item the ticket points at (the default: none)."""
         return None
+
+    # -- parent and child tickets ------------------------------------------------------------
+    def child_fields(self, parent_key: str) -> dict[str, Any]:
+        """Create fields that make the new ticket a child of `parent_key` as it is made
+        (the default: none; the child is linked after with link_parent)."""
+        return {}
+
+    async def link_parent(self, child: str, parent_key: str, *, parent_id: str = "") -> None:
+        """Makes the ticket `parent_key` (remote id `parent_id` when known) the remote
+        parent of `child` (a ticket_ref). Once: a rerun finds the link and sends nothing."""
+        raise Unsupported("this system has no parent/child links", target=self.name)
+
+    def resolution(self, ticket: RemoteTicket) -> str:
+        """How the remote says the ticket was resolved, for a note (the default: its
+        status)."""
+        return ticket.status

@@ -120,6 +120,7 @@ class TicketRow:
     configuration_item: str | None
     last_synced_at: str | None
     error: str | None
+    remote_parent: str | None = None   # the parent's ticket key, once linked remotely
 
 
 @dataclass(frozen=True)

@@ -138,8 +138,9 @@ class Core:
 
     def resolve(self, alert_ids: Sequence[str], *, children: bool,
                 progress: Progress | None = None, settle: float = 5.0) -> ResolveResult:
-        """Resolves the alerts (and, with `children`, theirs) and moves every linked
-        ticket. Raises KeyError for an alert that does not exist."""
+        """Resolves the alerts and moves every linked ticket; their children follow as
+        `[automation] children_on_parent_resolved` says (with it "none", `children`
+        resolves them too). Raises KeyError for an alert that does not exist."""
         from zshield_tui.store.alerts import child_ids
         from zshield_tui.store.syncrepo import tickets_of
 
@@ -149,8 +150,9 @@ class Core:
             for alert_id in alert_ids:
                 resolved += engine.queue_state(alert_id, "resolved", children=children)
             conn = engine.store.conn
-            touched = [*alert_ids, *(c for a in alert_ids for c in child_ids(conn, a))] \
-                if children else list(alert_ids)
+            # `resolved` holds the children a cascade took along (cascade.py) as well.
+            touched = [*alert_ids, *resolved,
+                       *(c for a in alert_ids for c in child_ids(conn, a) if children)]
             targets = sorted({t.target for a in touched for t in tickets_of(conn, a)})
             sent = self._send(engine, targets, progress)
         return ResolveResult(resolved, sent)
@@ -306,7 +308,7 @@ class Core:
             rows = all_tickets(store.conn)
         return [TicketRow(t.alert_id, t.target, t.key, t.url or "", t.status or "",
                           json.loads(t.sla) if t.sla else None, t.configuration_item,
-                          t.last_synced_at, t.error)
+                          t.last_synced_at, t.error, t.remote_parent)
                 for t in rows]
 
     def target_infos(self) -> list[TargetInfo]:

@@ -29,6 +29,7 @@ class Ticket(BaseModel):
     configuration_item: str | None = None
     last_synced_at: datetime | None = None
     error: str | None = None
+    remote_parent: str | None = None   # the parent alert's ticket, once linked remotely
 
 
 class Note(BaseModel):

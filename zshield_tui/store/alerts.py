@@ -138,6 +138,12 @@ def child_ids(conn: sqlite3.Connection, parent_id: str) -> list[str]:
     return [r[0] for r in rows]
 
 
+def parent_of(conn: sqlite3.Connection, alert_id: str) -> str | None:
+    """The alert's parent alert id, if it has one."""
+    row = conn.execute("SELECT parent_id FROM alert WHERE id = ?", (alert_id,)).fetchone()
+    return row[0] if row and row[0] else None
+
+
 def _row(alert: Alert, fmt: str, now: str) -> tuple:
     return (
         alert.id, alert.title, alert.description, alert.severity.rank, alert.source,

@@ -34,6 +34,13 @@ def routing_rows(conn: sqlite3.Connection, since: datetime,
         (iso(since), iso(until)))
 
 
+def children_between(conn: sqlite3.Connection, since: datetime, until: datetime) -> set[str]:
+    """Alerts created in [since, until) that have a parent alert."""
+    return {r[0] for r in conn.execute(
+        "SELECT id FROM alert WHERE created_at >= ? AND created_at < ? AND parent_id IS NOT "
+        "NULL", (iso(since), iso(until)))}
+
+
 def existing_for(conn: sqlite3.Connection, alert_id: str) -> list[tuple[str, str, str, str]]:
     """(target, kind, operation, status) for the alert's tickets, its create operations,
     and its failed auto-creates (kind `audit`, status `failed`: an invalid mapping is not

@@ -39,6 +39,7 @@ def linked_tickets(store: Store, alert_id: str) -> list[Ticket]:
             alert_id=r.alert_id, target=r.target, key=r.key, remote_id=r.remote_id, url=r.url,
             status=r.status, sla=json.loads(r.sla) if r.sla else None,
             configuration_item=r.configuration_item, error=r.error,
+            remote_parent=r.remote_parent,
             last_synced_at=parse_iso(r.last_synced_at) if r.last_synced_at else None,
         )
         for r in rows

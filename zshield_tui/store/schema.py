@@ -248,10 +248,18 @@ CREATE TABLE follow_checkpoint (
 );
 """
 
+# Version 8: the ticket's parent on the remote side (the parent alert's ticket key once the
+# link exists there: a Jira issue link or sub-task parent, ServiceNow's parent_incident /
+# parent_security_incident). NULL until the `link` op has made it, which is what makes the
+# link once-only.
+_V8 = """
+ALTER TABLE ticket ADD COLUMN remote_parent TEXT;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = tuple(
     Migration(sqlite=script, postgresql=pg)
     for script, pg in ((_V1, PG_V1), (_V2, PG_V2), (_V3, PG_V3), (_V4, PG_V4), (_V5, _V5),
-                       (_V6, _V6), (_V7, PG_V7))
+                       (_V6, _V6), (_V7, PG_V7), (_V8, _V8))
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

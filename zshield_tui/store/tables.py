@@ -62,6 +62,7 @@ class TicketRecord(SQLModel, table=True):
     error: str | None = None
     synced_state: str | None = None  # the alert state both sides last agreed on
     remote_created_at: str | None = None  # escalation windows count from here
+    remote_parent: str | None = None  # the parent's ticket key, once linked remotely
 
 
 class AttachmentRecord(SQLModel, table=True):

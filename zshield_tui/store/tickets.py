@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 TICKET_COLUMNS = ("id", "alert_id", "target", "key", "remote_id", "url", "status", "sla",
                   "configuration_item", "last_synced_at", "error", "synced_state",
-                  "remote_created_at")
+                  "remote_created_at", "remote_parent")
 _SELECT = f"SELECT {', '.join(TICKET_COLUMNS)} FROM ticket"
 
 
@@ -34,6 +34,7 @@ class LinkedTicket:
     error: str | None                 # the last problem, shown with the ticket
     synced_state: str | None          # the alert state both sides last agreed on
     remote_created_at: str | None     # escalation windows count from here
+    remote_parent: str | None = None  # the parent's ticket key, once linked remotely
 
 
 def _row(row: tuple) -> LinkedTicket:

@@ -23,6 +23,7 @@ from zshield_tui.store.alerts import child_ids
 from zshield_tui.store.syncrepo import transaction
 
 from .automate import AutomationReport, auto_create_new, queue_escalations
+from .cascade import DONE, Cascade
 from .poller import PollReport, poll
 from .results import DrainReport, OpResult, Progress
 from .targets import Target, TargetError, load_targets, make_connector
@@ -63,6 +64,7 @@ class SyncEngine:
         self.actor = actor
         self.clock = clock
         self.automation = AutomationReport()   # what the last sync pass automated
+        self.cascade = Cascade(self.targets, config.automation.children_on_parent_resolved)
 
     def target(self, name: str) -> Target:
         """The target of that name; TargetError lists the known ones."""
@@ -158,11 +160,15 @@ class SyncEngine:
         return targets
 
     def queue_state(self, alert_id: str, state: str, *, children: bool = False) -> list[str]:
-        """Sets the state of the alert (and its children) and queues the ticket moves;
-        returns the alerts whose state changed."""
+        """Sets the state of the alert and queues the ticket moves; returns the alerts
+        whose state changed. A resolution takes the children along as
+        `children_on_parent_resolved` says (cascade.py), whether or not `children` asks;
+        with that setting "none", `children` gives them the alert's state as before."""
         changed: list[str] = []
+        cascading = state in DONE and self.cascade.setting != "none"
         with transaction(self.store.conn) as conn:
-            ids = [alert_id, *(child_ids(conn, alert_id) if children else [])]
+            ids = [alert_id, *(child_ids(conn, alert_id) if children and not cascading
+                               else [])]
             for aid in ids:
                 if repo.alert_state(conn, aid) is None:
                     raise KeyError(aid)
@@ -174,6 +180,10 @@ class SyncEngine:
                         continue
                     repo.enqueue(conn, target.name, aid, "transition",
                                  {"state": state, "fields": target.closing_fields(state)})
+            if cascading and (alert_id in changed or children):
+                changed += self.cascade.run(conn, alert_id, cause=f"{state} by {self.actor}",
+                                            resolution=f"{state} by {self.actor}",
+                                            actor=self.actor)
         return changed
 
     # -- sending and polling ---------------------------------------------------------------------
@@ -210,7 +220,7 @@ class SyncEngine:
             target = self.targets[name]
             try:
                 async with make_connector(target, self.env) as connector:
-                    out[name] = await poll(self.store, target, connector)
+                    out[name] = await poll(self.store, target, connector, self.cascade)
             except ConnectorError as exc:
                 out[name] = PollReport(error=str(exc))   # the next pass tries again
         return out
@@ -219,12 +229,14 @@ class SyncEngine:
                                                                            dict[str, PollReport]]:
         """One pass: queues the auto-creates for alerts stored since the last pass, drains
         the outbox (so they go out now), polls every target, then queues and sends the
-        escalations due. What automation did is left in `self.automation`."""
+        escalations due and what a parent resolved remotely took along. What automation
+        did is left in `self.automation`."""
         self.automation = AutomationReport(created=auto_create_new(self))
         report = await self.drain(progress=progress)
         polled = await self.poll()
         self.automation.escalated = queue_escalations(self)
-        if self.automation.escalated:
+        # A parent resolved remotely takes its children along now, not a pass later.
+        if self.automation.escalated or any(p.cascaded for p in polled.values()):
             report.results += (await self.drain(progress=progress)).results
         return report, polled
 

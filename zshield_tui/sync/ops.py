@@ -20,6 +20,7 @@ from .assign_op import assign
 from .attach_op import attach, attach_payload, cmdb, cmdb_payload
 from .context import Handler, OpContext
 from .escalate_op import escalate
+from .link_op import link, parent_ticket_for_create, queue_links
 from .linked import linked_ticket
 from .results import Retry
 
@@ -29,7 +30,8 @@ async def create(ctx: OpContext, op: OutboxOp) -> str:
     conn = ctx.conn
     existing = repo.ticket_for(conn, op.alert_id, op.target)
     if existing is None:
-        result, warning = await _create(ctx, op)
+        draft, parent_key = _as_child(ctx, op)
+        result, warning = await _create(ctx, op, draft)
         ticket = result.ticket
         owner = repo.alert_of_ticket(conn, op.target, ticket.key)
         if owner is not None and owner != op.alert_id:
@@ -45,6 +47,12 @@ async def create(ctx: OpContext, op: OutboxOp) -> str:
                              remote_created_at=_iso(ticket.created_at), error=warning)
             repo.audit(conn, op.alert_id, op.target, "ticket", None, ticket.key,
                        "created" if result.created else "found existing")
+            if parent_key is not None and result.created:
+                # Made as the parent's child (a sub-task): no link op needed for it.
+                saved = repo.ticket_for(conn, op.alert_id, op.target)
+                if saved is not None:
+                    repo.update_ticket(conn, saved.id, remote_parent=parent_key)
+            queue_links(conn, op.target, op.alert_id)
             alert = get_alert(conn, op.alert_id)
             if alert is not None and alert.playbook:
                 repo.enqueue(conn, op.target, op.alert_id, "runbook",
@@ -70,12 +78,29 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds") if moment else None
 
 
-async def _create(ctx: OpContext, op: OutboxOp) -> tuple[CreateResult, str | None]:
+def _as_child(ctx: OpContext, op: OutboxOp) -> tuple[dict[str, Any], str | None]:
+    """The draft, made a child of the parent's ticket where the target does that at
+    creation (then the parent's ticket key too); such a child waits for its parent's
+    create still queued rather than be made without its parent."""
+    draft = op.payload["draft"]
+    key, waiting = parent_ticket_for_create(ctx.conn, op.target, op.alert_id)
+    connector = ctx.connector
+    if not connector.child_fields(key or "parent"):
+        return draft, None
+    if key is None:
+        if waiting:
+            raise Retry("waiting for the parent's ticket to be created", 1.0)
+        return draft, None
+    fields = {**connector.draft_fields(draft), **connector.child_fields(key)}
+    return connector.with_draft_fields(draft, fields), key
+
+
+async def _create(ctx: OpContext, op: OutboxOp, draft: dict[str, Any]
+                  ) -> tuple[CreateResult, str | None]:
     """connector.create looks for the correlation key before it creates anything. An
     assignee the remote does not know leaves the ticket unassigned (said on the ticket)
     rather than leaving the alert without one."""
     connector = ctx.connector
-    draft = op.payload["draft"]
     try:
         return await connector.create(draft, correlation_key=op.alert_id), None
     except NotFoundError as exc:
@@ -166,5 +191,5 @@ def _settles(state: str) -> str:
 HANDLERS: dict[str, Handler] = {
     "create": create, "comment": comment, "transition": transition, "runbook": runbook,
     "escalate": escalate,
-    "attach": attach, "cmdb": cmdb, "assign": assign,
+    "attach": attach, "cmdb": cmdb, "assign": assign, "link": link,
 }

@@ -21,6 +21,7 @@ from zshield_tui.store import Store
 from zshield_tui.store import syncrepo as repo
 from zshield_tui.store.syncrepo import LinkedTicket, transaction
 
+from .cascade import DONE, Cascade
 from .targets import Target
 
 OVERLAP = timedelta(minutes=2)
@@ -33,11 +34,14 @@ class PollReport:
     states: int = 0
     notes: int = 0
     conflicts: list[str] = field(default_factory=list)
+    cascaded: list[str] = field(default_factory=list)   # children a resolved parent took
     error: str | None = None   # the target could not be polled this pass
 
 
-async def poll(store: Store, target: Target, connector: Connector) -> PollReport:
-    """One pass over the target's tickets updated since the watermark."""
+async def poll(store: Store, target: Target, connector: Connector,
+               cascade: Cascade | None = None) -> PollReport:
+    """One pass over the target's tickets updated since the watermark; an alert resolved
+    by its ticket takes its children along through `cascade`."""
     report = PollReport()
     conn = store.conn
     mark = repo.watermark(conn, target.name)
@@ -52,7 +56,7 @@ async def poll(store: Store, target: Target, connector: Connector) -> PollReport
         if row is None:
             continue
         report.tickets += 1
-        await _apply(store, target, connector, row, remote, report)
+        await _apply(store, target, connector, row, remote, report, cascade)
         if remote.updated_at is not None and (newest is None or remote.updated_at > newest):
             newest = remote.updated_at
     if newest is not None:
@@ -62,12 +66,16 @@ async def poll(store: Store, target: Target, connector: Connector) -> PollReport
 
 
 async def _apply(store: Store, target: Target, connector: Connector, row: LinkedTicket,
-                 remote: RemoteTicket, report: PollReport) -> None:
+                 remote: RemoteTicket, report: PollReport, cascade: Cascade | None) -> None:
     comments = await connector.comments(remote.key)
     extra = await _enrichment(connector, remote)
     conn = store.conn
     with transaction(conn):
-        _apply_status(conn, target, row, remote, report)
+        resolved = _apply_status(conn, target, row, remote, report)
+        if resolved and cascade is not None:
+            report.cascaded += cascade.run(
+                conn, row.alert_id, cause=f"{target.name} {remote.key} moved to {remote.status}",
+                resolution=connector.resolution(remote), actor=target.name)
         known = repo.known_remote_ids(conn, target.name)
         for seen in comments:
             if seen.id in known or is_runbook(seen.body):
@@ -89,14 +97,19 @@ async def _apply(store: Store, target: Target, connector: Connector, row: Linked
 
 
 def _apply_status(conn: Any, target: Target, row: LinkedTicket, remote: RemoteTicket,
-                  report: PollReport) -> None:
+                  report: PollReport) -> bool:
+    """Whether the remote status resolved (or closed) the alert here."""
     if remote.status == row.status:
-        return
+        return False
     wanted = target.inbound(remote.status, remote.status_category)
     local = repo.alert_state(conn, row.alert_id)
     agreed = row.synced_state
     columns: dict[str, Any] = {"status": remote.status}
-    if wanted is None or wanted == local:
+    if wanted == "resolved" and local == "closed":
+        # On its way to closed (a cascade's close is queued; ServiceNow resolved the child
+        # with its parent first): no conflict, and the close still goes out.
+        pass
+    elif wanted is None or wanted == local:
         columns["synced_state"] = local
     elif agreed is not None and local != agreed:
         detail = (f"{target.name} {remote.key}: remote moved to {remote.status} "
@@ -109,7 +122,10 @@ def _apply_status(conn: Any, target: Target, row: LinkedTicket, remote: RemoteTi
         columns["synced_state"] = wanted
         columns["error"] = None
         report.states += 1
+        repo.update_ticket(conn, row.id, **columns)
+        return wanted in DONE
     repo.update_ticket(conn, row.id, **columns)
+    return False
 
 
 async def _enrichment(connector: Connector, remote: RemoteTicket) -> dict[str, Any]:

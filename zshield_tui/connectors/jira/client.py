@@ -36,6 +36,7 @@ from zshield_tui.connectors.errors import (
 from zshield_tui.connectors.jira.auth import OAuthHosts, build_auth
 from zshield_tui.connectors.jira.fields import prepare_fields, rich_text
 from zshield_tui.connectors.jira.http import JiraHttp, RetryPolicy
+from zshield_tui.connectors.jira.links import IssueLinks, sub_task_fields
 from zshield_tui.connectors.jira.moves import TransitionCache
 from zshield_tui.connectors.jira.reads import (
     PROPERTY,
@@ -97,6 +98,7 @@ class JiraConnector(Connector):
         self._base: str | None = None if self.oauth else self.site
         self._moves = TransitionCache()
         self.field_specs: dict[str, dict[str, FieldSpec]] = {}   # per PROJECT/IssueType
+        self._links = IssueLinks()
 
     def __repr__(self) -> str:
         return f"JiraConnector(name={self.name!r}, deployment={self.target.deployment!r})"
@@ -257,6 +259,20 @@ class JiraConnector(Connector):
         if assignee:
             fields["assignee"] = assignee
         return {**payload, "fields": fields}
+
+    def child_fields(self, parent_key: str) -> dict[str, Any]:
+        """A sub-task of the parent's issue, when the target names a `child_issue_type`."""
+        return sub_task_fields(self.target.child_issue_type, parent_key)
+
+    async def link_parent(self, child: str, parent_key: str, *, parent_id: str = "") -> None:
+        """An issue link of the target's `link_type`, the parent as its inward issue."""
+        await self._links.link(self, child, parent_key)
+
+    def resolution(self, ticket: RemoteTicket) -> str:
+        """The issue's resolution name (Done, Won't Do...), else its status."""
+        found = ticket.fields.get("resolution")
+        name = found.get("name") if isinstance(found, dict) else None
+        return str(name) if name else ticket.status
 
     def assignee_fields(self, user: str) -> dict[str, Any]:
         """An accountId on Cloud, a username on Data Center."""

@@ -64,6 +64,9 @@ STATE_FIELDS = ["sys_id", "number", "state", "correlation_id", "sys_created_on",
                 "sys_updated_on"]
 DEFAULT_CLOSE_CODE = {"incident": "Solution provided", "sn_si_incident": "Investigation completed"}
 DEFAULT_CLOSE_NOTES = "Closed from zshield"
+# The reference to the parent record, per table: the platform resolves an incident's
+# children with it (copying the resolution notes); SIR has its own field.
+PARENT_FIELD = {"incident": "parent_incident", "sn_si_incident": "parent_security_incident"}
 DEFAULT_MAX_ATTACHMENT = 1024 * 1024 * 1024   # com.glide.attachment.max_size default
 ATTACHMENT_PAGE = 1000   # the Attachment API's own default sysparm_limit
 
@@ -335,6 +338,18 @@ class ServiceNowConnector(Connector):
 
     def configuration_item(self, ticket: RemoteTicket) -> str | None:
         return configuration_item(ticket.fields)
+
+    async def link_parent(self, child: str, parent_key: str, *, parent_id: str = "") -> None:
+        """The child's parent reference set to the parent's sys_id: a PATCH of the same
+        value again changes nothing, so a rerun is safe."""
+        parent = parent_id or await self._sys_id(parent_key)
+        await self.api.write("PATCH", self.table, {PARENT_FIELD[self.table]: parent},
+                             sys_id=await self._sys_id(child), fields=["sys_id"])
+
+    def resolution(self, ticket: RemoteTicket) -> str:
+        """The resolution notes, else the state's label."""
+        notes = ticket.fields.get("close_notes")
+        return str(notes) if notes else ticket.status
 
     # -- what differs from Jira --------------------------------------------------------------
     @classmethod

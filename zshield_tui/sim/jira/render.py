@@ -13,7 +13,7 @@ from .state import CATEGORIES, STATUSES, Comment, Issue, JiraState, jira_time
 
 ALL_FIELDS = ("summary", "description", "priority", "labels", "assignee", "status",
               "issuetype", "project", "created", "updated", "reporter", "attachment",
-              *READ_BACK)
+              "issuelinks", "parent", *READ_BACK)
 
 
 def error(status: int, messages: list[str] | None = None,
@@ -74,6 +74,11 @@ def issue_json(request: Request, state: JiraState, issue: Issue, ver: int,
             values[name] = issue.attachments
         elif name in READ_BACK:
             values[name] = stored_json(name, issue.fields.get(name), ver, deployment)
+        elif name == "issuelinks":
+            from .routes_links import issue_links_json
+            values[name] = issue_links_json(request, state, issue, ver)
+        elif name == "parent" and issue.fields.get("parent"):
+            values[name] = issue.fields["parent"]
     body: dict[str, Any] = {"id": issue.id, "key": issue.key,
                             "self": f"{base(request)}/rest/api/{ver}/issue/{issue.id}"}
     if wanted != ["id"]:

@@ -49,6 +49,13 @@ WORKFLOWS: dict[str, list[tuple[str, str, str, str]]] = {
 PRIORITIES = [{"id": "1", "name": "Highest"}, {"id": "2", "name": "High"},
               {"id": "3", "name": "Medium"}, {"id": "4", "name": "Low"},
               {"id": "5", "name": "Lowest"}]
+# A fresh site's link types (id, name, inward, outward).
+LINK_TYPES = [{"id": "10000", "name": "Blocks", "inward": "is blocked by", "outward": "blocks"},
+              {"id": "10001", "name": "Cloners", "inward": "is cloned by", "outward": "clones"},
+              {"id": "10002", "name": "Duplicate", "inward": "is duplicated by",
+               "outward": "duplicates"},
+              {"id": "10003", "name": "Relates", "inward": "relates to",
+               "outward": "relates to"}]
 ISSUE_TYPES = [{"id": "10004", "name": "Bug", "subtask": False},
                {"id": "10002", "name": "Task", "subtask": False}]
 
@@ -108,6 +115,14 @@ class Issue:
 
 
 @dataclass
+class IssueLink:
+    id: str
+    type: dict[str, str]          # id, name, inward, outward
+    inward: str                   # issue keys
+    outward: str
+
+
+@dataclass
 class Project:
     id: str
     key: str
@@ -131,6 +146,8 @@ class JiraState:
         self.auth_codes: dict[str, dict[str, Any]] = {}
         self.access_tokens: dict[str, float] = {}     # token -> expiry (epoch seconds)
         self.refresh_tokens: set[str] = set()
+        self.links: dict[str, IssueLink] = {}          # issue link id -> the link
+        self.next_link_id = 10000
         self.projects["SEC"] = Project("10000", "SEC", "Security Operations", "classic")
         self.projects["OPS"] = Project("10001", "OPS", "Operations", "soc")
         self.bot = User("557058:0f1e2d3c-bot", "soc-bot", CLOUD_EMAIL, "SOC Bot")

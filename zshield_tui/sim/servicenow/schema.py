@@ -12,9 +12,9 @@ TASK_COLUMNS = (
 )
 
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "incident": (*TASK_COLUMNS, "incident_state", "business_service"),
+    "incident": (*TASK_COLUMNS, "incident_state", "business_service", "parent_incident"),
     "sn_si_incident": (*TASK_COLUMNS, "affected_user", "risk_score", "business_criticality",
-                       "substate", "attack_vector"),
+                       "substate", "attack_vector", "parent_security_incident"),
     "sys_user": ("sys_id", "user_name", "name", "email", "active", "sys_created_on",
                  "sys_updated_on", "sys_class_name"),
     "sys_user_group": ("sys_id", "name", "description", "active", "sys_created_on",
@@ -48,7 +48,8 @@ REFERENCES: dict[str, str] = {
     "resolved_by": "sys_user", "closed_by": "sys_user", "affected_user": "sys_user",
     "owned_by": "sys_user", "managed_by": "sys_user", "assignment_group": "sys_user_group",
     "support_group": "sys_user_group", "cmdb_ci": "cmdb_ci", "task": "task",
-    "sla": "contract_sla",
+    "sla": "contract_sla", "parent_incident": "incident",
+    "parent_security_incident": "sn_si_incident",
 }
 
 # The column a reference shows as its display value.

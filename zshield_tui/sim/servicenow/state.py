@@ -76,6 +76,9 @@ class SimState:
     # task sys_id -> its task_sla rows (the same dicts): a write to one task must not scan
     # every SLA of the instance, or a bulk close of n tickets costs n^2.
     slas_by_task: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    # Every change of a task's state, (sys_id, from, to) in order: what sys_audit would
+    # show, so a test can tell a record resolved once from one resolved twice.
+    state_changes: list[tuple[str, str, str]] = field(default_factory=list)
 
     # -- reading ------------------------------------------------------------------------
     def rows(self, table: str) -> list[dict[str, str]]:
@@ -157,7 +160,21 @@ class SimState:
             self.add_journal(base, sys_id, element, text, user)
         if base in TASK_TABLES:
             self._update_sla(row)
+            if before["state"] != row["state"]:
+                self.state_changes.append((sys_id, before["state"], row["state"]))
+                if base == "incident" and row["state"] == "6":
+                    self._resolve_children(row, user)
         return row
+
+    def _resolve_children(self, parent: dict[str, str], user: str) -> None:
+        """The platform's parent/child rule on `incident`: a resolved parent resolves its
+        children still open, copying its resolution code and notes; it closes none."""
+        for child in list(self.tables["incident"].values()):
+            if child["parent_incident"] == parent["sys_id"] and \
+                    child["state"] not in ("6", "7", "8"):
+                self.update("incident", child["sys_id"], {
+                    "state": "6", "close_code": parent["close_code"],
+                    "close_notes": parent["close_notes"]}, user)
 
     def delete(self, table: str, sys_id: str) -> bool:
         row = self.find(table, sys_id)

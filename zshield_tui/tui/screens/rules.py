@@ -219,6 +219,9 @@ class RulesScreen(Screen):
             text.append(f"  {name}: {count}\n")
         for (target, assignee), count in sorted(result.per_assignee.items())[:8]:
             text.append(printable(f"  {target} -> {assignee}: {count}") + "\n")
+        if result.cascade_setting != "none":
+            text.append(f"  child tickets a parent's resolution would "
+                        f"{result.cascade_setting}: {result.cascades}\n")
         text.append(f"  mapping failures: {len(result.failures)}\n")
         for failure in result.failures[:5]:
             text.append(printable(f"    {failure.alert_id} on {failure.target}: "

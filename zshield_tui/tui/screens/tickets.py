@@ -55,7 +55,8 @@ class TicketsScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("alert", "target", "key", "status", "SLA", "CI", "synced", "error")
+        table.add_columns("alert", "target", "key", "parent", "status", "SLA", "CI", "synced",
+                          "error")
         table.focus()
         self.action_refresh()
 
@@ -70,7 +71,8 @@ class TicketsScreen(Screen):
         table.clear()
         for n, t in enumerate(rows):
             table.add_row(Text(printable(t.alert_id)), Text(printable(t.target)),
-                          Text(printable(t.key), style="bold"), Text(printable(t.status)),
+                          Text(printable(t.key), style="bold"),
+                          Text(printable(t.remote_parent or "")), Text(printable(t.status)),
                           _sla_cell(t.sla), Text(printable(t.configuration_item or "")),
                           synced_text(t.last_synced_at),
                           Text(printable(t.error or ""), style="red"),

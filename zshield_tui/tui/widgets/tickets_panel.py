@@ -31,6 +31,8 @@ class TicketsPanel(Static):
             text.append(f"{printable(ticket.target):<12} ", style="dim")
             text.append(printable(ticket.key), style="bold")
             text.append(f"  {printable(ticket.status)}")
+            if ticket.remote_parent:
+                text.append(f"  child of {printable(ticket.remote_parent)}")
             if ticket.sla:
                 text.append("  SLA ")
                 text.append_text(sla_text(ticket.sla))
