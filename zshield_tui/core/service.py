@@ -36,7 +36,7 @@ from .results import (
     TargetStatus,
     TicketRow,
 )
-from .staging import StageResult, run_stage
+from .staging import StageResult, check_request, run_stage
 from .whatif import WhatIf, run_whatif
 
 if TYPE_CHECKING:
@@ -240,6 +240,7 @@ class Core:
     def stage(self, target: str, count: int = 5, *, settle: float = 10.0) -> StageResult:
         """Sends the newest `count` alerts the rules would auto-create on `target` to its
         staging twin, for real, and records the run (core/staging.py). Raises StageError."""
+        check_request(self.config, target, count)
         with self.engine(settle=settle) as engine:
             return run_stage(engine, target, count, actor=self.actor)
 

@@ -85,12 +85,12 @@ def run_stage(engine: SyncEngine, target_name: str, count: int, *, actor: str,
     return StageResult(target.name, twin.name, ok, len(plan), tickets, problems, run_id)
 
 
-def _check(engine: SyncEngine, name: str, count: int) -> tuple[Any, Any]:
-    from zshield_tui.sync.targets import TargetError
-
+def check_request(config: Any, name: str, count: int) -> Any:
+    """The configured production target to stage; StageError when the options cannot
+    be staged (checked before the database is opened)."""
     if count < 1:
         raise StageError("--count: must be 1 or more")
-    by_name = {t.name: t for t in engine.config.targets}
+    by_name = {t.name: t for t in config.targets}
     if name not in by_name:
         raise StageError(f"--target: no target {name!r}; known: {', '.join(by_name) or 'none'}")
     target = by_name[name]
@@ -100,6 +100,13 @@ def _check(engine: SyncEngine, name: str, count: int) -> tuple[Any, Any]:
     if target.staging_twin is None:
         raise StageError(f"--target: {name} has no staging_twin; add staging_twin = \"NAME\" "
                          "naming a target with staging = true")
+    return target
+
+
+def _check(engine: SyncEngine, name: str, count: int) -> tuple[Any, Any]:
+    from zshield_tui.sync.targets import TargetError
+
+    target = check_request(engine.config, name, count)
     try:
         prod, twin = engine.target(name), engine.target(target.staging_twin)
     except TargetError as exc:
