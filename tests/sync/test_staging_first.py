@@ -19,6 +19,7 @@ from zshield_tui.mapping.files import EXAMPLE_JIRA
 from zshield_tui.sim.jira import app as jira_app
 from zshield_tui.sim.jira.state import CLOUD_EMAIL
 from zshield_tui.store import Store, upsert_alerts
+from zshield_tui.tui.screens.ticket_screen import status_text
 
 STAGE = f'''
 [[targets]]
@@ -80,6 +81,8 @@ def test_production_creates_nothing_until_a_staging_run_passed(world):
         "jira-sec": "no staging run on record: zshield rules stage --target jira-sec"}
     assert world.issues(world.prod) == {} and world.issues(world.stage) == {}
     assert [s.paused is not None for s in world.core.status()] == [True, False, False]
+    assert "jira-sec ✓ ⏸ auto-create paused until staged  snow-sir ✓  jira-stage ✓" == \
+        status_text(world.core.status())
 
     staged = world.core.stage("jira-sec", 3)
     assert staged.ok and staged.asked == 3 and not staged.problems
@@ -93,6 +96,7 @@ def test_production_creates_nothing_until_a_staging_run_passed(world):
     result = world.core.sync_once(settle=0.0)
     assert dict(result.automation.created.queued) == {"jira-sec": 2}
     assert result.automation.created.paused == {}
+    assert "paused" not in status_text(world.core.status())
     assert sorted(world.issues(world.prod).values()) == sorted(
         f"Alert {int(a[3:])} on web-{int(a[3:]) % 7:02d}" for a in arrived)
 
