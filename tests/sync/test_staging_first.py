@@ -81,8 +81,8 @@ def test_production_creates_nothing_until_a_staging_run_passed(world):
         "jira-sec": "no staging run on record: zshield rules stage --target jira-sec"}
     assert world.issues(world.prod) == {} and world.issues(world.stage) == {}
     assert [s.paused is not None for s in world.core.status()] == [True, False, False]
-    assert "jira-sec ✓ ⏸ auto-create paused until staged  snow-sir ✓  jira-stage ✓" == \
-        status_text(world.core.status())
+    assert status_text(world.core.status()) == \
+        "jira-sec ✓ ⏸ auto-create paused until staged  snow-sir ✓  jira-stage ✓"
 
     staged = world.core.stage("jira-sec", 3)
     assert staged.ok and staged.asked == 3 and not staged.problems
@@ -153,3 +153,53 @@ def test_stage_refuses_what_it_cannot_test(world):
     with pytest.raises(StageError, match="no alert left that the rules would") as caught:
         world.core.stage("jira-sec", 5)
     assert not caught.value.usage
+
+
+def snow_target(name: str, port: int, extra: str) -> str:
+    return f'''
+[[targets]]
+name = "{name}"
+kind = "servicenow"
+url = "http://127.0.0.1:{port}"
+auth = {{ method = "basic", username = "zshield.integration", password_env = "ZS_SNOW_PASSWORD" }}
+mapping = "{name}.json"
+{extra}'''
+
+
+def test_servicenow_a_column_the_twin_does_not_have_fails_the_run(tmp_path):
+    """ServiceNow takes a create with an unknown column and drops it silently: the run
+    checks the drafts against the twin's own columns before sending."""
+    from zshield_tui.connectors.servicenow.retry import RetryPolicy as SnowRetry
+    from zshield_tui.mapping.files import EXAMPLE_SNOW
+    from zshield_tui.sim.servicenow import app as snow_app
+
+    prod, stage = snow_app.create_app(), snow_app.create_app()
+    mapping = json.loads(EXAMPLE_SNOW)
+    (tmp_path / "snow-sir.json").write_text(json.dumps(mapping))
+    (tmp_path / "snow-stage.json").write_text(EXAMPLE_SNOW)
+    config = tmp_path / "config.toml"
+    config.write_text(snow_target("snow-sir", 9002, 'staging_twin = "snow-stage"\n'
+                                  'auto_create = { enabled = true, min_severity = "high" }\n')
+                      + snow_target("snow-stage", 9004, "staging = true\n"))
+    options = {name: {"transport": httpx.ASGITransport(app=app),
+                      "retry": SnowRetry(base_delay=0.0, sleep=_no_sleep)}
+               for name, app in (("snow-sir", prod), ("snow-stage", stage))}
+    core = Core(config, tmp_path / "z.db", env=ENV, options=options)
+    with Store(tmp_path / "z.db") as store:
+        upsert_alerts(store.conn, [make_alert(n, severity=Severity.CRITICAL)
+                                   for n in range(1, 5)], fmt="zshield")
+
+    def staged_rows() -> int:
+        return len(stage.state.sim.state.rows("sn_si_incident"))
+
+    mapping["field_mapping"]["u_attack_vector"] = "{{ alert.category }}"
+    (tmp_path / "snow-sir.json").write_text(json.dumps(mapping))
+    failed = core.stage("snow-sir", 2)
+    assert not failed.ok and staged_rows() == 0
+    assert failed.problems[0].startswith("ZS-000004: invalid u_attack_vector: unknown field")
+    del mapping["field_mapping"]["u_attack_vector"]
+    (tmp_path / "snow-sir.json").write_text(json.dumps(mapping))
+    passed = core.stage("snow-sir", 2)
+    assert passed.ok and staged_rows() == 2
+    assert [t["key"][:3] for t in passed.tickets] == ["SIR", "SIR"]
+    assert core.staging_gates()["snow-sir"].active

@@ -74,6 +74,8 @@ def run_stage(engine: SyncEngine, target_name: str, count: int, *, actor: str,
         for name, messages in errors.items():
             problems.append(f"{alert.id}: invalid {name}: {'; '.join(messages)}")
         drafts[alert.id] = payload
+    if not problems and twin.connector_class.drops_unknown_fields:
+        problems = _check_fields(engine, target.name, twin, plan)
     tickets: list[dict[str, str]] = []
     if not problems:   # a mapping that fails here sends nothing: the run already failed
         tickets, problems = _send(engine, twin.name, drafts)
@@ -156,6 +158,33 @@ def _candidates(engine: SyncEngine, target: Any, twin: str, count: int
             if len(found) == count:
                 break
     return found
+
+
+def _check_fields(engine: SyncEngine, name: str, twin: Any, plan: list[tuple[Any, Any]]
+                  ) -> list[str]:
+    """A system that drops unknown fields on create would pass a mapping with a typo:
+    every draft is checked against the fields the twin says a create may hold."""
+    from zshield_tui.connectors.errors import ConnectorError
+    from zshield_tui.mapping.validate import validate_draft
+    from zshield_tui.sync.targets import make_connector
+
+    table = engine.target(name).table
+
+    async def fetch() -> Any:
+        async with make_connector(twin, engine.env) as connector:
+            return await connector.create_metadata(table)
+
+    try:
+        metadata = asyncio.run(fetch())
+    except ConnectorError as exc:
+        return [f"{twin.name}: the fields of {table} could not be read: {exc}"]
+    problems = []
+    for alert, decision in plan:
+        draft = engine.render(alert, decision.target)
+        checked = validate_draft(draft, twin.kind, metadata, table=table).draft
+        problems += [f"{alert.id}: invalid {field}: {'; '.join(messages)}"
+                     for field, messages in checked.errors.items()]
+    return problems
 
 
 def _send(engine: SyncEngine, twin: str, drafts: dict[str, dict[str, Any]]
