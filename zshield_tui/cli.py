@@ -92,12 +92,15 @@ def build_parser() -> argparse.ArgumentParser:
                          help="default: [receive] listen, else 127.0.0.1:8765; "
                               "not loopback: needs [receive] tls")
 
-    rules = sub.add_parser("rules", help="automation rules: whatif | show [ALERT_ID]")
-    rules.add_argument("action", choices=("whatif", "show"))
+    rules = sub.add_parser("rules", help="automation rules: whatif | show [ALERT_ID] | stage")
+    rules.add_argument("action", choices=("whatif", "show", "stage"))
     rules.add_argument("alert_id", nargs="?", metavar="ALERT_ID",
                        help="with show: which rule matches this alert and why")
     rules.add_argument("--days", type=int, default=7, metavar="N", help="whatif: days (7)")
-    rules.add_argument("--target", metavar="NAME", help="whatif: only this target")
+    rules.add_argument("--target", metavar="NAME",
+                       help="whatif: only this target; stage: the production target")
+    rules.add_argument("--count", type=int, default=5, metavar="N",
+                       help="stage: alerts sent to the staging twin (5)")
     rules.add_argument("--dry-run", action="store_true",
                        help="whatif: check the target's staging twin's mapping too")
     rules.add_argument("--json", action="store_true", help="one JSON document")
@@ -200,6 +203,8 @@ def _dispatch(ctx, args: argparse.Namespace) -> int:
 
         if args.action == "whatif":
             return rules_cmd.whatif(ctx, args.days, args.target, args.dry_run, args.json)
+        if args.action == "stage":
+            return rules_cmd.stage(ctx, args.target, args.count, args.json)
         return rules_cmd.show(ctx, args.alert_id, args.json)
     if args.command in {"push", "comment", "close", "sync"}:
         from zshield_tui.commands import sync_cmd

@@ -104,10 +104,11 @@ class TargetConfig(_Strict):
     close: dict[str, str] = Field(default_factory=dict)
     """ServiceNow: fields sent with the closing state (close_code, close_notes)."""
     staging: bool = False
-    """A staging twin: auto-create may be switched on here without a what-if run."""
+    """A staging twin: auto-create runs here without a staging run of its own."""
     staging_twin: str | None = None
-    """Production targets: the staging target a dry run must pass on before auto-create
-    can be switched on here."""
+    """Production targets: the staging target (same kind) that `zshield rules stage` sends
+    to; auto-create here runs only while a staging run of the current mapping, rules and
+    filters has passed there."""
     link_type: str = "Relates"
     """Jira only: the issue link type (its name, as `GET /issueLinkType` lists them) that
     links a child alert's issue to its parent's; the parent is the link's inward issue."""

@@ -73,3 +73,16 @@ def config_from(text: str) -> Config:
 @pytest.fixture
 def config() -> Config:
     return config_from(BASE)
+
+
+def record_pass(conn, config: Config, config_file, name: str) -> None:
+    """A passing staging run of `name` on record for the config as it is now."""
+    from datetime import UTC, datetime
+
+    from zshield_tui.automation.staging import fingerprint
+    from zshield_tui.store.staging_rows import record_staging_run
+
+    target = next(t for t in config.targets if t.name == name)
+    record_staging_run(conn, name, target.staging_twin or "", fingerprint(
+        config, config_file, target), ok=True, tickets=[], problems=[], actor="test",
+        at=datetime.now(UTC))

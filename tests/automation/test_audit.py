@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from tests.automation.conftest import record_pass
 from tests.factories import make_alert
 from zshield_tui.automation.audit import record_auto_create, record_escalation
 from zshield_tui.automation.autocreate import decide_auto_create
@@ -58,11 +59,14 @@ def test_the_entry_points_the_sync_engine_calls(store, config, tmp_path, monkeyp
     monkeypatch.setenv("ZSHIELD_RUNS", str(tmp_path / "runs.json"))
     alert = make_alert(1, severity=Severity.CRITICAL)
     upsert_alerts(store.conn, [alert], fmt="zshield")
-    [decision] = auto_create_plan(store.conn, config, alert)
+    config_file = tmp_path / "config.toml"
+    assert auto_create_plan(store.conn, config, alert, config_file=config_file) == []
+    record_pass(store.conn, config, config_file, "jira-sec")   # production: staged first
+    [decision] = auto_create_plan(store.conn, config, alert, config_file=config_file)
     record_auto_create(store, decision, key="SOCCRIT-1")
     store.conn.execute("INSERT INTO ticket (alert_id, target, key) VALUES (?, ?, ?)",
                        (alert.id, decision.target, "SOCCRIT-1"))
-    assert auto_create_plan(store.conn, config, alert) == []
+    assert auto_create_plan(store.conn, config, alert, config_file=config_file) == []
     created = datetime(2026, 11, 24, 10, tzinfo=UTC)
     ticket = TicketState(alert.id, "jira-sec", "SOCCRIT-1", "To Do", created)
     later = created + timedelta(minutes=35)

@@ -1,6 +1,7 @@
 """`zshield ingest` with auto-create on: it queues the creates of the alerts it stored,
 says how many per target, and leaves sending to `zshield sync` (no network here: the
-targets point at a closed port)."""
+targets point at a closed port). The targets are staging ones: production waits for a
+staging run (tests/sync/test_staging_first.py)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ url = "http://127.0.0.1:9"
 deployment = "cloud"
 auth = { method = "api_token", email = "bot@example.com", token_env = "ZS_JIRA_TOKEN" }
 mapping = "jira-sec.json"
+staging = true
 auto_create = { enabled = true, min_severity = "high" }
 
 [[targets]]
@@ -30,6 +32,7 @@ kind = "servicenow"
 url = "http://127.0.0.1:9"
 auth = { method = "basic", username = "zshield", password_env = "ZS_SNOW_PASSWORD" }
 mapping = "snow-sir.json"
+staging = true
 auto_create = { enabled = true, min_severity = "critical" }
 '''
 

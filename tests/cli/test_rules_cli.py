@@ -18,7 +18,6 @@ from zshield_tui.store import Store, upsert_alerts
 @pytest.fixture
 def env(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    monkeypatch.setenv("ZSHIELD_RUNS", str(tmp_path / "runs.json"))
     monkeypatch.delenv("ZSHIELD_DB", raising=False)
     config = tmp_path / "config.toml"
     (tmp_path / "stage.json").write_text(EXAMPLE_JIRA)
@@ -50,16 +49,30 @@ def test_whatif_on_a_terminal_prints_a_table_with_bars(env, capsys):
     assert "#" in out and "Per target:" in out and "Mapping failures: 0" in out
 
 
-def test_whatif_and_dry_run_unlock_auto_create_on_production(env, capsys, tmp_path):
-    from zshield_tui.automation.staging import may_enable_auto_create
-    from zshield_tui.config import load_config
-
+def test_whatif_shows_the_targets_paused_for_staging_and_a_dry_run_does_not_unpause(
+        env, capsys):
     args, _ = env
-    prod = next(t for t in load_config(tmp_path / "config.toml").targets if t.name == "jira-sec")
-    assert not may_enable_auto_create(prod).allowed
-    code, _, err = run(capsys, *args, "rules", "whatif", "--target", "jira-sec", "--dry-run")
+    code, out, err = run(capsys, *args, "rules", "whatif", "--target", "jira-sec", "--dry-run")
     assert code == 0, err
-    assert may_enable_auto_create(prod).allowed
+    assert "Paused for staging: jira-sec\n  jira-sec: no staging run on record: zshield " \
+        "rules stage --target jira-sec" in out
+    code, out, _ = run(capsys, *args, "rules", "whatif", "--json")
+    assert json.loads(out)["paused_for_staging"] == {
+        "jira-sec": "no staging run on record: zshield rules stage --target jira-sec",
+        "snow-sir": "no staging_twin to stage on: set staging_twin = \"NAME\" on snow-sir, "
+                    "then zshield rules stage --target snow-sir"}
+
+
+def test_show_lists_auto_create_per_target_with_the_pauses(env, capsys):
+    args, _ = env
+    code, out, err = run(capsys, *args, "rules", "show")
+    assert code == 0, err
+    assert "Auto-create:\n  jira-sec: PAUSED >= high (production)\n" \
+        "  jira-stage: off >= high (staging)\n  snow-sir: PAUSED >= medium (production)\n" in out
+    assert "  jira-sec: no staging run on record: zshield rules stage --target jira-sec" in out
+    code, out, _ = run(capsys, *args, "rules", "show", "--json")
+    auto = json.loads(out)["auto_create"]["jira-sec"]
+    assert auto["wanted"] and not auto["running"] and auto["paused"].startswith("no staging")
 
 
 def test_whatif_usage_errors(env, capsys):
@@ -99,10 +112,7 @@ def test_config_check_reports_rules_errors(env, capsys, tmp_path):
     assert "rules[0] (critical to SOC-CRIT).when.min_severity" in err
 
 
-def test_a_failing_dry_run_names_the_alerts_and_keeps_production_off(env, capsys, tmp_path):
-    from zshield_tui.automation.staging import may_enable_auto_create
-    from zshield_tui.config import load_config
-
+def test_a_failing_dry_run_names_the_alerts(env, capsys, tmp_path):
     args, _ = env
     (tmp_path / "stage.json").write_text(json.dumps({
         "project": "SOC", "issue_type": "Task",
@@ -113,5 +123,4 @@ def test_a_failing_dry_run_names_the_alerts_and_keeps_production_off(env, capsys
     doc = json.loads(out)
     assert doc["mapping_failures"] and "summary" in doc["mapping_failures"][0]["errors"]
     assert len(doc["mapping_failures"]) == doc["tickets"]
-    prod = next(t for t in load_config(tmp_path / "config.toml").targets if t.name == "jira-sec")
-    assert "the last dry run on jira-stage failed" in may_enable_auto_create(prod).explain()
+    assert "jira-sec" in doc["paused_for_staging"]

@@ -61,7 +61,8 @@ class Clock:
 @pytest.fixture
 def make_engine(tmp_path, sims, monkeypatch):
     """engine(jira_on, snow_on) -> a SyncEngine over one store, a config with both targets
-    (auto-create switched as asked), the rules, on-call and escalation above."""
+    (auto-create switched as asked; staging targets, so no staging run is needed: see
+    test_staging_first.py), the rules, on-call and escalation above."""
     monkeypatch.setenv("ZSHIELD_RUNS", str(tmp_path / "runs.json"))
     store = Store(tmp_path / "z.db")
     clock = Clock(START + timedelta(hours=2))      # Monday 11:00: ana is on call
@@ -71,7 +72,8 @@ def make_engine(tmp_path, sims, monkeypatch):
         text = path.read_text()
         for target, on, floor in (("jira-sec", jira, "high"), ("snow-sir", snow, "medium")):
             line = f'mapping = "{target}.json"\n'
-            text = text.replace(line, line + f"auto_create = {{ enabled = {str(on).lower()}, "
+            text = text.replace(line, line + "staging = true\n"
+                                f"auto_create = {{ enabled = {str(on).lower()}, "
                                              f'min_severity = "{floor}" }}\n')
         path.write_text(text + RULES)
         return SyncEngine(store, load_config(path), path, env=ENV, options=sims.options(),

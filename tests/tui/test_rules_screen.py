@@ -1,5 +1,5 @@
 """The rules screen as an analyst uses it: `4` on an alert shows which rule matched and why,
-auto-create is switched per target behind a confirmation and the staging guard, on-call
+auto-create is switched per target behind a confirmation and the staging gate, on-call
 now and next, and a what-if replay with a per-day chart."""
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from zshield_tui.tui.screens.triage import TriageScreen
 
 @pytest.fixture
 def config_file(tmp_path, monkeypatch):
-    monkeypatch.setenv("ZSHIELD_RUNS", str(tmp_path / "runs.json"))
     path = tmp_path / "config.toml"
     # A rule name full of markup must be shown as typed, not parsed.
     path.write_text(BASE.replace('name = "EDR by category"', 'name = "EDR [/bold] [red]x"'))
@@ -45,25 +44,43 @@ async def test_key_4_explains_the_alert_under_the_cursor_and_esc_returns(make_ap
         assert isinstance(app.screen, TriageScreen)
 
 
-async def test_production_stays_off_without_a_whatif_staging_switches_after_yes(
+async def test_production_is_paused_until_staged_and_the_switch_goes_through_the_gate(
         make_app, config_file):
+    from tests.automation.conftest import record_pass
+    from zshield_tui.store import Store
+
     app = make_app(config_file=config_file)
     async with app.run_test(size=SIZE) as pilot:
         await triage_ready(pilot)
         await pilot.press("4")
         await settle(pilot)
-        assert "> jira-sec: on " in text(app, "#rules-targets")
-        await pilot.press("a")                     # on -> off: asks first, No by default
+        targets = text(app, "#rules-targets")
+        assert "> jira-sec: PAUSED >= high (production)" in targets
+        assert "paused for staging: no staging run on record: zshield rules stage --target " \
+            "jira-sec" in targets
+        await pilot.press("a")                     # wanted -> off: asks first, No by default
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("enter")
-        assert "> jira-sec: on " in text(app, "#rules-targets")
+        await settle(pilot)
+        assert "> jira-sec: PAUSED" in text(app, "#rules-targets")
         await pilot.press("a", "y")
+        await settle(pilot)
         assert "> jira-sec: off" in text(app, "#rules-targets")
-        await pilot.press("a")                     # off -> on: the guard refuses
+        await pilot.press("a")                     # off -> on: the gate refuses, asks nothing
+        await settle(pilot)
         assert not isinstance(app.screen, ConfirmScreen)
         assert "> jira-sec: off" in text(app, "#rules-targets")
+        with Store(app.core.database) as store:   # a passing staging run of today's config
+            record_pass(store.conn, app.core.config, config_file, "jira-sec")
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert "> jira-sec: on  >= high (production)" in text(app, "#rules-targets")
         await pilot.press("t")                     # jira-stage: a staging target
         await pilot.press("a", "y")
+        await settle(pilot)
         assert "> jira-stage: on " in text(app, "#rules-targets")
 
 
@@ -80,7 +97,5 @@ async def test_whatif_replays_in_a_worker_and_draws_a_day_chart(make_app, config
         chart = app.screen.query_one("#whatif-chart", Sparkline)
         assert len(chart.data) == 15 and sum(chart.data) > 0
         assert "mapping failures: 0" in summary and "(not checked) snow-sir" in summary
-        # the what-if is recorded: production may now go on once a dry run passed
-        from zshield_tui.automation.staging import load_runs
-
-        assert "whatif" in load_runs()["jira-sec"]
+        # a replay unpauses nothing: it says which targets wait for a staging run
+        assert "jira-sec paused for staging: no staging run on record" in summary

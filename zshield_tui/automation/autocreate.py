@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from zshield_tui.domain import Alert, Severity
@@ -112,19 +113,20 @@ def decide_auto_create(alert: Alert, targets: list, existing: Iterable[Existing]
     return decisions
 
 
-def auto_create_plan(conn, config: Any, alert: Alert, *,
+def auto_create_plan(conn, config: Any, alert: Alert, *, config_file: Path,
                      now: datetime | None = None, targets: list | None = None
                      ) -> list[Decision]:
     """What the sync engine calls on ingest and on every sync: the config's targets with
-    the rules screen's switches applied, what the store already holds for the alert, and
-    the decision. Queue each decision in the outbox (then audit it with
-    `audit.record_auto_create`) in the same transaction, so a second call decides nothing.
+    the staging gate applied (the rules screen's switches, production paused until
+    staged), what the store already holds for the alert, and the decision. Queue each
+    decision in the outbox (then audit it with `audit.record_auto_create`) in the same
+    transaction, so a second call decides nothing.
 
-    `targets`: `effective_targets(config.targets)` when the caller already has them (a
-    pass over many alerts reads the switches once, not once per alert)."""
+    `targets`: `effective_targets(...)` when the caller already has them (a pass over many
+    alerts reads the gate once, not once per alert)."""
     from .staging import effective_targets
 
     if targets is None:
-        targets = effective_targets(config.targets)
+        targets = effective_targets(conn, config, config_file)
     return decide_auto_create(alert, targets, existing_in_store(conn, alert.id),
                               rules=config.rules, oncall=config.oncall, now=now)

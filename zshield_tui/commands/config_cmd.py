@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from zshield_tui.domain.terminal import printable
 from zshield_tui.paths import data_dir, state_dir
 
 from .context import EXIT_OK, Context
@@ -60,7 +61,27 @@ def check(ctx: Context) -> int:
     mapped = sum(1 for t in config.targets if t.mapping)
     print(f"{source}: ok, {len(config.targets)} targets ({mapped} with mappings), "
           f"{len(config.rules)} rules", file=ctx.out)
+    for name, why in _staging_pauses(ctx).items():
+        print(printable(f"zshield: warning: target {name}: auto-create is paused: {why}"),
+              file=ctx.err)
     return EXIT_OK
+
+
+def _staging_pauses(ctx: Context) -> dict[str, str]:
+    """Production targets whose auto-create is on but waits for a staging run. A database
+    that cannot be opened holds no run, so every such target counts as paused."""
+    from zshield_tui.automation.staging import gates
+    from zshield_tui.store import StoreError
+
+    if not ctx.config.targets:
+        return {}
+    try:
+        with ctx.open_store(create=False) as store:
+            found = gates(store.conn, ctx.config, ctx.config_file)
+    except StoreError:
+        return {t.name: "no staging run on record: zshield rules stage --target " + t.name
+                for t in ctx.config.targets if t.auto_create.enabled and not t.staging}
+    return {name: gate.paused for name, gate in found.items() if gate.paused}
 
 
 def _receive_problems(ctx: Context, receive: ReceiveConfig) -> list[str]:

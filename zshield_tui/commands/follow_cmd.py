@@ -43,8 +43,8 @@ def run(ctx: Context, paths: list[str], fmt: str, *, as_json: bool = False) -> i
     if paths.count("-") > 1:
         raise UsageError("- (stdin) can be followed once")
     say = _Say(ctx.err)
-    floor = _auto_create_floor(ctx)
     with ctx.open_store() as store:
+        floor = _auto_create_floor(ctx, store)
         follower = Follower(paths, fmt, load_checkpoints(store.conn), say)
         report = _Report(ctx, store, floor, say)
         pump = Pump(store.conn, follower, report.committed)

@@ -34,12 +34,12 @@ def run(ctx: Context, paths: list[str], fmt: str, *, as_json: bool = False) -> i
     from zshield_tui.store.automation_rows import max_seq
 
     worst = EXIT_OK
-    floor = _auto_create_floor(ctx)
     roots = _evidence_roots(ctx)
     wanted: list[str] = []   # ids at or above the threshold, as read
     reports: list[FileReport] = []
     notes: list[str] = []    # what follows the files: auto-create, evidence queued
     with ctx.open_store() as store:
+        floor = _auto_create_floor(ctx, store)
         after_seq, since = max_seq(store.conn), datetime.now(UTC)
         for path in _expand(paths):
             report = FileReport(path, keep_all=as_json)
@@ -94,11 +94,12 @@ def _evidence_roots(ctx: Context) -> tuple[str, ...]:
     return evidence_roots(ctx.config, ctx.config_file)
 
 
-def _auto_create_floor(ctx: Context) -> Severity | None:
+def _auto_create_floor(ctx: Context, store) -> Severity | None:
     """The lowest auto-create threshold; None when auto-create is off (nothing to do)."""
     from zshield_tui.sync.automate import auto_create_floor
 
-    return auto_create_floor(ctx.config) if ctx.config.targets else None
+    return auto_create_floor(store.conn, ctx.config, ctx.config_file) \
+        if ctx.config.targets else None
 
 
 def _auto_create(ctx: Context, store, wanted: list[str], after_seq: int,

@@ -1,5 +1,5 @@
-"""`zshield rules whatif --days N [--target NAME] [--dry-run] [--json]` and
-`zshield rules show [ALERT_ID] [--json]`."""
+"""`zshield rules whatif --days N [--target NAME] [--dry-run] [--json]`,
+`zshield rules show [ALERT_ID] [--json]` and `zshield rules stage --target NAME [--count N]`."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ def whatif(ctx: Context, days: int, target: str | None, dry_run: bool, as_json: 
             days, target=target, dry_run=dry_run)
     except WhatIfError as exc:
         raise UsageError(str(exc)) from None
-    document = done.result.as_json() | {"not_checked": done.not_checked}
+    document = done.result.as_json() | {"not_checked": done.not_checked,
+                                        "paused_for_staging": done.paused}
     if as_json:
         print(printable_json(document, indent=2), file=ctx.out)
     else:
@@ -58,11 +59,51 @@ def _print_whatif(ctx: Context, doc: dict[str, Any]) -> None:
         print(f"  {failure['alert_id']} on {failure['target']}: {fields}", file=out)
     if len(failures) > 20:
         print(f"  ... and {len(failures) - 20} more (--json lists all)", file=out)
+    _print_paused(doc["paused_for_staging"], out)
+
+
+def _print_paused(paused: dict[str, str], out: Any) -> None:
+    """The production targets whose auto-create waits for a staging run, and why."""
+    print(f"Paused for staging: {', '.join(sorted(paused)) or 'none'}", file=out)
+    for name, why in sorted(paused.items()):
+        print(f"  {name}: {why}", file=out)
+
+
+def stage(ctx: Context, target: str | None, count: int, as_json: bool) -> int:
+    """Sends the target's would-be auto-creates to its staging twin and records the run;
+    exit 0 when it passed, 1 when it failed (auto-create stays paused)."""
+    from zshield_tui.core import Core
+    from zshield_tui.core.staging import StageError, stage_summary
+    from zshield_tui.mapping.files import MappingError
+    from zshield_tui.sync.targets import TargetError
+
+    if target is None:
+        raise UsageError("stage needs --target NAME (a production target with a staging_twin)")
+    try:
+        result = Core(ctx.config_file, ctx.database, config=ctx.config).stage(target, count)
+    except (TargetError, MappingError) as exc:
+        raise UsageError(str(exc)) from None
+    except StageError as exc:
+        if exc.usage:
+            raise UsageError(str(exc)) from None
+        print(printable(f"zshield: {exc}"), file=ctx.err)
+        return EXIT_FAILED
+    if as_json:
+        print(printable_json(result.as_json(), indent=2), file=ctx.out)
+    else:
+        out = _PrintableLines(ctx)
+        for ticket in result.tickets:
+            print(f"  {ticket['alert_id']}  {ticket['key']}  {ticket['url']}", file=out)
+        for problem in result.problems:
+            print(f"  problem: {problem}", file=out)
+        print(stage_summary(result), file=out)
+    return EXIT_OK if result.ok else EXIT_FAILED
 
 
 def show(ctx: Context, alert_id: str | None, as_json: bool) -> int:
     from zshield_tui.automation.oncall import now_and_next
     from zshield_tui.automation.rules import describe_then, describe_when, explain_all, route
+    from zshield_tui.automation.staging import gates
 
     config = ctx.config
     now = datetime.now(UTC)
@@ -71,11 +112,17 @@ def show(ctx: Context, alert_id: str | None, as_json: bool) -> int:
                    "then": r.then.model_dump(exclude_none=True, exclude_defaults=True)}
                   for r in config.rules],
         "oncall": {},
+        "auto_create": {},
     }
     for name, rotation in config.oncall.items():
         current, following = now_and_next(rotation, now)
         doc["oncall"][name] = {"now": current.member, "until": current.end.isoformat(),
                                "next": following.member}
+    with ctx.open_store() as store:
+        for name, gate in gates(store.conn, config, ctx.config_file).items():
+            doc["auto_create"][name] = {"wanted": gate.wanted, "running": gate.active,
+                                        "min_severity": gate.min_severity,
+                                        "staging": gate.staging, "paused": gate.paused}
     if alert_id is not None:
         with ctx.open_store(create=False) as store:
             alert = get_alert(store.conn, alert_id)
@@ -100,6 +147,12 @@ def show(ctx: Context, alert_id: str | None, as_json: bool) -> int:
     for name, info in doc["oncall"].items():
         print(f"On call {name}: {info['now']} until {info['until']}, then {info['next']}",
               file=out)
+    print("Auto-create:", file=out)
+    for name, auto in doc["auto_create"].items():
+        state = "on" if auto["running"] else "PAUSED" if auto["paused"] else "off"
+        kind = "staging" if auto["staging"] else "production"
+        print(f"  {name}: {state} >= {auto['min_severity']} ({kind})", file=out)
+    _print_paused({n: a["paused"] for n, a in doc["auto_create"].items() if a["paused"]}, out)
     if "alert" in doc:
         print(f"Alert {doc['alert']['id']}: {doc['alert']['why']}", file=out)
     return EXIT_OK

@@ -4,7 +4,9 @@
   with the alerts they cover;
 - the `[receive]` listener, when the section is there (intake.receive);
 - auto-create as alerts arrive (a pass a moment after each commit), and every `interval`
-  a full sync pass: send what is due, poll every target, escalate.
+  a full sync pass: send what is due, poll every target, escalate. A production target
+  paused for staging (automation/staging.py) is logged when the pause starts or changes
+  and when it ends, not on every pass.
 
 Each part runs in a thread of its own; the main thread waits for SIGTERM or Ctrl-C, then
 the follower commits what it read, the listener finishes the requests in flight, the
@@ -61,8 +63,9 @@ def run(ctx: Context, interval: float, log_format: str) -> int:
     stoppers: list[Callable[[], None]] = []
     with ctx.open_store():
         pass   # creates and migrates the database before any part opens it
+    pauses = Pauses(log)
     if config.targets:
-        core.create_arrivals()   # the first pass only marks where auto-create starts
+        pauses(core.create_arrivals()[0].paused)   # this pass only marks where to start
     if config.sources:
         parts.append(_thread("follow", _follow, ctx, log, stopping, arrived))
     if config.receive is not None:
@@ -71,7 +74,7 @@ def run(ctx: Context, interval: float, log_format: str) -> int:
         parts.append(threading.Thread(target=server.run, kwargs={"sockets": [server.sock]},
                                       name="receive", daemon=True))
     if config.targets:
-        parts.append(_thread("sync", _sync, core, log, stopping, arrived, interval))
+        parts.append(_thread("sync", _sync, core, log, pauses, stopping, arrived, interval))
     log("start", f"zshield run: {len(config.sources)} sources, receive "
         f"{'on ' + config.receive.listen if config.receive else 'off'}, "
         f"{len(config.targets)} targets; database {ctx.database}", pid=os.getpid())
@@ -152,17 +155,36 @@ def _receive(ctx: Context, log: Log, arrived: threading.Event):
     return server
 
 
-def _sync(core, log: Log, stopping: threading.Event, arrived: threading.Event,
-          interval: float) -> None:
+class Pauses:
+    """Logs staging pauses when they change: `staging jira-sec: auto-create paused: ...`
+    once, and once more when it runs again."""
+
+    def __init__(self, log: Log) -> None:
+        self.log = log
+        self.seen: dict[str, str] = {}
+
+    def __call__(self, paused: dict[str, str]) -> None:
+        for name, why in sorted(paused.items()):
+            if self.seen.get(name) != why:
+                self.log("staging", f"{name}: auto-create paused: {why}", target=name,
+                         paused=True)
+        for name in sorted(set(self.seen) - set(paused)):
+            self.log("staging", f"{name}: auto-create no longer paused", target=name,
+                     paused=False)
+        self.seen = dict(paused)
+
+
+def _sync(core, log: Log, pauses: Pauses, stopping: threading.Event,
+          arrived: threading.Event, interval: float) -> None:
     """Auto-create a moment after alerts arrive; a full pass every `interval` s."""
     due = time.monotonic()
     while not stopping.is_set():
         if arrived.wait(timeout=max(0.0, min(1.0, due - time.monotonic()))):
             stopping.wait(ARRIVAL_DELAY)
             arrived.clear()
-            _guarded(log, lambda: _arrivals(core, log))
+            _guarded(log, lambda: _arrivals(core, log, pauses))
         if time.monotonic() >= due and not stopping.is_set():
-            _guarded(log, lambda: _full_pass(core, log))
+            _guarded(log, lambda: _full_pass(core, log, pauses))
             due = time.monotonic() + interval
 
 
@@ -179,19 +201,23 @@ def _guarded(log: Log, work: Callable[[], None]) -> None:
         log("error", f"sync: {type(exc).__name__}: {exc}; tried again next pass")
 
 
-def _arrivals(core, log: Log) -> None:
+def _arrivals(core, log: Log, pauses: Pauses) -> None:
     created, sent = core.create_arrivals()
+    pauses(created.paused)
     if created.queued or created.failed:
-        log("auto-create", created.line(), queued=dict(created.queued), sent=sent.done)
+        log("auto-create", created.line(paused=False), queued=dict(created.queued),
+            sent=sent.done)
     for reason in sent.stopped.values():
         log("target", f"{reason}; its changes stay queued")
 
 
-def _full_pass(core, log: Log) -> None:
+def _full_pass(core, log: Log, pauses: Pauses) -> None:
     result = core.sync_once()
     report, automation = result.sent.report, result.automation
+    pauses(automation.created.paused)
     if automation.created.queued or automation.created.failed:
-        log("auto-create", automation.created.line(), queued=dict(automation.created.queued))
+        log("auto-create", automation.created.line(paused=False),
+            queued=dict(automation.created.queued))
     for d in automation.escalated:
         log("escalate", f"{d.target} {d.key} ({d.alert_id}): {d.reason}", target=d.target,
             key=d.key, alert_id=d.alert_id)

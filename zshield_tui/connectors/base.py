@@ -150,6 +150,9 @@ class Connector(ABC):
     supports_cmdb: ClassVar[bool] = False         # link_assets resolves assets to CIs
     supports_sla: ClassVar[bool] = False          # slas reads the ticket's SLA timers
     batches_state_changes: ClassVar[bool] = False  # move_many sends many in one call
+    # A create with a field the system does not have succeeds, the value dropped without
+    # a word (ServiceNow): a staging run must check the fields against create_metadata.
+    drops_unknown_fields: ClassVar[bool] = False
     assignee_field: ClassVar[str] = "assignee"
     # Alert state -> the transition / state name that carries it out, when
     # workflow.outbound is silent.

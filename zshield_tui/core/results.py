@@ -82,6 +82,8 @@ class TargetStatus:
     pending: int
     failed: int
     last_error: str | None
+    paused: str | None = None
+    """Why auto-create, wanted on this production target, waits for a staging run."""
 
 
 @dataclass(frozen=True)
@@ -139,3 +141,4 @@ class TargetInfo:
     staging: bool
     auto_create: bool
     min_severity: str
+    paused: str | None = None       # auto-create wanted but waiting for a staging run

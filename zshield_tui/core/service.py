@@ -36,9 +36,11 @@ from .results import (
     TargetStatus,
     TicketRow,
 )
+from .staging import StageResult, check_request, run_stage
 from .whatif import WhatIf, run_whatif
 
 if TYPE_CHECKING:
+    from zshield_tui.automation.staging import Gate, Verdict
     from zshield_tui.config import Config, TargetConfig
     from zshield_tui.domain import Alert, CreateMetadata
     from zshield_tui.mapping.files import Mapping as MappingFile
@@ -230,11 +232,44 @@ class Core:
         return Sent(targets, report, _still_queued(engine, targets))
 
     def whatif(self, days: int, *, target: str | None = None, dry_run: bool = False,
-               now: datetime | None = None, source: str = "") -> WhatIf:
-        """The what-if replay over the last `days` days, recorded for the staging guard
-        (see core/whatif.py). Raises WhatIfError for bad options."""
+               now: datetime | None = None) -> WhatIf:
+        """The what-if replay over the last `days` days, with the targets paused for
+        staging (see core/whatif.py). Raises WhatIfError for bad options."""
         return run_whatif(self.config, self.config_file, self.database, self.metadata_dir,
-                          days=days, target=target, dry_run=dry_run, now=now, source=source)
+                          days=days, target=target, dry_run=dry_run, now=now)
+
+    # -- staging first ----------------------------------------------------------------------
+    def stage(self, target: str, count: int = 5, *, settle: float = 10.0) -> StageResult:
+        """Sends the newest `count` alerts the rules would auto-create on `target` to its
+        staging twin, for real, and records the run (core/staging.py). Raises StageError."""
+        check_request(self.config, target, count)
+        with self.engine(settle=settle) as engine:
+            return run_stage(engine, target, count, actor=self.actor)
+
+    def staging_gates(self) -> dict[str, Gate]:
+        """Per target: auto-create wanted, and why a production one is paused."""
+        from zshield_tui.automation.staging import gates
+
+        with Store(self.database) as store:
+            return gates(store.conn, self.config, self.config_file)
+
+    def may_enable_auto_create(self, target: str) -> Verdict:
+        """Whether the rules screen may switch auto-create on for `target` now."""
+        from zshield_tui.automation.staging import Verdict, pause_reason
+
+        by_name = {t.name: t for t in self.config.targets}
+        with Store(self.database) as store:
+            reason = pause_reason(store.conn, self.config, self.config_file, by_name[target])
+        return Verdict(reason is None, (reason,) if reason else ())
+
+    def set_auto_create(self, target: str, enabled: bool) -> Verdict:
+        """The rules screen's switch, through the staging gate (on a production target, on
+        needs a passing staging run of today's mapping, rules and filters)."""
+        from zshield_tui.automation.staging import set_auto_create
+
+        with Store(self.database) as store:
+            return set_auto_create(store.conn, self.config, self.config_file, target, enabled,
+                                   actor=self.actor)
 
     # -- the mapping preview --------------------------------------------------------------
     def preview_setup(self) -> PreviewSetup:
@@ -269,14 +304,23 @@ class Core:
     def status(self) -> list[TargetStatus]:
         """Per configured target: pending and failed ops, and the newest error (or why the
         last pass could not use it)."""
+        from zshield_tui.automation.staging import gates
+        from zshield_tui.config import ConfigError
         from zshield_tui.store.syncrepo import target_counts
 
         names = self.target_names()
         with Store(self.database) as store:
             counts = target_counts(store.conn)
+            try:
+                paused = {n: g.paused for n, g in
+                          gates(store.conn, self.config, self.config_file).items()}
+            except ConfigError:
+                paused = {}
         unusable = self._unusable
-        return [TargetStatus(n, c.pending, c.failed, unusable.get(n) or c.last_error)
-                if (c := counts.get(n)) else TargetStatus(n, 0, 0, unusable.get(n))
+        return [TargetStatus(n, c.pending, c.failed, unusable.get(n) or c.last_error,
+                             paused.get(n))
+                if (c := counts.get(n)) else TargetStatus(n, 0, 0, unusable.get(n),
+                                                          paused.get(n))
                 for n in names]
 
     def outbox(self) -> list[OutboxOp]:
@@ -312,19 +356,19 @@ class Core:
                 for t in rows]
 
     def target_infos(self) -> list[TargetInfo]:
-        """The configured targets with auto-create as the rules screen left it; raises
-        ConfigError when the config cannot be read."""
-        from zshield_tui.automation.staging import effective_targets
-
+        """The configured targets with auto-create as the rules screen left it (and whether
+        staging first holds it back); raises ConfigError when the config cannot be read."""
         env = os.environ if self.env is None else self.env
+        found = self.staging_gates()
         out = []
-        for t in effective_targets(self.config.targets):
+        for t in self.config.targets:
+            gate = found[t.name]
             auth = t.auth.model_dump()
             envs = {v: bool(env.get(v)) for k, v in auth.items() if k.endswith("_env") and v}
             out.append(TargetInfo(
                 t.name, t.kind, t.url, t.deployment, auth["method"],
                 auth.get("email") or auth.get("username") or auth.get("client_id"), envs,
-                t.mapping, t.staging, t.auto_create.enabled, t.auto_create.min_severity))
+                t.mapping, t.staging, gate.wanted, t.auto_create.min_severity, gate.paused))
         return out
 
 

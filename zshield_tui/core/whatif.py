@@ -1,10 +1,11 @@
 """The what-if replay, for `zshield rules whatif` and the rules screen alike: the rules
-and mappings of today over the alerts of the last days, recorded as a run for the
-staging guard."""
+and mappings of today over the alerts of the last days, and which targets are paused for
+staging (a replay counts their tickets as if they ran; a staging run is what unpauses
+them, see core/staging.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,8 @@ class WhatIf:
     result: Any
     not_checked: list[str]
     dry_run_target: str | None = None   # the staging twin the drafts were checked on
+    paused: dict[str, str] = field(default_factory=dict)
+    """Target -> why its auto-create waits for a staging run."""
 
     @property
     def failed(self) -> bool:
@@ -34,12 +37,12 @@ class WhatIf:
 
 def run_whatif(config: Config, config_file: Path, database: Path, metadata_dir: Path, *,
                days: int, target: str | None = None, dry_run: bool = False,
-               now: datetime | None = None, source: str = "") -> WhatIf:
-    """Replays `days` days for every target (or one), each run recorded. With `dry_run`,
-    `target`'s drafts are checked against its staging twin's mapping and recorded as the
-    dry run the staging guard asks for. Raises WhatIfError for bad options."""
+               now: datetime | None = None) -> WhatIf:
+    """Replays `days` days for every target (or one). With `dry_run`, `target`'s drafts
+    are checked offline against its staging twin's mapping (a quick look; only
+    `zshield rules stage` sends and unpauses). Raises WhatIfError for bad options."""
     from zshield_tui.automation.mapping_check import combined, mapping_checks
-    from zshield_tui.automation.staging import DRY_RUN, WHATIF, record_run
+    from zshield_tui.automation.staging import gates
     from zshield_tui.automation.whatif import replay
     from zshield_tui.store import Store
 
@@ -63,11 +66,6 @@ def run_whatif(config: Config, config_file: Path, database: Path, metadata_dir: 
     with Store(database, create=False) as store:
         result = replay(store.conn, config, days, now=now or datetime.now(UTC), target=target,
                         check=check)
-    where = f" ({source})" if source else ""
-    for name in ([target] if target else names):
-        record_run(name, WHATIF, ok=True,
-                   detail=f"{result.per_target.get(name, 0)} tickets in {days} days{where}")
-    if dry_run and target is not None:
-        record_run(target, DRY_RUN, ok=not result.failures,
-                   detail=f"{len(result.failures)} mapping failures on {check_target}")
-    return WhatIf(result, problems, check_target if dry_run else None)
+        paused = {n: g.paused for n, g in gates(store.conn, config, config_file).items()
+                  if g.paused and (target is None or n == target)}
+    return WhatIf(result, problems, check_target if dry_run else None, paused)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .pg import POSTGRESQL, dialect
-from .schema_pg import PG_V1, PG_V2, PG_V3, PG_V4, PG_V7
+from .schema_pg import PG_V1, PG_V2, PG_V3, PG_V4, PG_V7, PG_V9
 
 
 @dataclass(frozen=True)
@@ -256,10 +256,37 @@ _V8 = """
 ALTER TABLE ticket ADD COLUMN remote_parent TEXT;
 """
 
+# Version 9: staging first, kept where every process and every analyst of a team sees it
+# (automation/staging.py). `staging_run` is each `zshield rules stage` run of a production
+# target on its staging twin, with the fingerprint of what it tested (mapping file, rules,
+# filters): production auto-create needs a passing run with today's fingerprint.
+# `tickets` is a JSON list of what was created, `problems` one of what went wrong.
+# `auto_create_switch` is the rules screen's per-target on/off, over the config's value.
+_V9 = """
+CREATE TABLE staging_run (
+    id INTEGER PRIMARY KEY,
+    target TEXT NOT NULL,
+    twin TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    ok INTEGER NOT NULL,
+    tickets TEXT NOT NULL DEFAULT '[]',
+    problems TEXT NOT NULL DEFAULT '[]',
+    actor TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX ix_staging_run_target ON staging_run (target, fingerprint, id);
+CREATE TABLE auto_create_switch (
+    target TEXT PRIMARY KEY,
+    enabled INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = tuple(
     Migration(sqlite=script, postgresql=pg)
     for script, pg in ((_V1, PG_V1), (_V2, PG_V2), (_V3, PG_V3), (_V4, PG_V4), (_V5, _V5),
-                       (_V6, _V6), (_V7, PG_V7), (_V8, _V8))
+                       (_V6, _V6), (_V7, PG_V7), (_V8, _V8), (_V9, PG_V9))
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

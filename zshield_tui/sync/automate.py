@@ -12,7 +12,9 @@ see store.automation_rows) and at or above the lowest enabled threshold, both in
 a million stored alerts cost nothing. With no cursor yet, the first pass starts at the
 newest alert: switching auto-create on (or syncing an old database for the first time)
 never floods the queue with history. While auto-create is off everywhere the cursor still
-follows the newest alert, for the same reason.
+follows the newest alert, for the same reason: a production target paused for staging
+(automation/staging.py) does not catch up on what arrived during the pause once a staging
+run passes.
 
 Escalation runs after each poll: tickets still in a "new" status once their window is up
 get an `escalate` op (carried out by escalate_op.py) and an `escalate` audit row in one
@@ -24,6 +26,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from zshield_tui.automation.audit import (
@@ -33,7 +37,7 @@ from zshield_tui.automation.audit import (
 )
 from zshield_tui.automation.autocreate import Decision, auto_create_plan
 from zshield_tui.automation.escalation import EscalationDecision, TicketState, escalations_due
-from zshield_tui.automation.staging import effective_targets
+from zshield_tui.automation.staging import Gate, effective_targets, gates
 from zshield_tui.domain import Alert, Severity
 from zshield_tui.store import automation_rows as rows
 from zshield_tui.store import get_alert
@@ -58,13 +62,19 @@ class AutoCreateReport:
     queued: Counter[str] = field(default_factory=Counter)
     failed: list[tuple[str, str, dict[str, list[str]]]] = field(default_factory=list)
     """(alert id, target, errors by field) of drafts whose mapping did not validate."""
+    paused: dict[str, str] = field(default_factory=dict)
+    """Target -> why its auto-create waits for a staging run (it created nothing)."""
 
-    def line(self) -> str:
-        """`auto-create: 3 queued (jira-sec 2, snow-sir 1)`."""
+    def line(self, *, paused: bool = True) -> str:
+        """`auto-create: 3 queued (jira-sec 2, snow-sir 1)`; with `paused`, the targets
+        waiting for a staging run too (the daemon logs those once, on its own)."""
         parts = ", ".join(f"{name} {n}" for name, n in sorted(self.queued.items()))
         text = f"auto-create: {self.queued.total()} queued" + (f" ({parts})" if parts else "")
         if self.failed:
             text += f", {len(self.failed)} failed (invalid mapping, see `zshield show`)"
+        if paused and self.paused:
+            text += (f"; paused until staged: {', '.join(sorted(self.paused))} "
+                     "(see `zshield rules show`)")
         return text
 
 
@@ -82,16 +92,28 @@ def lowest_threshold(targets: Iterable[Any]) -> Severity | None:
     return min(floors, key=lambda s: s.rank) if floors else None
 
 
-def auto_create_floor(config: Any) -> Severity | None:
-    """The lowest threshold with the rules screen's switches applied: ingest only keeps
-    the ids of alerts at or above it."""
-    return lowest_threshold(effective_targets(config.targets))
+def auto_create_floor(conn: Any, config: Any, config_file: Path) -> Severity | None:
+    """The lowest threshold of the targets where auto-create is wanted (paused ones too,
+    so that an ingest can say they are paused): ingest only keeps the ids of alerts at or
+    above it."""
+    wanted = [SimpleNamespace(auto_create=SimpleNamespace(enabled=g.wanted,
+                                                          min_severity=g.min_severity))
+              for g in gates(conn, config, config_file).values()]
+    return lowest_threshold(wanted)
+
+
+def _gated(engine: SyncEngine, report: AutoCreateReport) -> list:
+    """The targets as the staging gate allows them now; the paused ones go in the report."""
+    conn = engine.store.conn
+    found: dict[str, Gate] = gates(conn, engine.config, engine.config_file)
+    report.paused = {name: g.paused for name, g in found.items() if g.paused}
+    return effective_targets(conn, engine.config, engine.config_file, found)
 
 
 def auto_create_alerts(engine: SyncEngine, alert_ids: Iterable[str]) -> AutoCreateReport:
     """Queues the auto-creates due for exactly these alerts (what an ingest just stored)."""
     report = AutoCreateReport()
-    targets = effective_targets(engine.config.targets)
+    targets = _gated(engine, report)
     if lowest_threshold(targets) is None:
         return report
     ids = list(dict.fromkeys(alert_ids))
@@ -108,7 +130,7 @@ def auto_create_new(engine: SyncEngine) -> AutoCreateReport:
     (no cursor) only marks where the next one starts."""
     report = AutoCreateReport()
     conn = engine.store.conn
-    targets = effective_targets(engine.config.targets)
+    targets = _gated(engine, report)
     floor = lowest_threshold(targets)
     top = rows.max_seq(conn)
     cursor = rows.auto_create_cursor(conn)
@@ -137,8 +159,9 @@ def _queue(engine: SyncEngine, conn: sqlite3.Connection, alert_id: str, targets:
     if alert is None:
         return
     now = engine.clock()
-    for decision in auto_create_plan(conn, engine.config, alert, now=now, targets=targets):
-        payload, errors = _draft(engine, alert, decision)
+    for decision in auto_create_plan(conn, engine.config, alert, config_file=engine.config_file,
+                                     now=now, targets=targets):
+        payload, errors = draft_for(engine, alert, decision)
         if errors:
             record_auto_create_failed(conn, decision, errors, at=now)
             report.failed.append((alert.id, decision.target, errors))
@@ -148,7 +171,7 @@ def _queue(engine: SyncEngine, conn: sqlite3.Connection, alert_id: str, targets:
         report.queued[decision.target] += 1
 
 
-def _draft(engine: SyncEngine, alert: Alert, decision: Decision
+def draft_for(engine: SyncEngine, alert: Alert, decision: Decision
            ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """The create payload the target's mapping renders, with the rule's routing applied;
     or the errors that stop it."""

@@ -56,6 +56,7 @@ class SyncEngine:
                  actor: str = "analyst", clock: Clock = utc_now) -> None:
         self.store = store
         self.config = config
+        self.config_file = config_file
         self.env = env
         self.targets: dict[str, Target] = load_targets(config, config_file, options)
         self.concurrency = concurrency

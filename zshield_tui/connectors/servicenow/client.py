@@ -78,6 +78,7 @@ class ServiceNowConnector(Connector):
     supports_cmdb = True
     supports_sla = True
     batches_state_changes = True   # the Batch API
+    drops_unknown_fields = True    # an unknown column is ignored on insert
     assignee_field = "assigned_to"
     default_outbound = {"in_progress": "In Progress", "resolved": "Resolved",
                         "closed": "Closed"}

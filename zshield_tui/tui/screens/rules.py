@@ -1,6 +1,7 @@
 """The rules screen (key `4`): the rules in order and which one matched the alert under the
 cursor and why; auto-create per target, switched with a confirmation through the staging
-guard; the on-call member now and next; a what-if replay with a per-day chart.
+gate, with the production targets paused until staged and why; the on-call member now and
+next; a what-if replay with a per-day chart.
 
 Config, routing and the replay run in thread workers; results come back through
 `call_from_thread`. Rule names, alert ids and reasons are shown as `Text`, never markup.
@@ -57,6 +58,7 @@ class RulesScreen(Screen):
         self.alert_id = alert_id
         self.now = now
         self.config: Any = None
+        self.gates: dict[str, Any] = {}   # target -> automation.staging.Gate
         self.selected = 0
 
     def compose(self) -> ComposeResult:
@@ -99,16 +101,17 @@ class RulesScreen(Screen):
             self.app.call_from_thread(self._show_problem, str(exc))
             return
         alert = self.core.alert(self.alert_id) if self.alert_id is not None else None
-        self.app.call_from_thread(self._show, config, alert)
+        gates = self.core.staging_gates()
+        self.app.call_from_thread(self._show, config, alert, gates)
 
     def _show_problem(self, problem: str) -> None:
         self.query_one("#rules-head", Static).update(Text(f"Config not loaded: {problem}"))
 
-    def _show(self, config: Any, alert: Any) -> None:
+    def _show(self, config: Any, alert: Any, gates: dict[str, Any]) -> None:
         from zshield_tui.automation.oncall import describe
         from zshield_tui.automation.rules import describe_then, describe_when, explain_all, route
 
-        self.config = config
+        self.config, self.gates = config, gates
         head = f"Rules: {len(config.rules)}, first match wins"
         if alert is not None:
             head += f"  |  alert {printable(alert.id)}"
@@ -142,18 +145,20 @@ class RulesScreen(Screen):
         self._show_targets()
 
     def _targets(self) -> list:
-        from zshield_tui.automation.staging import effective_targets
-
-        return effective_targets(self.config.targets) if self.config else []
+        return [t for t in self.config.targets if t.name in self.gates] if self.config else []
 
     def _show_targets(self) -> None:
         text = Text("Auto-create (t: next target, a: switch)\n", style="bold")
         for i, target in enumerate(self._targets()):
-            state = "on " if target.auto_create.enabled else "off"
+            gate = self.gates[target.name]
+            state = "on " if gate.active else "PAUSED" if gate.paused else "off"
             kind = "staging" if target.staging else "production"
             line = (f"{'> ' if i == self.selected else '  '}{target.name}: {state} "
-                    f">= {target.auto_create.min_severity} ({kind})\n")
+                    f">= {gate.min_severity} ({kind})\n")
             text.append(line, style="reverse" if i == self.selected else "")
+            if gate.paused:   # the reason names files and targets from the config
+                text.append(printable(f"    paused for staging: {gate.paused}") + "\n",
+                            style="italic")
         self.query_one("#rules-targets", Static).update(text)
 
     # -- actions ---------------------------------------------------------------------
@@ -168,34 +173,46 @@ class RulesScreen(Screen):
             self._show_targets()
 
     def action_toggle_auto_create(self) -> None:
-        from zshield_tui.automation.staging import may_enable_auto_create
-
         targets = self._targets()
         if not targets:
             return
         target = targets[self.selected]
-        enable = not target.auto_create.enabled
-        if enable:
-            verdict = may_enable_auto_create(target)
-            if not verdict.allowed:
-                self.notify(verdict.explain(), title=f"Auto-create stays off on {target.name}",
-                            severity="warning", timeout=15, markup=False)
-                return
+        enable = not self.gates[target.name].wanted
+        if enable and not target.staging:
+            self._check_then_confirm(target)   # the gate reads the database: not here
+        else:
+            self._confirm(target, enable)
+
+    @work(thread=True, exclusive=True, group="rules-switch", exit_on_error=False)
+    def _check_then_confirm(self, target: Any) -> None:
+        verdict = self.core.may_enable_auto_create(target.name)
+        if verdict.allowed:
+            self.app.call_from_thread(self._confirm, target, True)
+        else:
+            self.app.call_from_thread(
+                self.notify, verdict.explain(), title=f"Auto-create stays off on {target.name}",
+                severity="warning", timeout=15, markup=False)
+
+    def _confirm(self, target: Any, enable: bool) -> None:
         question = (f"Switch auto-create {'ON' if enable else 'OFF'} for {target.name} "
                     f"(alerts >= {target.auto_create.min_severity})?")
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._switch(target, enable)
+                self._switch(target.name, enable)
 
         self.app.push_screen(ConfirmScreen(question), answered)
 
-    def _switch(self, target: Any, enable: bool) -> None:
-        from zshield_tui.automation.staging import set_auto_create
+    @work(thread=True, exclusive=True, group="rules-switch", exit_on_error=False)
+    def _switch(self, name: str, enable: bool) -> None:
+        verdict = self.core.set_auto_create(name, enable)
+        gates = self.core.staging_gates()
+        self.app.call_from_thread(self._switched, name, enable, verdict, gates)
 
-        verdict = set_auto_create(target, enable)
+    def _switched(self, name: str, enable: bool, verdict: Any, gates: dict[str, Any]) -> None:
+        self.gates = gates
         if verdict.allowed:
-            self.notify(f"auto-create {'on' if enable else 'off'} for {target.name}",
+            self.notify(f"auto-create {'on' if enable else 'off'} for {name}",
                         timeout=4, markup=False)
         else:
             self.notify(verdict.explain(), severity="warning", timeout=15, markup=False)
@@ -209,10 +226,11 @@ class RulesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="rules-whatif", exit_on_error=False)
     def replay(self) -> None:
-        done = self.core.whatif(WHATIF_DAYS, now=self._moment(), source="rules screen")
-        self.app.call_from_thread(self._show_whatif, done.result, done.not_checked)
+        done = self.core.whatif(WHATIF_DAYS, now=self._moment())
+        self.app.call_from_thread(self._show_whatif, done.result, done.not_checked,
+                                  done.paused)
 
-    def _show_whatif(self, result: Any, problems: list[str]) -> None:
+    def _show_whatif(self, result: Any, problems: list[str], paused: dict[str, str]) -> None:
         text = Text(f"What-if, last {result.days} days: {result.alerts} alerts -> "
                     f"{result.tickets} tickets\n", style="bold")
         for name, count in sorted(result.per_target.items()):
@@ -228,6 +246,8 @@ class RulesScreen(Screen):
                                   f"{', '.join(failure.errors)}") + "\n")
         for problem in problems:
             text.append(printable(f"  (not checked) {problem}") + "\n")
+        for name, why in sorted(paused.items()):
+            text.append(printable(f"  {name} paused for staging: {why}") + "\n")
         days = list(result.per_day)
         if days:
             text.append(f"per day {days[0]} .. {days[-1]}, peak "

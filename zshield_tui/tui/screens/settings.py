@@ -78,7 +78,9 @@ class SettingsScreen(Screen):
                 Text(t.kind + (f" {t.deployment}" if t.deployment else "")),
                 Text(t.url), Text(auth), secrets, Text(t.mapping or "none"),
                 Text("yes" if t.staging else "no"),
-                Text(f"on >= {t.min_severity}" if t.auto_create else "off"), key=t.name)
+                Text(("paused (stage it)" if t.paused else f"on >= {t.min_severity}")
+                     if t.auto_create else "off", style="yellow" if t.paused else ""),
+                key=t.name)
         if problem is not None:
             title = " settings: the config could not be read"
         else:

@@ -29,7 +29,8 @@ SYNC_INTERVAL = 30.0  # s between background passes while targets are configured
 
 
 def status_text(statuses: list[TargetStatus]) -> str:
-    """`jira-sec ✓  snow-sir ⟳ 3  x ✗ 1: error` for the status line."""
+    """`jira-sec ✓  snow-sir ⟳ 3  x ✗ 1: error` for the status line; a production
+    target whose auto-create waits for a staging run says so."""
     parts = []
     for s in statuses:
         part = s.name + (f" ⟳ {s.pending}" if s.pending else "") + \
@@ -38,6 +39,8 @@ def status_text(statuses: list[TargetStatus]) -> str:
             part += " ✓"
         if s.last_error:  # the remote system's words, or an error quoting alert text
             part += f": {printable(s.last_error)[:40]}"
+        if s.paused:      # the reason is on the rules screen (4) and in `rules show`
+            part += " ⏸ auto-create paused until staged"
         parts.append(part)
     return "  ".join(parts)
 
