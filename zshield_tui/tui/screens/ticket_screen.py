@@ -234,7 +234,7 @@ class TicketScreen(Screen):
             if yes:
                 self.reload_view()
 
-        self.app.push_screen(ConfirmScreen(printable(question)), answered)
+        self.app.push_screen(ConfirmScreen(question), answered)   # which makes it printable
 
     def action_open_ticket(self) -> None:
         """Opens the first linked ticket of the cursor alert in the browser."""
