@@ -14,6 +14,7 @@ from textual.widgets import DataTable
 from tests.factories import make_alert
 from tests.team import store_alerts
 from tests.tui.conftest import SIZE, settle, triage_ready, wait_for
+from tests.tui.test_audit_detail import pane_text
 from zshield_tui.store import Store
 from zshield_tui.tui.app import ZShieldApp
 from zshield_tui.tui.screens.confirm import ConfirmScreen
@@ -124,3 +125,59 @@ async def test_a_stale_resolve_is_refused_with_the_first_analysts_name(team):
         actors = store.conn.execute("SELECT actor FROM audit WHERE alert_id = ?",
                                     (alert_id,)).fetchall()
     assert [a[0] for a in actors] == ["ana"]   # Bo's resolve wrote nothing
+
+
+async def test_a_offers_assign_to_me_and_the_other_sees_who_has_it(team):
+    _, analyst = team
+    async with AsyncExitStack() as stack:
+        ana, bo = await _both(stack, analyst("ana"), analyst("bo"))
+        await ana.press("a")
+        await wait_for(ana, lambda: ana.app.screen.query("#assign-who"))
+        assert ana.app.screen.query_one("#assign-who").value == "ana"
+        await ana.press("enter")                      # as offered: to me
+        await wait_for(ana, lambda: isinstance(ana.app.screen, ConfirmScreen))
+        assert "to ana" in str(ana.app.screen.question)
+        await ana.press("y")
+        await wait_for(ana, lambda: isinstance(ana.app.screen, ResultScreen)
+                       and ana.app.screen.done)
+        pane = bo.app.screen.query_one(AlertDetailPane)
+
+        def says_who() -> bool:
+            return pane.detail is not None and pane.detail.alert.assigned_analyst == "ana" \
+                and "ana  (assigned by ana" in pane_text(pane)
+
+        await wait_for(bo, says_who, timeout=5, message=lambda: pane.detail)
+
+
+async def test_a_bulk_resolve_refuses_only_the_alerts_changed_meanwhile(team):
+    database, analyst = team
+    async with AsyncExitStack() as stack:
+        ana, bo = await _both(stack, analyst("ana"), analyst("bo"))
+        await bo.press("space", "space", "space")     # the three newest
+        await settle(bo)
+        marked = sorted(bo.app.screen.alerts.marked)
+        await ana.press("j")                           # Ana: the second newest
+        await settle(ana)
+        taken = ana.app.screen.alerts.current.id
+        await bo.press("x")
+        await wait_for(bo, lambda: isinstance(bo.app.screen, ConfirmScreen))
+        await _resolve_cursor_alert(ana)
+        await bo.press("y")
+        await wait_for(bo, lambda: isinstance(bo.app.screen, ResultScreen)
+                       and bo.app.screen.done)
+        table = bo.app.screen.query_one(DataTable)
+        rows = {str(table.get_row_at(i)[0]): str(table.get_row_at(i)[-1])
+                for i in range(table.row_count)}
+        assert rows[taken].startswith("✗ not changed: resolved by ana")
+        assert [rows[i] for i in marked if i != taken] == ["✓ resolved locally"] * 2
+        assert "1 changed by others since your view" in _title(bo.app.screen)
+    with Store(database) as store:
+        by = dict(store.conn.execute(
+            "SELECT alert_id, actor FROM audit WHERE action = 'state'").fetchall())
+    assert by == {taken: "ana", **{i: "bo" for i in marked if i != taken}}
+
+
+def _title(screen: ResultScreen) -> str:
+    from textual.widgets import Static
+
+    return str(screen.query_one("#result-title", Static).render())
