@@ -46,8 +46,13 @@ def run(quick: bool = False, profile: bool = False) -> list[Result]:
     import psycopg
 
     name = f"zshield_bench_live_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        with psycopg.connect(f"{SERVER}/postgres", autocommit=True, connect_timeout=5) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise SystemExit(f"livepg needs PostgreSQL at {SERVER} (ZSHIELD_BENCH_PG): "
+                         f"{first}") from None
     try:
         url = f"{SERVER}/{name}"
         count = 10_000 if quick else 100_000

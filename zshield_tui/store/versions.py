@@ -3,10 +3,11 @@ analysts and syncs made to it (state, assignment, notes). A change carries the v
 view showed; if the alert moved on since, the change is refused, naming who changed it and
 what they did, instead of overwriting it unseen.
 
-The check is an UPDATE of the row it guards, inside the change's transaction: on
-PostgreSQL it takes the row lock, so of two analysts acting on one version at once the
-second waits, then finds the version moved on; SQLite's BEGIN IMMEDIATE already serialises
-writers.
+The version moves where each change is written (store/syncrepo.py: write_state,
+write_assignee, add_note); a poll's remote change moves it too. The check is an UPDATE of
+the row it guards, inside the change's transaction: on PostgreSQL it takes the row lock,
+so of two analysts acting on one version at once the second waits, then finds the version
+moved on; SQLite's BEGIN IMMEDIATE already serialises writers.
 """
 
 from __future__ import annotations
@@ -38,11 +39,6 @@ class StaleChange(Exception):
 
     def __str__(self) -> str:
         return f"{self.alert_id}: {self.describe()} (after the view this change was made on)"
-
-
-def bump(conn: Any, alert_id: str) -> None:
-    """The alert changed: open views of it are now stale."""
-    conn.execute("UPDATE alert SET version = version + 1 WHERE id = ?", (alert_id,))
 
 
 def check_version(conn: Any, alert_id: str, seen: int | None) -> None:

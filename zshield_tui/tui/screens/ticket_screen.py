@@ -226,7 +226,7 @@ class TicketScreen(Screen):
         from .confirm import ConfirmScreen
 
         first = refused[0]
-        more = f" (and {alerts_phrase(len(refused) - 1)} more)" if len(refused) > 1 else ""
+        more = f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
         question = (f"{first.alert_id} was {first.describe()}, after your view{more}: "
                     f"{outcome}. Reload the view?")
 
