@@ -40,6 +40,12 @@ class DatabaseConfig(_Strict):
     """PostgreSQL: the environment variable holding the password (never in the URL)."""
 
 
+class UserConfig(_Strict):
+    name: str | None = None
+    """Who this analyst is on notes, audit rows, assignments and states (default: the
+    operating system login). In team mode, the name colleagues know you by."""
+
+
 class ApiTokenAuth(_Strict):
     method: Literal["api_token"]
     email: str
@@ -219,6 +225,7 @@ class AutomationConfig(_Strict):
 
 class Config(_Strict):
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
+    user: UserConfig = Field(default_factory=UserConfig)
     mapping: MappingConfig = Field(default_factory=MappingConfig)
     targets: list[TargetConfig] = Field(default_factory=list)
     keymap: dict[str, str] = Field(default_factory=dict)

@@ -84,6 +84,7 @@ def world(seeded_db, make_app, tmp_path, monkeypatch):
         config = write_config(tmp_path, jira_url, snow_url)
         with config.open("a", encoding="utf-8") as out:
             out.write(RULES)
+            out.write('\n[user]\nname = "ana"\n')   # not the login of whoever runs them
         built = build(db, config)
 
         def factory(**kwargs) -> ZShieldApp:

@@ -18,6 +18,8 @@ def pane_text(pane: AlertDetailPane) -> str:
 
 async def test_a_state_change_shows_in_the_detail(make_app, sims):
     config, _ = sims
+    with config.open("a", encoding="utf-8") as out:
+        out.write('\n[user]\nname = "ana"\n')   # who the audit row names
     app = make_app(config_file=config)
     async with app.run_test(size=SIZE) as pilot:
         await triage_ready(pilot)
@@ -33,4 +35,4 @@ async def test_a_state_change_shows_in_the_detail(make_app, sims):
                        and pane.detail.alert.id == alert_id)
         text = pane_text(pane)
         assert "Audit (" in text
-        assert f"analyst  state {old} → resolved" in text
+        assert f"ana  state {old} → resolved" in text

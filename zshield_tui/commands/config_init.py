@@ -13,6 +13,9 @@ STARTER = '''\
 [database]
 # url = "sqlite:////path/to/zshield.db"   # default: zshield.db in the user data dir
 
+[user]
+# name = "bo"                              # on notes, audit rows, assignments; default: your login
+
 [[targets]]
 name = "jira-sec"
 kind = "jira"                              # jira | servicenow

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from zshield_tui.store.syncrepo import OutboxOp
     from zshield_tui.store.tickets import LinkedTicket
+    from zshield_tui.store.versions import StaleChange
     from zshield_tui.sync.engine import PushPlan
     from zshield_tui.sync.poller import PollReport
     from zshield_tui.sync.worker import DrainReport
@@ -50,20 +51,24 @@ class NoteResult:
 
     alert_ids: list[str]
     sent: Sent
+    refused: list[StaleChange] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class ResolveResult:
-    """Alerts resolved (children included when asked) and their tickets moved."""
+    """Alerts resolved (children included when asked) and their tickets moved; `refused`:
+    alerts another analyst changed after the view the resolve was made on."""
 
     resolved: list[str]
     sent: Sent
+    refused: list[StaleChange] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class AssignResult:
     assigned: list[str]
     sent: Sent
+    refused: list[StaleChange] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -57,12 +57,12 @@ class Core:
     def __init__(self, config_file: Path, database: Path, *, config: Config | None = None,
                  env: Mapping[str, str] | None = None,
                  options: Mapping[str, dict[str, Any]] | None = None,
-                 actor: str = "analyst") -> None:
+                 actor: str | None = None) -> None:
         self.config_file = config_file
         self.database = database
         self.env = env
         self.options = options
-        self.actor = actor
+        self._actor = actor
         self._config = config
         self._config_stamp = _stamp(config_file) if config is not None else None
         self._unusable: dict[str, str] = {}   # target -> why the last pass could not use it
@@ -86,6 +86,20 @@ class Core:
             self._config = load_config(self.config_file)
             self._config_stamp = stamp
         return self._config
+
+    @property
+    def actor(self) -> str:
+        """Who makes this core's changes: as given, else `[user] name`, else the login
+        (an unreadable config still lets the analyst work; the app says why)."""
+        from zshield_tui.config import ConfigError
+
+        if self._actor:
+            return self._actor
+        try:
+            name = self.config.user.name
+        except ConfigError:
+            name = None
+        return name or login_name()
 
     def target_names(self) -> list[str]:
         """Configured targets; an unreadable config counts as none (the caller says why)."""
@@ -126,52 +140,82 @@ class Core:
             left = [] if dry_run else _still_queued(engine, [target])
         return PushResult(plan, Sent([target], report, left), tickets, dry_run)
 
+    # The analyst's changes (note, resolve, assign) take `versions`: each alert's version
+    # as the analyst's view showed it (the TUI's rows). An alert someone changed since is
+    # left alone and reported in `refused`, naming who and what; the others go ahead.
+    # Without `versions` (the CLI, which reads the alert and writes at once, with no view
+    # an analyst could have gone stale on) they act on the current version.
+
     def add_note(self, alert_ids: Sequence[str], text: str, *,
+                 versions: Mapping[str, int] | None = None,
                  progress: Progress | None = None, settle: float = 3.0) -> NoteResult:
         """Adds the note to each alert and sends it to every ticket linked to them.
         Raises KeyError for an alert that does not exist (nothing is added then)."""
+        from zshield_tui.store.versions import StaleChange
+
         with self.engine(settle=settle) as engine:
             _require(engine, alert_ids)
             targets: set[str] = set()
+            added, refused = [], []
             for alert_id in alert_ids:
-                targets.update(engine.queue_comment(alert_id, text, author=self.actor))
+                try:
+                    targets.update(engine.queue_comment(alert_id, text, author=self.actor,
+                                                        seen=_seen(versions, alert_id)))
+                    added.append(alert_id)
+                except StaleChange as stale:
+                    refused.append(stale)
             sent = self._send(engine, sorted(targets), progress)
-        return NoteResult(list(alert_ids), sent)
+        return NoteResult(added, sent, refused)
 
     def resolve(self, alert_ids: Sequence[str], *, children: bool,
+                versions: Mapping[str, int] | None = None,
                 progress: Progress | None = None, settle: float = 5.0) -> ResolveResult:
         """Resolves the alerts and moves every linked ticket; their children follow as
         `[automation] children_on_parent_resolved` says (with it "none", `children`
         resolves them too). Raises KeyError for an alert that does not exist."""
         from zshield_tui.store.alerts import child_ids
         from zshield_tui.store.syncrepo import tickets_of
+        from zshield_tui.store.versions import StaleChange
 
         with self.engine(settle=settle) as engine:
             _require(engine, alert_ids)
             resolved: list[str] = []
+            refused: list[StaleChange] = []
             for alert_id in alert_ids:
-                resolved += engine.queue_state(alert_id, "resolved", children=children)
+                try:
+                    resolved += engine.queue_state(alert_id, "resolved", children=children,
+                                                   seen=_seen(versions, alert_id))
+                except StaleChange as stale:
+                    refused.append(stale)
             conn = engine.store.conn
             # `resolved` holds the children a cascade took along (cascade.py) as well.
-            touched = [*alert_ids, *resolved,
-                       *(c for a in alert_ids for c in child_ids(conn, a) if children)]
+            kept = [a for a in alert_ids if a not in {r.alert_id for r in refused}]
+            touched = [*kept, *resolved,
+                       *(c for a in kept for c in child_ids(conn, a) if children)]
             targets = sorted({t.target for a in touched for t in tickets_of(conn, a)})
             sent = self._send(engine, targets, progress)
-        return ResolveResult(resolved, sent)
+        return ResolveResult(resolved, sent, refused)
 
     def assign(self, alert_ids: Sequence[str], who: str, *,
+               versions: Mapping[str, int] | None = None,
                progress: Progress | None = None, settle: float = 3.0) -> AssignResult:
         """Assigns the alerts and sends the assignee to every linked ticket."""
+        from zshield_tui.store.versions import StaleChange
+
         with self.engine(settle=settle) as engine:
             _require(engine, alert_ids)
             targets: set[str] = set()
-            assigned = []
+            assigned, refused = [], []
             for alert_id in alert_ids:
-                named = engine.queue_assign(alert_id, who)
+                try:
+                    named = engine.queue_assign(alert_id, who, seen=_seen(versions, alert_id))
+                except StaleChange as stale:
+                    refused.append(stale)
+                    continue
                 assigned.append(alert_id)
                 targets.update(named)
             sent = self._send(engine, sorted(targets), progress)
-        return AssignResult(assigned, sent)
+        return AssignResult(assigned, sent, refused)
 
     def sync_once(self, *, progress: Progress | None = None,
                   settle: float = 30.0) -> SyncResult:
@@ -372,6 +416,16 @@ class Core:
         return out
 
 
+def login_name() -> str:
+    """The operating system login; `analyst` where there is none (a container's uid)."""
+    import getpass
+
+    try:
+        return getpass.getuser() or "analyst"
+    except (OSError, KeyError):
+        return "analyst"
+
+
 def _stamp(path: Path) -> tuple[int, int] | None:
     try:
         info = path.stat()
@@ -387,6 +441,10 @@ def _require(engine: SyncEngine, alert_ids: Sequence[str]) -> None:
     for alert_id in alert_ids:
         if alert_state(engine.store.conn, alert_id) is None:
             raise KeyError(alert_id)
+
+
+def _seen(versions: Mapping[str, int] | None, alert_id: str) -> int | None:
+    return None if versions is None else versions.get(alert_id)
 
 
 def _still_queued(engine: SyncEngine, targets: Sequence[str] | None) -> list[OutboxOp]:

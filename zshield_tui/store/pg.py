@@ -25,6 +25,9 @@ from psycopg import pq
 
 SQLITE, POSTGRESQL = "sqlite", "postgresql"
 
+# What a query stopped by PgConnection.interrupt() raises (sqlite3's: OperationalError).
+QueryCanceled = psycopg.errors.QueryCanceled
+
 # A `?` outside quotes and comments is a placeholder; every `%`, quoted or not, is doubled
 # because psycopg reads the whole text for its own `%s`.
 _PIECES = re.compile(r"""('(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\?|%)""")

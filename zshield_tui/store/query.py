@@ -38,7 +38,8 @@ _ROW = (
     " a.state, a.created_at, a.parent_id,"
     " (SELECT count(*) FROM alert c WHERE c.parent_id = a.id),"
     " (SELECT t.key || ' ' || t.status FROM ticket t WHERE t.alert_id = a.id"
-    "  ORDER BY t.id LIMIT 1)"
+    "  ORDER BY t.id LIMIT 1),"
+    " a.version"
     " FROM alert a"
 )
 
@@ -59,6 +60,7 @@ class AlertRow:
     parent_id: str | None
     children: int
     ticket: str | None
+    version: int = 0    # what a change made on this row carries (store/versions.py)
 
 
 class AlertQuery:
@@ -102,7 +104,7 @@ class AlertQuery:
             clauses.append(ahead)
             params = (*params, *more)
         sql = (f"SELECT count(*) FROM (SELECT 1 FROM alert a WHERE {' AND '.join(clauses)}"
-               " LIMIT ?)")
+               " LIMIT ?) AS found")
         return self.conn.execute(sql, (*params, cap)).fetchone()[0]
 
     def estimate(self, cap: int = CAP) -> int:
@@ -118,11 +120,12 @@ class AlertQuery:
             extra = "".join(f" AND {c}" for c in conditions)
             sql = (
                 "SELECT count(*) FROM (SELECT 1 FROM alert_fts f JOIN alert a ON a.seq = f.rowid"
-                f" WHERE alert_fts MATCH ?{extra} LIMIT ?)"
+                f" WHERE alert_fts MATCH ?{extra} LIMIT ?) AS found"
             )
         else:
             where, params = self._where(indexed=True)
-            sql = f"SELECT count(*) FROM (SELECT 1 FROM alert a {where} LIMIT ?)"
+            # PostgreSQL wants the subquery named.
+            sql = f"SELECT count(*) FROM (SELECT 1 FROM alert a {where} LIMIT ?) AS found"
         found = self.conn.execute(sql, (*params, cap)).fetchone()[0]
         self._dense = found >= cap
         return found

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .pg import POSTGRESQL, dialect
-from .schema_pg import PG_V1, PG_V2, PG_V3, PG_V4, PG_V7, PG_V9
+from .schema_pg import PG_V1, PG_V2, PG_V3, PG_V4, PG_V7, PG_V9, PG_V10
 
 
 @dataclass(frozen=True)
@@ -283,10 +283,19 @@ CREATE TABLE auto_create_switch (
 );
 """
 
+# Version 10: team mode's "no silent overwrite" (DESIGN §6). `version` counts the
+# analysts' changes to an alert (state, assignment, notes); a change made on a view of an
+# older version is refused (store/versions.py). PostgreSQL also tells every open TUI of
+# each change (schema_pg.py); SQLite's open TUIs look at `PRAGMA data_version` instead.
+_V10 = """
+ALTER TABLE alert ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = tuple(
     Migration(sqlite=script, postgresql=pg)
     for script, pg in ((_V1, PG_V1), (_V2, PG_V2), (_V3, PG_V3), (_V4, PG_V4), (_V5, _V5),
-                       (_V6, _V6), (_V7, PG_V7), (_V8, _V8), (_V9, PG_V9))
+                       (_V6, _V6), (_V7, PG_V7), (_V8, _V8), (_V9, PG_V9),
+                       (_V10, PG_V10))
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -177,3 +177,26 @@ CREATE TABLE auto_create_switch (
     updated_at TEXT NOT NULL
 );
 """
+
+# Every open TUI LISTENs on `zshield` (tui/source.py) and reads its rows again when told.
+# Statement-level triggers: an ingest of a million alerts fires once per statement, not
+# per row, and PostgreSQL delivers identical notifications of one transaction once, so a
+# batch of 20,000 rows is one notification. The payload names the table, which is all
+# a listener needs to know that something it shows may have changed.
+PG_V10 = """
+ALTER TABLE alert ADD COLUMN version BIGINT NOT NULL DEFAULT 0;
+CREATE FUNCTION zshield_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('zshield', TG_TABLE_NAME);
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER alert_notify AFTER INSERT OR UPDATE OR DELETE ON alert
+    FOR EACH STATEMENT EXECUTE FUNCTION zshield_notify();
+CREATE TRIGGER ticket_notify AFTER INSERT OR UPDATE OR DELETE ON ticket
+    FOR EACH STATEMENT EXECUTE FUNCTION zshield_notify();
+CREATE TRIGGER note_notify AFTER INSERT OR UPDATE OR DELETE ON note
+    FOR EACH STATEMENT EXECUTE FUNCTION zshield_notify();
+CREATE TRIGGER audit_notify AFTER INSERT OR UPDATE OR DELETE ON audit
+    FOR EACH STATEMENT EXECUTE FUNCTION zshield_notify();
+"""

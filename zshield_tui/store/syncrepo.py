@@ -247,8 +247,8 @@ def write_assignee(conn: sqlite3.Connection, alert_id: str, who: str, actor: str
         raise KeyError(alert_id)
     if row[0] == who:
         return False
-    conn.execute("UPDATE alert SET assigned_analyst = ?, updated_at = ? WHERE id = ?",
-                 (who, now_iso(), alert_id))
+    conn.execute("UPDATE alert SET assigned_analyst = ?, updated_at = ?, "
+                 "version = version + 1 WHERE id = ?", (who, now_iso(), alert_id))
     audit(conn, alert_id, actor, "assign", row[0], who)
     return True
 
@@ -266,8 +266,8 @@ def write_state(conn: sqlite3.Connection, alert_id: str, state: str, actor: str)
     if old == state:
         return False
     now = now_iso()
-    conn.execute("UPDATE alert SET state = ?, updated_at = ? WHERE id = ?",
-                 (state, now, alert_id))
+    conn.execute("UPDATE alert SET state = ?, updated_at = ?, version = version + 1 "
+                 "WHERE id = ?", (state, now, alert_id))
     audit(conn, alert_id, actor, "state", old, state)
     return True
 
@@ -282,11 +282,14 @@ def audit(conn: sqlite3.Connection, alert_id: str, actor: str, action: str,
 def add_note(conn: sqlite3.Connection, alert_id: str, body: str, *, author: str,
              origin: str, sync_state: str | None, created_at: str | None = None,
              remote_id: str | None = None) -> int:
-    cur = conn.execute(
+    row = conn.execute(
         "INSERT INTO note (alert_id, body, author, origin, remote_id, created_at, sync_state) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (alert_id, body, author, origin, remote_id, created_at or now_iso(), sync_state))
-    return int(cur.lastrowid or 0)
+        "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        (alert_id, body, author, origin, remote_id, created_at or now_iso(), sync_state)
+    ).fetchone()
+    # A note is news to whoever looks at the alert: views made before it are stale.
+    conn.execute("UPDATE alert SET version = version + 1 WHERE id = ?", (alert_id,))
+    return int(row[0])
 
 
 def note_still_sending(conn: sqlite3.Connection, note_id: int) -> bool:

@@ -34,6 +34,7 @@ class AlertRecord(SQLModel, table=True):
     format: str = "zshield"
     ingested_at: str
     updated_at: str
+    version: int = 0       # analysts' changes so far (store/versions.py)
 
 
 class EvidenceRecord(SQLModel, table=True):

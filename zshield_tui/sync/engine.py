@@ -21,6 +21,7 @@ from zshield_tui.store import Store, get_alert
 from zshield_tui.store import syncrepo as repo
 from zshield_tui.store.alerts import child_ids
 from zshield_tui.store.syncrepo import transaction
+from zshield_tui.store.versions import check_version
 
 from .automate import AutomationReport, auto_create_new, queue_escalations
 from .cascade import DONE, Cascade
@@ -127,11 +128,15 @@ class SyncEngine:
                     queued += 1
         return queued
 
-    def queue_comment(self, alert_id: str, text: str, *, author: str = "") -> list[str]:
-        """Adds a local note and queues it for every linked ticket; returns the targets."""
+    def queue_comment(self, alert_id: str, text: str, *, author: str = "",
+                      seen: int | None = None) -> list[str]:
+        """Adds a local note and queues it for every linked ticket; returns the targets.
+        `seen`: the alert's version the note was written on (StaleChange if it moved on;
+        None acts on the current one)."""
         with transaction(self.store.conn) as conn:
             if repo.alert_state(conn, alert_id) is None:
                 raise KeyError(alert_id)
+            check_version(conn, alert_id, seen)
             targets = self._linked_targets(conn, alert_id)
             note_id = repo.add_note(conn, alert_id, text, author=author or self.actor,
                                     origin="local",
@@ -140,10 +145,11 @@ class SyncEngine:
                 repo.enqueue(conn, name, alert_id, "comment", {"note_id": note_id, "body": text})
         return targets
 
-    def queue_assign(self, alert_id: str, who: str) -> list[str]:
+    def queue_assign(self, alert_id: str, who: str, *, seen: int | None = None) -> list[str]:
         """Assigns the alert and queues the same assignee for every linked ticket (and one
-        still being created); returns the targets."""
+        still being created); returns the targets. `seen` as for queue_comment."""
         with transaction(self.store.conn) as conn:
+            check_version(conn, alert_id, seen)
             if not repo.write_assignee(conn, alert_id, who, self.actor):
                 return []
             targets = self._linked_targets(conn, alert_id)
@@ -160,14 +166,18 @@ class SyncEngine:
                     and repo.open_op(conn, name, alert_id, "create")]
         return targets
 
-    def queue_state(self, alert_id: str, state: str, *, children: bool = False) -> list[str]:
+    def queue_state(self, alert_id: str, state: str, *, children: bool = False,
+                    seen: int | None = None) -> list[str]:
         """Sets the state of the alert and queues the ticket moves; returns the alerts
         whose state changed. A resolution takes the children along as
         `children_on_parent_resolved` says (cascade.py), whether or not `children` asks;
-        with that setting "none", `children` gives them the alert's state as before."""
+        with that setting "none", `children` gives them the alert's state as before.
+        `seen` as for queue_comment: it guards the alert the analyst looked at, not the
+        children it takes along."""
         changed: list[str] = []
         cascading = state in DONE and self.cascade.setting != "none"
         with transaction(self.store.conn) as conn:
+            check_version(conn, alert_id, seen)
             ids = [alert_id, *(child_ids(conn, alert_id) if children and not cascading
                                else [])]
             for aid in ids:

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zshield_tui.store.db import connect
+from zshield_tui.store.changes import watch
+from zshield_tui.store.db import Database, connect, parse_database
 from zshield_tui.store.filters import AlertFilter
+from zshield_tui.store.pg import QueryCanceled
 from zshield_tui.store.query import CAP, AlertQuery, AlertRow, Sort, max_seq
 
 if TYPE_CHECKING:
@@ -58,11 +60,12 @@ class AlertDetail:
 
 
 class AlertSource:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | Database) -> None:
         self.path = path
         self._orm_store = None
         self._conn = connect(path, create=False, cache_mb=16)
         self._count_conn = connect(path, create=False, cache_mb=8)
+        self._watch = watch(parse_database(path), self._conn)
         self._lock = threading.Lock()
         self._count_lock = threading.Lock()
         self.generation = 0
@@ -73,10 +76,12 @@ class AlertSource:
         generation = self.generation
         self._count_conn.interrupt()
         with self._lock:
+            # Read before the page: a commit in between is then both on the page and a
+            # change still to look at (read once more), never neither.
+            version = self._watch.version()
             query = AlertQuery(self._conn, flt, sort, upto=max_seq(self._conn))
             estimate = query.estimate()
             first = query.page(0, page_size)
-            version = self._version()   # read with the page: no commit falls in between
         return Snapshot(generation, query, estimate, estimate < CAP, first, version)
 
     def page(self, query: AlertQuery, offset: int, limit: int) -> list[AlertRow]:
@@ -104,23 +109,20 @@ class AlertSource:
         with self._count_lock:
             try:
                 return counter.count()
-            except sqlite3.OperationalError:
+            except (sqlite3.OperationalError, QueryCanceled):
                 return None
 
     def data_version(self) -> int | None:
-        """A number that changes whenever any other connection (another process, or this
-        app's own writers) commits: SQLite's `PRAGMA data_version` on the pages'
-        connection, a read of shared memory, cheap enough to ask twice a second on the UI
-        thread. None while a page query holds the connection (ask again next time)."""
+        """A number that changes whenever any other connection (another process, another
+        analyst, or this app's own writers) commits: store/changes.py, cheap enough to ask
+        twice a second on the UI thread. None while a page query holds the connection
+        (ask again next time)."""
         if not self._lock.acquire(blocking=False):
             return None
         try:
-            return self._version()
+            return self._watch.version()
         finally:
             self._lock.release()
-
-    def _version(self) -> int:
-        return self._conn.execute("PRAGMA data_version").fetchone()[0]
 
     def detail(self, alert_id: str) -> AlertDetail | None:
         """Everything the detail pane shows for one alert, or None if it is gone."""
@@ -150,5 +152,6 @@ class AlertSource:
         with self._lock, self._count_lock:
             if self._orm_store is not None:
                 self._orm_store.close()
+            self._watch.close()
             self._conn.close()
             self._count_conn.close()

@@ -1,4 +1,6 @@
-"""`a`: who the alerts are assigned to; enter saves, escape cancels."""
+"""`a`: who the alerts are assigned to; enter saves, escape cancels. The field starts
+with the analyst's own name (`[user] name`), selected: enter assigns to me, typing
+replaces it."""
 
 from __future__ import annotations
 
@@ -23,18 +25,24 @@ class AssignScreen(ModalScreen[str | None]):
                               background: $surface; }
     """
 
-    def __init__(self, subject: str) -> None:
+    def __init__(self, subject: str, *, me: str = "") -> None:
         super().__init__()
         self.subject = subject  # an alert id, or "3 marked alerts"
+        self.me = me
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(f"Assign {printable(self.subject)} to  (enter saves, esc cancels)"))
-            yield Input(placeholder="user name or email, as the targets know it",
-                        id="assign-who")
+            if self.me:
+                yield Static(Text(f"enter: assign to me ({printable(self.me)}); "
+                                  "or type another name", style="dim"), id="assign-me")
+            yield Input(self.me, placeholder="user name or email, as the targets know it",
+                        select_on_focus=True, id="assign-who")
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        field = self.query_one(Input)
+        field.focus()
+        field.select_all()
 
     @on(Input.Submitted, "#assign-who")
     def _submitted(self, event: Input.Submitted) -> None:

@@ -4,18 +4,20 @@ screen reports it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from zshield_tui.core import Core, Scope
 from zshield_tui.domain.wording import counted
+from zshield_tui.store.versions import StaleChange
 
 from .results import ItemResult, Job, Reporter
 
-# (core, alert ids, the note text or assignee, progress) -> what the core returned
-Send = Callable[[Core, list[str], str, Callable[[Any], None]], object]
+# (core, alert ids, the note text or assignee, the versions the view showed, progress)
+# -> what the core returned
+Send = Callable[[Core, list[str], str, Mapping[str, int], Callable[[Any], None]], Any]
 
 
 @dataclass(frozen=True)
@@ -46,21 +48,29 @@ class Action:
             where = "no linked tickets, only the local alerts change"
         return f"{head}: {where}?"
 
-    def job(self, core: Core, scope: Scope, arg: str = "") -> Job:
-        """What the result screen runs; `arg` is the note text or the assignee."""
-        return partial(_run, self, core, scope, arg)
+    def job(self, core: Core, scope: Scope, arg: str = "",
+            versions: Mapping[str, int] | None = None,
+            refused: list[StaleChange] | None = None) -> Job:
+        """What the result screen runs; `arg` is the note text or the assignee,
+        `versions` each alert's version as the view showed it. Alerts others changed
+        since are left alone, reported per alert, and added to `refused`."""
+        return partial(_run, self, core, scope, arg, versions or {},
+                       refused if refused is not None else [])
 
 
-def _add_note(core: Core, ids: list[str], text: str, progress: Callable[[Any], None]) -> object:
-    return core.add_note(ids, text, progress=progress)
+def _add_note(core: Core, ids: list[str], text: str, versions: Mapping[str, int],
+              progress: Callable[[Any], None]) -> Any:
+    return core.add_note(ids, text, versions=versions, progress=progress)
 
 
-def _resolve(core: Core, ids: list[str], _: str, progress: Callable[[Any], None]) -> object:
-    return core.resolve(ids, children=True, progress=progress)
+def _resolve(core: Core, ids: list[str], _: str, versions: Mapping[str, int],
+             progress: Callable[[Any], None]) -> Any:
+    return core.resolve(ids, children=True, versions=versions, progress=progress)
 
 
-def _assign(core: Core, ids: list[str], who: str, progress: Callable[[Any], None]) -> object:
-    return core.assign(ids, who, progress=progress)
+def _assign(core: Core, ids: list[str], who: str, versions: Mapping[str, int],
+            progress: Callable[[Any], None]) -> Any:
+    return core.assign(ids, who, versions=versions, progress=progress)
 
 
 NOTE = Action("Add the note to", "Adding the note…", "comment", "note kept locally",
@@ -71,7 +81,8 @@ ASSIGN = Action("Assign", "Assigning…", "assign", "assigned locally", "assigne
                 names_arg=True)
 
 
-def _run(action: Action, core: Core, scope: Scope, arg: str, report: Reporter) -> str:
+def _run(action: Action, core: Core, scope: Scope, arg: str, versions: Mapping[str, int],
+         refused: list[StaleChange], report: Reporter) -> str:
     keys = scope.keys()
     wanted = set(scope.all_ids)
 
@@ -80,9 +91,22 @@ def _run(action: Action, core: Core, scope: Scope, arg: str, report: Reporter) -
         if op.operation == action.operation and op.alert_id in wanted:
             report.item(ItemResult.of_op(op, keys), advance=op.ok or op.final)
 
-    action.send(core, scope.alert_ids, arg, progress)
+    result = action.send(core, scope.alert_ids, arg, versions, progress)
+    refused.extend(result.refused)
+    for stale in result.refused:
+        report.item(ItemResult(stale.alert_id, "", "", False,
+                               f"not changed: {stale.describe()}, after your view"),
+                    advance=False)
+    # A refused alert's children were not taken along: only what changed is "done".
+    changed = set(getattr(result, "resolved", scope.all_ids))
+    skipped = {r.alert_id for r in result.refused}
     linked = {t.alert_id for t in scope.tickets} | {r.alert_id for r in report.results}
     for alert_id in scope.all_ids:
-        if alert_id not in linked:
+        if alert_id in linked or alert_id in skipped:
+            continue
+        if alert_id in scope.alert_ids or alert_id in changed or not skipped:
             report.item(ItemResult(alert_id, "", "", True, action.local), advance=False)
-    return report.summary(action.done, "(what failed stays in the outbox, view 3)")
+    tail = "(what failed stays in the outbox, view 3)"
+    if result.refused:
+        tail = f"{len(result.refused)} changed by others since your view  " + tail
+    return report.summary(action.done, tail)

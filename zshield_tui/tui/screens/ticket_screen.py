@@ -21,6 +21,7 @@ from zshield_tui.domain.wording import counted
 
 if TYPE_CHECKING:  # the core loads the store layer: not before the first frame
     from zshield_tui.core import Core, Scope, TargetStatus
+    from zshield_tui.store.versions import StaleChange
 
     from ..app import ZShieldApp
     from .bulk import Action
@@ -78,6 +79,16 @@ class TicketScreen(Screen):
     def has_marks(self) -> bool:
         """Whether the selection is a set of marked alerts (actions then ask first)."""
         return False
+
+    def selected_versions(self) -> dict[str, int] | None:
+        """Each selected alert's version as the screen shows it: a change carries it, and
+        is refused if another analyst changed the alert since (store/versions.py). None:
+        the screen shows no versions, and changes act on the current ones."""
+        return None
+
+    def reload_view(self) -> None:
+        """Read what the screen shows again (after a change was refused as stale)."""
+        self.after_ticket_work()
 
     def ticket_urls(self) -> list[str]:
         """The linked tickets' URLs of the alert under the cursor, for `o`."""
@@ -140,15 +151,20 @@ class TicketScreen(Screen):
 
         def saved(text: str | None) -> None:
             if text and bulk:
-                self._scope_then_confirm(NOTE, ids, text)
+                self._scope_then_confirm(NOTE, ids, text, versions)
             elif text:
-                self._send_note(ids[0], text)
+                self._send_note(ids[0], text, versions)
 
+        versions = self.selected_versions()
         self.app.push_screen(NoteScreen(self._subject(ids)), saved)
 
     @work(thread=True, group="note", exit_on_error=False)
-    def _send_note(self, alert_id: str, text: str) -> None:
-        sent = self.core.add_note([alert_id], text).sent
+    def _send_note(self, alert_id: str, text: str, versions: dict[str, int] | None) -> None:
+        result = self.core.add_note([alert_id], text, versions=versions)
+        if result.refused:
+            self.app.call_from_thread(self._offer_reload, result.refused, "note not added")
+            return
+        sent = result.sent
         where = ", ".join(sent.targets) or "no linked ticket yet"
         left = len(sent.still_queued)
         msg = f"note added to {printable(alert_id)} ({where})" + \
@@ -162,7 +178,7 @@ class TicketScreen(Screen):
         from .bulk import CLOSE
 
         if ids := self.selected_ids():
-            self._scope_then_confirm(CLOSE, ids)
+            self._scope_then_confirm(CLOSE, ids, "", self.selected_versions())
 
     def action_assign(self) -> None:
         """Assign the marked alerts (or the cursor one) and their linked tickets."""
@@ -172,30 +188,56 @@ class TicketScreen(Screen):
         ids = self.selected_ids()
         if not ids:
             return
+        versions = self.selected_versions()
 
         def chosen(who: str | None) -> None:
             if who:
-                self._scope_then_confirm(ASSIGN, ids, who)
+                self._scope_then_confirm(ASSIGN, ids, who, versions)
 
-        self.app.push_screen(AssignScreen(self._subject(ids)), chosen)
+        self.app.push_screen(AssignScreen(self._subject(ids), me=self.core.actor), chosen)
 
     @work(thread=True, group="scope", exclusive=True, exit_on_error=False)
-    def _scope_then_confirm(self, action: Action, ids: list[str], arg: str = "") -> None:
+    def _scope_then_confirm(self, action: Action, ids: list[str], arg: str = "",
+                            versions: dict[str, int] | None = None) -> None:
         # Counting the tickets reads the database: not on the event loop.
         scope = self.core.scope(ids, children=action.children)
-        self.app.call_from_thread(self._confirm, action, scope, arg)
+        self.app.call_from_thread(self._confirm, action, scope, arg, versions)
 
-    def _confirm(self, action: Action, scope: Scope, arg: str) -> None:
+    def _confirm(self, action: Action, scope: Scope, arg: str,
+                 versions: dict[str, int] | None = None) -> None:
         from .confirm import ConfirmScreen
         from .results import ResultScreen
 
+        refused: list[StaleChange] = []
+
+        def finished(done: bool | None) -> None:
+            self._changed()
+            if refused:
+                self._offer_reload(refused, "not changed")
+
         def answered(yes: bool | None) -> None:
             if yes:
-                self.app.push_screen(ResultScreen(action.doing, len(scope.tickets),
-                                                  action.job(self.core, scope, arg)),
-                                     self._changed)
+                job = action.job(self.core, scope, arg, versions, refused)
+                self.app.push_screen(ResultScreen(action.doing, len(scope.tickets), job),
+                                     finished)
 
         self.app.push_screen(ConfirmScreen(action.question(scope, arg)), answered)
+
+    def _offer_reload(self, refused: list[StaleChange], outcome: str) -> None:
+        """Another analyst changed these alerts after this view: say who and what, and
+        offer to show it."""
+        from .confirm import ConfirmScreen
+
+        first = refused[0]
+        more = f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
+        question = (f"{first.alert_id} was {first.describe()}, after your view{more}: "
+                    f"{outcome}. Reload the view?")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.reload_view()
+
+        self.app.push_screen(ConfirmScreen(question), answered)   # which makes it printable
 
     def action_open_ticket(self) -> None:
         """Opens the first linked ticket of the cursor alert in the browser."""

@@ -319,6 +319,14 @@ class TriageScreen(TicketScreen):
     def has_marks(self) -> bool:
         return bool(self.alerts.marked)
 
+    def selected_versions(self) -> dict[str, int] | None:
+        alerts = self.alerts
+        if alerts.marked:
+            return {i: alerts.marked_versions[i] for i in alerts.marked
+                    if i in alerts.marked_versions}
+        current = alerts.current
+        return {current.id: current.version} if current is not None else {}
+
     def ticket_urls(self) -> list[str]:
         from ..widgets.tickets_panel import TicketsPanel
 

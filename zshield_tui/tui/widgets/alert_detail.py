@@ -57,7 +57,7 @@ class AlertDetailPane(VerticalScroll, can_focus=False):
         for label, value in (
             ("state", alert.state.value.replace("_", " ")), ("source", alert.source),
             ("category", alert.category), ("technique", alert.mitre_technique),
-            ("analyst", alert.assigned_analyst),
+            ("analyst", self._who_has(alert.assigned_analyst)),
             ("created", alert.created_at.strftime("%Y-%m-%d %H:%M:%S UTC")),
             ("parent", alert.parent_id), ("tags", ", ".join(alert.tags)),
         ):
@@ -84,6 +84,16 @@ class AlertDetailPane(VerticalScroll, can_focus=False):
         else:
             parts.append(Text("r shows the raw record", style="dim italic"))
         return Group(*parts)
+
+    def _who_has(self, analyst: str | None) -> str | None:
+        """`bo  (assigned by carol 11-24 10:31)`: who has the alert, and since when."""
+        assert self.detail is not None
+        if not analyst:
+            return None
+        for entry in reversed(self.detail.audit):
+            if entry.action == "assign" and entry.new_value == analyst:
+                return f"{analyst}  (assigned by {entry.actor} {entry.at:%m-%d %H:%M})"
+        return analyst
 
     @staticmethod
     def _audit_line(entry) -> str:

@@ -128,6 +128,9 @@ class AlertList(ScrollView, can_focus=True):
         self.source = source
         self.total = 0
         self.marked: set[str] = set()
+        # Each marked alert's version as its row last showed it: what a bulk action on
+        # the marks carries (store/versions.py), kept for rows scrolled out of the pages.
+        self.marked_versions: dict[str, int] = {}
         self._generation = 0
         self._query: AlertQuery | None = None
         self._pages: OrderedDict[int, list[AlertRow]] = OrderedDict()
@@ -248,6 +251,9 @@ class AlertList(ScrollView, can_focus=True):
             return  # the filter changed while this page was in flight
         self._loading.discard(message.page)
         self._pages[message.page] = message.rows
+        for row in message.rows:
+            if row.id in self.marked:
+                self.marked_versions[row.id] = row.version
         while len(self._pages) > MAX_PAGES:
             self._pages.popitem(last=False)
         self.refresh()
@@ -379,12 +385,17 @@ class AlertList(ScrollView, can_focus=True):
         if row is None:
             return
         self.marked.symmetric_difference_update({row.id})
+        if row.id in self.marked:
+            self.marked_versions[row.id] = row.version
+        else:
+            self.marked_versions.pop(row.id, None)
         self.post_message(self.MarksChanged(len(self.marked)))
         self.action_cursor_down()
         self.refresh()
 
     def clear_marks(self) -> None:
         self.marked.clear()
+        self.marked_versions.clear()
         self.post_message(self.MarksChanged(0))
         self.refresh()
 
