@@ -11,7 +11,8 @@ from .adfcheck import text_adf
 from .state import CATEGORIES, STATUSES, Comment, Issue, JiraState, jira_time
 
 ALL_FIELDS = ("summary", "description", "priority", "labels", "assignee", "status",
-              "issuetype", "project", "created", "updated", "reporter", "attachment")
+              "issuetype", "project", "created", "updated", "reporter", "attachment",
+              "resolution", "resolutiondate")
 
 
 def error(status: int, messages: list[str] | None = None,
@@ -70,6 +71,11 @@ def issue_json(request: Request, state: JiraState, issue: Issue, ver: int,
             values[name] = jira_time(getattr(issue, name))
         elif name == "attachment":
             values[name] = issue.attachments
+        elif name == "resolution":
+            values[name] = resolution_json(request, ver, issue.resolution) \
+                if issue.resolution else None
+        elif name == "resolutiondate":
+            values[name] = jira_time(issue.resolved) if issue.resolved else None
     body: dict[str, Any] = {"id": issue.id, "key": issue.key,
                             "self": f"{base(request)}/rest/api/{ver}/issue/{issue.id}"}
     if wanted != ["id"]:
@@ -78,6 +84,12 @@ def issue_json(request: Request, state: JiraState, issue: Issue, ver: int,
         body["properties"] = {k: issue.properties[k] for k in properties
                               if k in issue.properties}
     return body
+
+
+def resolution_json(request: Request, ver: int, resolution: dict[str, Any]) -> dict[str, Any]:
+    """A resolution with its self link."""
+    return {"self": f"{base(request)}/rest/api/{ver}/resolution/{resolution['id']}",
+            **resolution}
 
 
 def comment_json(request: Request, issue: Issue, comment: Comment, ver: int) -> dict[str, Any]:
@@ -95,3 +107,12 @@ def split_param(value: str | None) -> list[str] | None:
     if value is None:
         return None
     return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def list_param(request: Request, name: str) -> list[str] | None:
+    """A list parameter given as `a,b`, as `name=a&name=b` (requests sends a Python list
+    that way) or both: every occurrence counts, as on Jira. None when absent."""
+    given = request.query_params.getlist(name)
+    if not given:
+        return None
+    return [v for value in given for v in split_param(value) or []]

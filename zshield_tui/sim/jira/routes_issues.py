@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .render import base, error, issue_json, split_param, status_json
-from .state import JiraState, now
+from .render import base, error, issue_json, list_param, status_json
+from .state import RESOLUTIONS, JiraState, now
 from .validate import check_fields, version
 
 NOT_FOUND = "Issue does not exist or you do not have permission to see it."
@@ -104,8 +104,8 @@ async def get_issue(request: Request) -> Response:
     ver, issue, failed = _issue_or_404(request)
     if failed:
         return failed
-    fields = split_param(request.query_params.get("fields"))
-    props = split_param(request.query_params.get("properties"))
+    fields = list_param(request, "fields")
+    props = list_param(request, "properties")
     return JSONResponse(issue_json(request, _state(request), issue, ver, fields, props))
 
 
@@ -156,8 +156,14 @@ async def do_transition(request: Request) -> Response:
     if unknown:
         return error(400, errors={k: f"Field '{k}' cannot be set. It is not on the "
                                      "appropriate screen, or unknown." for k in unknown})
-    issue.status = match[3]
-    issue.updated = now()
+    resolution = None
+    if extra.get("resolution") is not None:
+        ref = extra["resolution"]
+        resolution = next((r for r in RESOLUTIONS if isinstance(ref, dict) and
+                           (r["id"] == ref.get("id") or r["name"] == ref.get("name"))), None)
+        if resolution is None:
+            return error(400, errors={"resolution": "Specify a valid value for resolution"})
+    _state(request).move(issue, match[3], resolution)
     return Response(status_code=204)
 
 

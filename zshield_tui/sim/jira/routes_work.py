@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .jql import JqlError, parse
-from .render import base, comment_json, error, issue_json, split_param
+from .render import base, comment_json, error, issue_json, list_param
 from .routes_issues import _issue_or_404, _json, _state
 from .state import ISSUE_TYPES, PRIORITIES, jira_time, now
 from .validate import rich_value, version
@@ -147,13 +147,15 @@ async def _search_params(request: Request) -> dict[str, Any]:
     params: dict[str, Any] = dict(q)
     for name in ("fields", "properties", "expand"):
         if name in q:
-            params[name] = split_param(q[name])
+            params[name] = list_param(request, name)
     return params
 
 
 async def search_jql(request: Request) -> Response:
-    """Cloud enhanced search: token paging, no total, only ids unless fields are asked."""
-    if request.scope["jira_deployment"] != "cloud":
+    """Cloud enhanced search (v3, and v2 with wiki-markup strings): token paging, no total,
+    only ids unless fields are asked."""
+    ver = version(request.scope)
+    if request.scope["jira_deployment"] != "cloud" or ver is None:
         return error(404, ["Not found"])
     params = await _search_params(request)
     found, failed = _run_jql(request, str(params.get("jql") or ""), cloud=True)
@@ -167,7 +169,7 @@ async def search_jql(request: Request) -> Response:
         return error(400, ["The provided next page token is invalid or expired."])
     page = found[start:start + size]
     fields = params.get("fields") or ["id"]
-    body: dict[str, Any] = {"issues": [issue_json(request, _state(request), i, 3, fields,
+    body: dict[str, Any] = {"issues": [issue_json(request, _state(request), i, ver, fields,
                                                   params.get("properties")) for i in page],
                             "isLast": start + size >= len(found)}
     if not body["isLast"]:
@@ -283,7 +285,7 @@ routes = [
     Route(A + "/attachment/meta", attachment_meta, methods=["GET"]),
     Route(A + "/attachment/content/{id}", attachment_content, methods=["GET"]),
     Route("/secure/attachment/{id}/{filename}", attachment_content, methods=["GET"]),
-    Route("/rest/api/3/search/jql", search_jql, methods=["GET", "POST"]),
+    Route(A + "/search/jql", search_jql, methods=["GET", "POST"]),
     Route(A + "/search", search_old, methods=["GET", "POST"]),
     Route(A + "/issue/createmeta/{project}/issuetypes", createmeta_types, methods=["GET"]),
     Route(A + "/issue/createmeta/{project}/issuetypes/{type}", createmeta_fields,
