@@ -94,6 +94,10 @@ def test_pycontribs_jira_runs_an_integrations_everyday_operations(site):
     fetched.update(fields={"summary": "Contained: suspicious login", "labels": ["contained"]})
     assert stored.fields["summary"] == "Contained: suspicious login"
     assert stored.fields["labels"] == ["contained"]
+    fetched.add_field_value("labels", "escalated")
+    assert stored.fields["labels"] == ["contained", "escalated"]
+    assert [c.body for c in jira.issue(issue.key).fields.comment.comments] == [
+        "Blocked at the firewall"]
 
     jira.transition_issue(issue, "Reopen")
     assert stored.status == "To Do" and stored.resolution is None and stored.resolved is None

@@ -177,3 +177,39 @@ async def test_jql_still_refuses_what_it_cannot_read(client):
                 "project = SEC OR status = Done", 'project = SEC AND text ~ "!!"'):
         answer = await client.get("/rest/api/2/search", params={"jql": jql}, headers=DC)
         assert answer.status_code == 400 and answer.json()["errorMessages"], jql
+
+
+async def test_update_verbs_edit_labels_fields_and_comments(client):
+    await client.post("/rest/api/2/issue", json={"fields": {
+        **_issue("Phishing")["fields"], "labels": ["secalert", "mail"]}}, headers=DC)
+    edited = await client.put("/rest/api/2/issue/SEC-1", headers=DC, json={"update": {
+        "labels": [{"add": "contained"}, {"remove": "mail"}],
+        "summary": [{"set": "Phishing: contained"}],
+        "comment": [{"add": {"body": "Mailbox purged"}}]}})
+    assert edited.status_code == 204
+    issue = client.app.state.jira.issues["SEC-1"]
+    assert issue.fields["labels"] == ["secalert", "contained"]
+    assert issue.fields["summary"] == "Phishing: contained"
+    assert [c.body for c in issue.comments] == ["Mailbox purged"]
+    shown = (await client.get("/rest/api/2/issue/SEC-1", headers=DC)).json()["fields"]
+    assert [c["body"] for c in shown["comment"]["comments"]] == ["Mailbox purged"]
+
+
+async def test_update_verbs_are_checked_like_fields(client):
+    await client.post("/rest/api/2/issue", json=_issue("Phishing"), headers=DC)
+    for update in ({"labels": [{"add": "has space"}]}, {"summary": [{"add": "x"}]},
+                   {"status": [{"set": {"name": "Done"}}]}, {"labels": "x"}):
+        answer = await client.put("/rest/api/2/issue/SEC-1", json={"update": update},
+                                  headers=DC)
+        assert answer.status_code == 400 and answer.json()["errors"], update
+    both = await client.put("/rest/api/2/issue/SEC-1", headers=DC, json={
+        "fields": {"summary": "a"}, "update": {"summary": [{"set": "b"}]}})
+    assert both.status_code == 400
+    assert client.app.state.jira.issues["SEC-1"].fields["summary"] == "Phishing"
+
+
+async def test_a_page_size_that_is_not_a_number_is_a_400(client):
+    for path, headers in (("/rest/api/3/search/jql", CLOUD), ("/rest/api/2/search", DC)):
+        answer = await client.get(path, params={"jql": "project = SEC", "maxResults": "x"},
+                                  headers=headers)
+        assert answer.status_code == 400 and answer.json()["errorMessages"]

@@ -43,10 +43,15 @@ def rich(text: str | None, ver: int) -> Any:
 
 def issue_json(request: Request, state: JiraState, issue: Issue, ver: int,
                fields: list[str] | None, properties: list[str] | None = None) -> dict[str, Any]:
-    """IssueBean with the requested fields (all navigable ones when `fields` is None)."""
+    """IssueBean with the requested fields (all of them when `fields` is None). The comment
+    page is not a navigable field: `*all` and GET issue carry it, `*navigable` does not."""
     deployment = request.scope["jira_deployment"]
-    wanted = list(ALL_FIELDS) if fields is None or "*all" in fields or "*navigable" in fields \
-        else fields
+    if fields is None or "*all" in fields:
+        wanted = [*ALL_FIELDS, "comment"]
+    elif "*navigable" in fields:
+        wanted = list(ALL_FIELDS)
+    else:
+        wanted = fields
     values: dict[str, Any] = {}
     for name in wanted:
         if name == "summary":
@@ -76,6 +81,10 @@ def issue_json(request: Request, state: JiraState, issue: Issue, ver: int,
                 if issue.resolution else None
         elif name == "resolutiondate":
             values[name] = jira_time(issue.resolved) if issue.resolved else None
+        elif name == "comment":
+            shown = [comment_json(request, issue, c, ver) for c in issue.comments]
+            values[name] = {"comments": shown, "maxResults": len(shown), "total": len(shown),
+                            "startAt": 0}
     body: dict[str, Any] = {"id": issue.id, "key": issue.key,
                             "self": f"{base(request)}/rest/api/{ver}/issue/{issue.id}"}
     if wanted != ["id"]:

@@ -161,7 +161,10 @@ async def search_jql(request: Request) -> Response:
     found, failed = _run_jql(request, str(params.get("jql") or ""), cloud=True)
     if failed:
         return failed
-    size = min(int(params.get("maxResults") or 50), 5000) or 1
+    try:
+        size = min(int(params.get("maxResults") or 50), 5000) or 1
+    except (TypeError, ValueError):
+        return error(400, ["The value of 'maxResults' must be a number."])
     token = params.get("nextPageToken")
     try:
         start = int(base64.urlsafe_b64decode(token).decode()) if token else 0
@@ -187,11 +190,15 @@ async def search_old(request: Request) -> Response:
     found, failed = _run_jql(request, str(params.get("jql") or ""), cloud=False)
     if failed:
         return failed
-    start, size = int(params.get("startAt") or 0), int(params.get("maxResults") or 50) or 1
+    try:
+        start, size = int(params.get("startAt") or 0), int(params.get("maxResults") or 50) or 1
+    except (TypeError, ValueError):
+        return error(400, ["The values of 'startAt' and 'maxResults' must be numbers."])
     page = found[start:start + size]
     return JSONResponse({"expand": "schema,names", "startAt": start, "maxResults": size,
                          "total": len(found), "issues": [
-                             issue_json(request, _state(request), i, 2, params.get("fields"))
+                             issue_json(request, _state(request), i, 2,
+                                        params.get("fields") or ["*navigable"])
                              for i in page]})
 
 
