@@ -12,13 +12,15 @@ import uvicorn
 
 
 @contextmanager
-def served(app, port: int = 0) -> Iterator[str]:
+def served(app, port: int = 0, tls: tuple[str, str] | None = None) -> Iterator[str]:
     """Serves `app` on loopback until the block ends; yields its URL. `port` 0 takes a free
     one; a fixed port (for a snapshot that shows the URL) is waited for while another run
-    of the same test holds it."""
+    of the same test holds it. `tls` (certificate, key) serves https, for clients that
+    refuse http."""
     sock = _bound(port)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning",
-                                           timeout_graceful_shutdown=1))
+    cert, key = tls or (None, None)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", ssl_certfile=cert,
+                                           ssl_keyfile=key, timeout_graceful_shutdown=1))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -26,7 +28,7 @@ def served(app, port: int = 0) -> Iterator[str]:
         assert time.monotonic() < deadline, "simulator did not start"
         time.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+        yield f"{'https' if tls else 'http'}://127.0.0.1:{sock.getsockname()[1]}"
     finally:
         server.should_exit = True
         server.force_exit = True
@@ -47,3 +49,15 @@ def _bound(port: int) -> socket.socket:
             if not port or time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+def certificate(folder) -> tuple[str, str]:
+    """A self-signed certificate for 127.0.0.1 in `folder`: (certificate, key) paths."""
+    import subprocess
+
+    cert, key = str(folder / "cert.pem"), str(folder / "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-keyout", key, "-out", cert, "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True, timeout=60)
+    return cert, key

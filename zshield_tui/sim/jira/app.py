@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import routes_issues, routes_links, routes_oauth, routes_work
+from . import routes_issues, routes_links, routes_meta, routes_oauth, routes_work
 from .gate import Faults, Gate
 from .state import JiraState
 
@@ -47,7 +47,9 @@ def create_app(*, seed: bool = True, faults: dict[str, Any] | None = None,
     state = JiraState(seed=seed)
     switches = Faults()
     switches.update(faults or {})
-    app = Starlette(routes=[*routes_issues.routes, *routes_links.routes, *routes_work.routes,
+    # routes_meta first: its `issue/createmeta` would otherwise be read as an issue key.
+    app = Starlette(routes=[*routes_meta.routes, *routes_issues.routes, *routes_links.routes,
+                            *routes_work.routes,
                             *routes_oauth.routes,
                             Route("/_sim/faults", _faults, methods=["GET", "POST", "PUT"])],
                     exception_handlers={404: _no_resource, 405: _no_resource})

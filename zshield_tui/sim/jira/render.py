@@ -13,7 +13,7 @@ from .state import CATEGORIES, STATUSES, Comment, Issue, JiraState, jira_time
 
 ALL_FIELDS = ("summary", "description", "priority", "labels", "assignee", "status",
               "issuetype", "project", "created", "updated", "reporter", "attachment",
-              "issuelinks", "parent", *READ_BACK)
+              "issuelinks", "parent", "resolution", "resolutiondate", *READ_BACK)
 
 
 def error(status: int, messages: list[str] | None = None,
@@ -44,10 +44,15 @@ def rich(text: str | None, ver: int) -> Any:
 
 def issue_json(request: Request, state: JiraState, issue: Issue, ver: int,
                fields: list[str] | None, properties: list[str] | None = None) -> dict[str, Any]:
-    """IssueBean with the requested fields (all navigable ones when `fields` is None)."""
+    """IssueBean with the requested fields (all of them when `fields` is None). The comment
+    page is not a navigable field: `*all` and GET issue carry it, `*navigable` does not."""
     deployment = request.scope["jira_deployment"]
-    wanted = list(ALL_FIELDS) if fields is None or "*all" in fields or "*navigable" in fields \
-        else fields
+    if fields is None or "*all" in fields:
+        wanted = [*ALL_FIELDS, "comment"]
+    elif "*navigable" in fields:
+        wanted = list(ALL_FIELDS)
+    else:
+        wanted = fields
     values: dict[str, Any] = {}
     for name in wanted:
         if name == "summary":
@@ -79,6 +84,15 @@ def issue_json(request: Request, state: JiraState, issue: Issue, ver: int,
             values[name] = issue_links_json(request, state, issue, ver)
         elif name == "parent" and issue.fields.get("parent"):
             values[name] = issue.fields["parent"]
+        elif name == "resolution":
+            values[name] = resolution_json(request, ver, issue.resolution) \
+                if issue.resolution else None
+        elif name == "resolutiondate":
+            values[name] = jira_time(issue.resolved) if issue.resolved else None
+        elif name == "comment":
+            shown = [comment_json(request, issue, c, ver) for c in issue.comments]
+            values[name] = {"comments": shown, "maxResults": len(shown), "total": len(shown),
+                            "startAt": 0}
     body: dict[str, Any] = {"id": issue.id, "key": issue.key,
                             "self": f"{base(request)}/rest/api/{ver}/issue/{issue.id}"}
     if wanted != ["id"]:
@@ -87,6 +101,12 @@ def issue_json(request: Request, state: JiraState, issue: Issue, ver: int,
         body["properties"] = {k: issue.properties[k] for k in properties
                               if k in issue.properties}
     return body
+
+
+def resolution_json(request: Request, ver: int, resolution: dict[str, Any]) -> dict[str, Any]:
+    """A resolution with its self link."""
+    return {"self": f"{base(request)}/rest/api/{ver}/resolution/{resolution['id']}",
+            **resolution}
 
 
 def comment_json(request: Request, issue: Issue, comment: Comment, ver: int) -> dict[str, Any]:
@@ -104,3 +124,12 @@ def split_param(value: str | None) -> list[str] | None:
     if value is None:
         return None
     return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def list_param(request: Request, name: str) -> list[str] | None:
+    """A list parameter given as `a,b`, as `name=a&name=b` (requests sends a Python list
+    that way) or both: every occurrence counts, as on Jira. None when absent."""
+    given = request.query_params.getlist(name)
+    if not given:
+        return None
+    return [v for value in given for v in split_param(value) or []]

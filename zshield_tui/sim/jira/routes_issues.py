@@ -9,9 +9,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .render import base, error, issue_json, split_param, status_json
-from .state import JiraState, now
-from .validate import check_fields, version
+from .render import base, error, issue_json, list_param, status_json
+from .state import RESOLUTIONS, Issue, JiraState, now
+from .validate import check_fields, rich_value, version
 
 NOT_FOUND = "Issue does not exist or you do not have permission to see it."
 BULK_LIMIT = 50
@@ -104,8 +104,8 @@ async def get_issue(request: Request) -> Response:
     ver, issue, failed = _issue_or_404(request)
     if failed:
         return failed
-    fields = split_param(request.query_params.get("fields"))
-    props = split_param(request.query_params.get("properties"))
+    fields = list_param(request, "fields")
+    props = list_param(request, "properties")
     return JSONResponse(issue_json(request, _state(request), issue, ver, fields, props))
 
 
@@ -117,15 +117,59 @@ async def edit_issue(request: Request) -> Response:
     body = await _json(request)
     if not isinstance(body, dict):
         return error(400, ["Can not deserialize the request body."])
-    clean, errors, _, _ = check_fields(_state(request), body.get("fields") or {}, ver,
-                                       request.scope["jira_deployment"], creating=False)
+    raw = dict(body.get("fields") or {})
+    errors: dict[str, str] = {}
+    comments = _apply_update(issue, body.get("update") or {}, raw, ver, errors)
+    clean, problems, _, _ = check_fields(_state(request), raw, ver,
+                                         request.scope["jira_deployment"], creating=False)
+    errors.update(problems)
     if errors:
         return error(400, errors=errors)
     issue.fields.update(clean)
+    for text in comments:
+        _state(request).add_comment(issue, request.scope["jira_user"], text)
     for prop in body.get("properties") or []:
         issue.properties[prop["key"]] = prop["value"]
     issue.updated = now()
     return Response(status_code=204)
+
+
+def _apply_update(issue: Issue, update: Any, raw: dict[str, Any], ver: int,
+                  errors: dict[str, str]) -> list[str]:
+    """Folds the `update` verbs into `raw` fields (labels take add/remove/set, comment takes
+    add, other fields set) and returns the comments to add. A field may not be in both."""
+    comments: list[str] = []
+    if not isinstance(update, dict):
+        errors["update"] = "Can not deserialize the update operations."
+        return comments
+    for name, ops in update.items():
+        if name in raw:
+            errors[name] = f"Field '{name}' cannot be in both 'fields' and 'update'."
+            continue
+        if not isinstance(ops, list) or not all(isinstance(o, dict) and len(o) == 1
+                                                for o in ops):
+            errors[name] = "Operations must be a list of single-verb objects."
+            continue
+        labels = list(issue.fields.get("labels") or [])
+        for op in ops:
+            (verb, value), = op.items()
+            if name == "comment" and verb == "add" and isinstance(value, dict):
+                text = rich_value(value.get("body"), ver, "comment", errors)
+                if text:
+                    comments.append(text)
+            elif name == "labels" and verb in {"add", "remove", "set"}:
+                if verb == "set":
+                    labels = list(value) if isinstance(value, list) else value
+                elif verb == "add" and value not in labels:
+                    labels.append(value)
+                elif verb == "remove" and value in labels:
+                    labels.remove(value)
+                raw["labels"] = labels
+            elif verb == "set" and name != "comment":
+                raw[name] = value
+            else:
+                errors[name] = f"The operation '{verb}' is not supported for field '{name}'."
+    return comments
 
 
 async def get_transitions(request: Request) -> Response:
@@ -156,8 +200,14 @@ async def do_transition(request: Request) -> Response:
     if unknown:
         return error(400, errors={k: f"Field '{k}' cannot be set. It is not on the "
                                      "appropriate screen, or unknown." for k in unknown})
-    issue.status = match[3]
-    issue.updated = now()
+    resolution = None
+    if extra.get("resolution") is not None:
+        ref = extra["resolution"]
+        resolution = next((r for r in RESOLUTIONS if isinstance(ref, dict) and
+                           (r["id"] == ref.get("id") or r["name"] == ref.get("name"))), None)
+        if resolution is None:
+            return error(400, errors={"resolution": "Specify a valid value for resolution"})
+    _state(request).move(issue, match[3], resolution)
     return Response(status_code=204)
 
 

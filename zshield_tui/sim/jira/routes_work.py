@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from .fields import field_metas
 from .jql import JqlError, parse
-from .render import base, comment_json, error, issue_json, split_param
+from .render import base, comment_json, error, issue_json, list_param
 from .routes_issues import _issue_or_404, _json, _state
 from .state import ISSUE_TYPES, jira_time, now
 from .validate import rich_value, version
@@ -148,19 +148,24 @@ async def _search_params(request: Request) -> dict[str, Any]:
     params: dict[str, Any] = dict(q)
     for name in ("fields", "properties", "expand"):
         if name in q:
-            params[name] = split_param(q[name])
+            params[name] = list_param(request, name)
     return params
 
 
 async def search_jql(request: Request) -> Response:
-    """Cloud enhanced search: token paging, no total, only ids unless fields are asked."""
-    if request.scope["jira_deployment"] != "cloud":
+    """Cloud enhanced search (v3, and v2 with wiki-markup strings): token paging, no total,
+    only ids unless fields are asked."""
+    ver = version(request.scope)
+    if request.scope["jira_deployment"] != "cloud" or ver is None:
         return error(404, ["Not found"])
     params = await _search_params(request)
     found, failed = _run_jql(request, str(params.get("jql") or ""), cloud=True)
     if failed:
         return failed
-    size = min(int(params.get("maxResults") or 50), 5000) or 1
+    try:
+        size = min(int(params.get("maxResults") or 50), 5000) or 1
+    except (TypeError, ValueError):
+        return error(400, ["The value of 'maxResults' must be a number."])
     token = params.get("nextPageToken")
     try:
         start = int(base64.urlsafe_b64decode(token).decode()) if token else 0
@@ -168,7 +173,7 @@ async def search_jql(request: Request) -> Response:
         return error(400, ["The provided next page token is invalid or expired."])
     page = found[start:start + size]
     fields = params.get("fields") or ["id"]
-    body: dict[str, Any] = {"issues": [issue_json(request, _state(request), i, 3, fields,
+    body: dict[str, Any] = {"issues": [issue_json(request, _state(request), i, ver, fields,
                                                   params.get("properties")) for i in page],
                             "isLast": start + size >= len(found)}
     if not body["isLast"]:
@@ -186,11 +191,15 @@ async def search_old(request: Request) -> Response:
     found, failed = _run_jql(request, str(params.get("jql") or ""), cloud=False)
     if failed:
         return failed
-    start, size = int(params.get("startAt") or 0), int(params.get("maxResults") or 50) or 1
+    try:
+        start, size = int(params.get("startAt") or 0), int(params.get("maxResults") or 50) or 1
+    except (TypeError, ValueError):
+        return error(400, ["The values of 'startAt' and 'maxResults' must be numbers."])
     page = found[start:start + size]
     return JSONResponse({"expand": "schema,names", "startAt": start, "maxResults": size,
                          "total": len(found), "issues": [
-                             issue_json(request, _state(request), i, 2, params.get("fields"))
+                             issue_json(request, _state(request), i, 2,
+                                        params.get("fields") or ["*navigable"])
                              for i in page]})
 
 
@@ -262,7 +271,7 @@ routes = [
     Route(A + "/attachment/meta", attachment_meta, methods=["GET"]),
     Route(A + "/attachment/content/{id}", attachment_content, methods=["GET"]),
     Route("/secure/attachment/{id}/{filename}", attachment_content, methods=["GET"]),
-    Route("/rest/api/3/search/jql", search_jql, methods=["GET", "POST"]),
+    Route(A + "/search/jql", search_jql, methods=["GET", "POST"]),
     Route(A + "/search", search_old, methods=["GET", "POST"]),
     Route(A + "/issue/createmeta/{project}/issuetypes", createmeta_types, methods=["GET"]),
     Route(A + "/issue/createmeta/{project}/issuetypes/{type}", createmeta_fields,

@@ -56,6 +56,13 @@ LINK_TYPES = [{"id": "10000", "name": "Blocks", "inward": "is blocked by", "outw
                "outward": "duplicates"},
               {"id": "10003", "name": "Relates", "inward": "relates to",
                "outward": "relates to"}]
+# A done status carries one of these; the workflows' done transitions set the first.
+RESOLUTIONS = [{"id": "10000", "name": "Done",
+                "description": "Work has been completed on this issue."},
+               {"id": "10001", "name": "Won't Do",
+                "description": "This issue won't be actioned."},
+               {"id": "10002", "name": "Duplicate",
+                "description": "The problem is a duplicate of an existing issue."}]
 ISSUE_TYPES = [{"id": "10004", "name": "Bug", "subtask": False},
                {"id": "10002", "name": "Task", "subtask": False}]
 
@@ -106,6 +113,8 @@ class Issue:
     issuetype: dict[str, Any]
     fields: dict[str, Any]        # summary, description (text), priority, labels, assignee
     status: str = "To Do"
+    resolution: dict[str, Any] | None = None
+    resolved: datetime | None = None
     created: datetime = field(default_factory=now)
     updated: datetime = field(default_factory=now)
     comments: list[Comment] = field(default_factory=list)
@@ -179,6 +188,19 @@ class JiraState:
         """The workflow transitions leaving the issue's status."""
         workflow = WORKFLOWS[self.projects[issue.project].workflow]
         return [t for t in workflow if t[2] == issue.status]
+
+    def move(self, issue: Issue, status: str, resolution: dict[str, Any] | None = None
+             ) -> None:
+        """Puts the issue in `status`: entering a done status sets the resolution and its
+        date, leaving one clears both, as Jira's default workflows do."""
+        done = STATUSES[status]["category"] == "done"
+        if done and (issue.resolution is None or resolution is not None):
+            issue.resolution = resolution or RESOLUTIONS[0]
+            issue.resolved = now()
+        elif not done:
+            issue.resolution = issue.resolved = None
+        issue.status = status
+        issue.updated = now()
 
     def add_comment(self, issue: Issue, author: User, body: str) -> Comment:
         """Stores a comment and bumps the issue's updated time."""

@@ -56,12 +56,18 @@ def create_app(*, seed: bool = True, faults: Faults | dict[str, Any] | None = No
     table_routes = [Route(path, routes.table, methods=methods) for path in (
         "/api/now/table/{table}", "/api/now/table/{table}/{sys_id}",
         "/api/now/{version:str}/table/{table}", "/api/now/{version:str}/table/{table}/{sys_id}")]
+    # The Attachment API answers unversioned and as v1 (pysnc calls only /api/now/v1/...).
+    attachment_routes = [Route(prefix + path, handler, methods=verbs)
+                         for prefix in ("/api/now", "/api/now/v1")
+                         for path, handler, verbs in (
+        ("/attachment/file", routes.attachment_file, ["POST"]),
+        ("/attachment/upload", routes.attachment_upload, ["POST"]),
+        ("/attachment", routes.attachment_list, ["GET"]),
+        ("/attachment/{sys_id}", routes.attachment_one, ["GET", "DELETE"]),
+        ("/attachment/{sys_id}/file", routes.attachment_one, ["GET"]))]
     app = Starlette(routes=[
         *table_routes,
-        Route("/api/now/attachment/file", routes.attachment_file, methods=["POST"]),
-        Route("/api/now/attachment", routes.attachment_list, methods=["GET"]),
-        Route("/api/now/attachment/{sys_id}", routes.attachment_one, methods=["GET", "DELETE"]),
-        Route("/api/now/attachment/{sys_id}/file", routes.attachment_one, methods=["GET"]),
+        *attachment_routes,
         Route("/api/now/v1/batch", routes.batch, methods=["POST"]),
         Route("/api/now/batch", routes.batch, methods=["POST"]),
         Route("/oauth_token.do", oauth_token, methods=["POST"]),

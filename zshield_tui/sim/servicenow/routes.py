@@ -74,16 +74,55 @@ async def attachment_file(request: Request) -> Response:
     if not content_type:
         return _to_response(error(400, "Content-Type header is missing",
                                   "The file's MIME type is mandatory"))
-    if sim.state.find(params["table_name"], params["table_sys_id"]) is None:
+    return _store_attachment(request, user, params["table_name"], params["table_sys_id"],
+                             params["file_name"], content_type, await request.body())
+
+
+async def attachment_upload(request: Request) -> Response:
+    """POST /api/now/attachment/upload: multipart form, `table_name` and `table_sys_id`
+    fields first, the file as the last part (any part name; the docs use uploadFile)."""
+    sim = request.app.state.sim
+    user = authenticate(request, sim.state, sim.tokens)
+    if user is None:
+        return unauthenticated()
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return _to_response(error(415, "Unsupported Media Type",
+                                  "The upload needs Content-Type: multipart/form-data"))
+    form = await request.form(max_part_size=sim.max_attachment_bytes + 1)
+    fields: dict[str, str] = {}
+    upload = None
+    for name, value in form.multi_items():
+        if isinstance(value, str):
+            if upload is None:   # a field after the file is not read: the file comes last
+                fields[name] = value
+        elif upload is None:
+            upload = value
+    missing = [p for p in ("table_name", "table_sys_id") if not fields.get(p)]
+    if upload is None:
+        missing.append("file")
+    if missing:
+        return _to_response(error(400, "Missing mandatory parameters",
+                                  f"Missing parameter(s): {', '.join(missing)}"))
+    return _store_attachment(request, user, fields["table_name"], fields["table_sys_id"],
+                             upload.filename or "attachment",
+                             upload.content_type or "application/octet-stream",
+                             await upload.read())
+
+
+def _store_attachment(request: Request, user: str, table_name: str, table_sys_id: str,
+                      file_name: str, content_type: str, data: bytes) -> Response:
+    """The attachment on its record: 201 with its metadata and Location, as both upload
+    calls answer."""
+    sim = request.app.state.sim
+    if sim.state.find(table_name, table_sys_id) is None:
         return _to_response(error(404, *NOT_FOUND))
-    data = await request.body()
     if len(data) > sim.max_attachment_bytes:
         return _to_response(error(400, "Failed to create the attachment",
                                   "File exceeds the maximum attachment size"))
     row = sim.state.insert("sys_attachment", {
-        "file_name": params["file_name"], "content_type": content_type,
-        "size_bytes": str(len(data)), "table_name": params["table_name"],
-        "table_sys_id": params["table_sys_id"]}, user)
+        "file_name": file_name, "content_type": content_type,
+        "size_bytes": str(len(data)), "table_name": table_name,
+        "table_sys_id": table_sys_id}, user)
     sim.state.attachments[row["sys_id"]] = data
     return JSONResponse({"result": _attachment_json(row, _base_url(request))}, status_code=201,
                         headers={"Location": f"{_base_url(request)}/api/now/attachment/"
@@ -162,7 +201,8 @@ async def batch(request: Request) -> Response:
         for item in items:
             serviced.append(_batch_item(sim, item, user, _base_url(request)))
             await asyncio.sleep(0)
-    return JSONResponse({"batch_request_id": payload.get("batch_request_id", ""),
+    # Every value on the wire is a string, the echoed ids too (pysnc compares them so).
+    return JSONResponse({"batch_request_id": str(payload.get("batch_request_id", "")),
                          "serviced_requests": serviced, "unserviced_requests": []})
 
 
@@ -184,7 +224,7 @@ def _batch_item(sim, item: dict, user: str, base_url: str) -> dict:
                           body, user, base_url, sim.faults.journal_hidden)
     encoded = base64.b64encode(json.dumps(result.body).encode()).decode() \
         if result.body is not None else ""
-    out = {"id": item.get("id", ""), "status_code": result.status,
+    out = {"id": str(item.get("id", "")), "status_code": result.status,
            "status_text": {200: "OK", 201: "Created", 204: "No Content"}.get(result.status,
                                                                              "Error"),
            "body": encoded, "execution_time": 1}
