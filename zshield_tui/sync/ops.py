@@ -21,6 +21,7 @@ from .attach_op import attach, attach_payload, cmdb, cmdb_payload
 from .context import Handler, OpContext
 from .escalate_op import escalate
 from .linked import linked_ticket
+from .recurrence import recur
 from .results import Retry
 
 
@@ -166,5 +167,5 @@ def _settles(state: str) -> str:
 HANDLERS: dict[str, Handler] = {
     "create": create, "comment": comment, "transition": transition, "runbook": runbook,
     "escalate": escalate,
-    "attach": attach, "cmdb": cmdb, "assign": assign,
+    "attach": attach, "cmdb": cmdb, "assign": assign, "recur": recur,
 }
