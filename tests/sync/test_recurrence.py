@@ -106,27 +106,48 @@ async def test_each_recurrence_is_counted_once_across_batches_and_re_pushes(
     assert remote_tickets(sims, target) == 1
 
 
-@pytest.mark.parametrize("target", TARGETS)
-async def test_a_lost_answer_to_the_comment_is_found_not_posted_again(
-        tmp_path, sims, store, target, monkeypatch):
-    engine = grouping_engine(tmp_path, sims, store)
-    ids = fire(store, 100, 5)
+def lose_the_first_record(monkeypatch, error: Exception) -> list[bool]:
+    """The comment goes out; the commit that records it fails once with `error`."""
     original = recurrence._record
-    lost = []
+    lost: list[bool] = []
 
     def crash_once(*args, **kwargs):
-        # The comment went out; the commit that records it does not happen.
         if not lost:
             lost.append(True)
-            raise UnavailableError("connection reset after sending")
+            raise error
         return original(*args, **kwargs)
 
     monkeypatch.setattr(recurrence, "_record", crash_once)
-    engine.queue_push(engine.plan_push(ids, target))
-    await engine.drain([target], settle=0)
-    assert lost and [op.operation for op in engine.pending()] == ["recur"]
-    await engine.drain([target])   # the next process: a connector that remembers nothing
+    return lost
+
+
+@pytest.mark.parametrize("target", TARGETS)
+async def test_after_a_crash_the_posted_comment_is_found_not_posted_again(
+        tmp_path, sims, store, target, monkeypatch):
+    engine = grouping_engine(tmp_path, sims, store)
+    ids = fire(store, 100, 5)
+    lost = lose_the_first_record(monkeypatch, RuntimeError("killed before the commit"))
+    _, report = await engine.push(ids, target)
+    assert lost and [r.operation for r in report.failed] == ["recur"]
+    # The next process: nothing in memory, a connector that has handed out nothing.
+    monkeypatch.setattr(recurrence, "_SENT", {})
+    [op] = engine.pending()
+    assert repo.retry(store.conn, op.id)
+    await engine.drain([target])
     assert engine.pending() == []
+    key = repo.ticket_for(store.conn, ids[0], target).key
+    assert await remote_comments(engine, key, target) == \
+        ["recurred: 4 times, last 2026-12-01 10:04 UTC"]
+
+
+@pytest.mark.parametrize("target", TARGETS)
+async def test_a_retry_in_the_same_drain_does_not_post_the_comment_again(
+        tmp_path, sims, store, target, monkeypatch):
+    engine = grouping_engine(tmp_path, sims, store)
+    ids = fire(store, 100, 5)
+    lost = lose_the_first_record(monkeypatch, UnavailableError("database busy"))
+    _, report = await engine.push(ids, target)
+    assert lost and not report.failed and engine.pending() == []
     key = repo.ticket_for(store.conn, ids[0], target).key
     assert await remote_comments(engine, key, target) == \
         ["recurred: 4 times, last 2026-12-01 10:04 UTC"]
@@ -210,3 +231,25 @@ async def test_when_closed_new_starts_a_ticket_that_later_recurrences_join(
     assert remote_tickets(sims, target) == 2
     assert [shown_ticket(store, i).split()[0] for i in ids] == [old, old] + [new] * 4
     assert (await remote_ticket(engine, old, target))[0], "the done ticket is left alone"
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("policy", ["reopen", "comment", "new"])
+async def test_a_re_push_of_an_alert_whose_ticket_is_done_follows_when_closed(
+        tmp_path, sims, store, target, policy):
+    engine = grouping_engine(tmp_path, sims, store, when_closed=policy)
+    [alert_id] = fire(store, 100, 1)
+    await engine.push([alert_id], target)
+    key = await close_first_ticket(engine, store, target, alert_id)
+    plan, report = await engine.push([alert_id], target)
+    assert plan.linked == {alert_id: key} and not report.failed, report.failed
+    done, ticket = await remote_ticket(engine, key, target)
+    assert done == (policy != "reopen")
+    async with make_connector(engine.target(target), ENV) as connector:
+        pushed_again = [c.body for c in await connector.comments(key)
+                        if c.body.startswith("pushed again")]
+    assert pushed_again == ([f"pushed again while {ticket.status}"] if policy == "comment"
+                            else [])
+    assert remote_tickets(sims, target) == 1
+    await engine.push([alert_id], target)   # pushed again while open (or left alone): no-op
+    assert remote_tickets(sims, target) == 1 and engine.pending() == []

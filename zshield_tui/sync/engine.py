@@ -24,7 +24,7 @@ from zshield_tui.store.syncrepo import transaction
 
 from .automate import AutomationReport, auto_create_new, queue_escalations
 from .poller import PollReport, poll
-from .recurrence import GroupKey, key_for, queue_ticket, recurrence_ticket
+from .recurrence import GroupKey, key_for, queue_repush, queue_ticket, recurrence_ticket
 from .results import DrainReport, OpResult, Progress
 from .targets import Target, TargetError, load_targets, make_connector
 from .worker import Worker
@@ -129,6 +129,8 @@ class SyncEngine:
                     queue_ticket(conn, target, alert_id, plan.drafts[alert_id],
                                  plan.group_keys.get(alert_id))
                     queued += 1
+            for alert_id in plan.linked:
+                queue_repush(conn, target, alert_id)   # when_closed, if its ticket is done
         return queued
 
     def group_key(self, alert: Alert, target_name: str) -> GroupKey | None:

@@ -21,7 +21,7 @@ from .attach_op import attach, attach_payload, cmdb, cmdb_payload
 from .context import Handler, OpContext
 from .escalate_op import escalate
 from .linked import linked_ticket
-from .recurrence import recur
+from .recurrence import recur, repush
 from .results import Retry
 
 
@@ -168,4 +168,5 @@ HANDLERS: dict[str, Handler] = {
     "create": create, "comment": comment, "transition": transition, "runbook": runbook,
     "escalate": escalate,
     "attach": attach, "cmdb": cmdb, "assign": assign, "recur": recur,
+    "repush": repush,
 }

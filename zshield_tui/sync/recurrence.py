@@ -22,6 +22,10 @@ A done ticket (connector.is_done) meets the target's `when_closed`: `reopen` mov
 through the workflow (connector.reopen) and comments, `comment` only comments, `new`
 ends the group and makes the first unreported recurrence the first alert of a new group
 with a ticket of its own (its stored draft, created like any other).
+
+A re-push of an alert that has its own ticket (`repush`) meets the same setting, except
+that `new` leaves it linked: the alert id is the ticket's correlation key, and one alert
+never gets two tickets on one target.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from zshield_tui.store.syncrepo import LinkedTicket, OutboxOp, transaction
 
 from .context import OpContext
 from .linked import linked_ticket
+from .results import Retry
 
 if TYPE_CHECKING:
     import sqlite3
@@ -49,6 +54,10 @@ if TYPE_CHECKING:
     from .targets import Target
 
 AUTHOR = "zshield"
+# Comments this process posted whose local record has not committed yet, by (target,
+# group, text): a rerun in the same process finds the answer here, where a connector
+# that hands out each comment once (ServiceNow's journal reader) would not show it again.
+_SENT: dict[tuple[str, int, str], str] = {}
 
 
 @dataclass(frozen=True)
@@ -146,6 +155,12 @@ async def recur(ctx: OpContext, op: OutboxOp) -> str:
 
 async def _adopt_lost_comment(ctx: OpContext, group: rec.Group, ticket: LinkedTicket) -> None:
     """A comment whose answer was lost is on the ticket: record it, do not post again."""
+    posted = _SENT.get((ctx.target.name, group.id, group.sending or ""))
+    if posted is not None:
+        with transaction(ctx.conn) as conn:
+            _record(conn, ctx.target.name, group.id, group.alert_id, group.sending or "",
+                    posted, group.sending_count or 0)
+        return
     known = repo.known_remote_ids(ctx.conn, ctx.target.name)
     wanted = (group.sending or "").strip()
     for seen in await ctx.connector.comments(ticket.key):
@@ -168,6 +183,8 @@ async def _report(ctx: OpContext, op: OutboxOp, group_id: int, ticket: LinkedTic
     with transaction(conn):
         rec.set_sending(conn, group.id, text, group.recurrences)
     comment = await ctx.connector.add_comment(ticket.key, text)
+    sent = (ctx.target.name, group.id, text)
+    _SENT[sent] = comment.id
     with transaction(conn):
         _record(conn, ctx.target.name, group.id, group.alert_id, text, comment.id,
                 group.recurrences)
@@ -176,6 +193,7 @@ async def _report(ctx: OpContext, op: OutboxOp, group_id: int, ticket: LinkedTic
         now = rec.group_by_id(conn, group.id)
         if now is not None and now.recurrences > now.reported:
             repo.enqueue(conn, ctx.target.name, group.alert_id, "recur", {"group": group.id})
+    _SENT.pop(sent, None)
     return ticket.key
 
 
@@ -212,3 +230,51 @@ def _start_over(ctx: OpContext, op: OutboxOp, group_id: int, ticket: LinkedTicke
                    f"{ticket.key} is done: a new ticket (when_closed = new)")
         repo.complete(conn, op.id)
     return f"{ticket.key} done; new ticket for {first.alert_id}"
+
+
+# -- re-push -------------------------------------------------------------------------------
+def queue_repush(conn: sqlite3.Connection, target: Target, alert_id: str) -> bool:
+    """After a push found the alert's own ticket: a `repush` op that applies `when_closed`
+    if that ticket turns out to be done (one at a time per alert)."""
+    if target.config.when_closed == "new" or repo.ticket_for(conn, alert_id, target.name) \
+            is None or repo.open_op(conn, target.name, alert_id, "repush") is not None:
+        return False
+    repo.enqueue(conn, target.name, alert_id, "repush", {})
+    return True
+
+
+async def repush(ctx: OpContext, op: OutboxOp) -> str:
+    """`reopen`: the done ticket back into work; `comment`: a note on it that the alert
+    was pushed again. An open ticket is left as it is."""
+    conn = ctx.conn
+    ticket = repo.ticket_for(conn, op.alert_id, op.target)
+    if ticket is None:
+        raise Retry("waiting for the ticket to be linked", 1.0)
+    remote = await ctx.connector.get(ticket.key)
+    policy = ctx.target.config.when_closed
+    if not ctx.connector.is_done(remote) or policy == "new":
+        with transaction(conn):
+            repo.complete(conn, op.id)
+        return ticket.key
+    if policy == "reopen":
+        status = await ctx.connector.reopen(ticket.key)
+        with transaction(conn):
+            repo.update_ticket(conn, ticket.id, status=status, error=None)
+            repo.audit(conn, op.alert_id, ctx.target.name, "reopened", remote.status, status,
+                       f"{ticket.key} reopened: the alert was pushed again")
+            repo.complete(conn, op.id)
+        return ticket.key
+    text = f"pushed again while {remote.status}"
+    remote_id = None
+    if op.attempts > 0:   # a rerun: the comment may have gone out, its answer lost
+        known = repo.known_remote_ids(conn, op.target)
+        remote_id = next((c.id for c in await ctx.connector.comments(ticket.key)
+                          if c.body.strip() == text and c.id not in known), None)
+    if remote_id is None:
+        remote_id = (await ctx.connector.add_comment(ticket.key, text)).id
+    with transaction(conn):
+        note_id = repo.add_note(conn, op.alert_id, text, author=AUTHOR, origin="local",
+                                sync_state="synced")
+        repo.link_note(conn, note_id, op.target, remote_id)
+        repo.complete(conn, op.id)
+    return ticket.key
