@@ -6,6 +6,7 @@ from __future__ import annotations
 from zshield_tui.store import AlertQuery, parse_filter
 from zshield_tui.store import recurrence as rec
 from zshield_tui.store import syncrepo as repo
+from zshield_tui.store.records import linked_tickets
 from zshield_tui.store.syncrepo import transaction
 
 T = "jira-sec"
@@ -70,3 +71,6 @@ def test_the_list_shows_the_ticket_of_the_group_on_a_recurring_alert(store):
         rec.add_recurrence(conn, group, T, ids[1], "2026-12-01T10:01:00.000000Z", None)
     rows = {r.id: r.ticket for r in AlertQuery(store.conn, parse_filter("")).page(0, 10)}
     assert rows == {ids[0]: "SEC-1 To Do", ids[1]: "SEC-1 To Do", ids[2]: None}
+    # `zshield show` and the detail pane: the shared ticket, owned by the first alert.
+    assert [(t.key, t.alert_id) for t in linked_tickets(store, ids[1])] == [("SEC-1", ids[0])]
+    assert linked_tickets(store, ids[2]) == []

@@ -146,3 +146,12 @@ def split_group(conn: sqlite3.Connection, group: Group, moved: list[Recurrence],
                  "sending = NULL, sending_count = NULL WHERE id = ?",
                  (len(moved), ended_at, group.id))
     return new_id
+
+
+def shared_ticket_ids(conn: sqlite3.Connection, alert_id: str) -> list[int]:
+    """The tickets the alert is linked to as a recurrence: its groups' first alerts'."""
+    rows = conn.execute(
+        "SELECT t.id FROM recurrence r JOIN recurrence_group g ON g.id = r.group_id "
+        "JOIN ticket t ON t.alert_id = g.alert_id AND t.target = g.target "
+        "WHERE r.alert_id = ? ORDER BY t.id", (alert_id,)).fetchall()
+    return [int(r[0]) for r in rows]
