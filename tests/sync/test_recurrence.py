@@ -11,9 +11,11 @@ from tests.factories import make_alert
 from zshield_tui.config import load_config
 from zshield_tui.connectors.errors import UnavailableError
 from zshield_tui.domain import Asset
-from zshield_tui.store import AlertQuery, parse_filter, upsert_alerts
+from zshield_tui.store import AlertQuery, get_alert, parse_filter, upsert_alerts
 from zshield_tui.store import syncrepo as repo
+from zshield_tui.store.alerts import iso
 from zshield_tui.sync import recurrence
+from zshield_tui.sync.automate import auto_create_alerts
 from zshield_tui.sync.engine import SyncEngine
 from zshield_tui.sync.targets import make_connector
 
@@ -23,12 +25,12 @@ TARGETS = ["jira-sec", "snow-sir"]
 START = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 
 
-def grouping_engine(tmp_path, sims, store, **settings: str) -> SyncEngine:
-    """The suite's engine with `group_by` (source, title, first host) and `settings` on
-    both targets."""
+def grouping_engine(tmp_path, sims, store, *extra: str, **settings: str) -> SyncEngine:
+    """The suite's engine with `group_by` (source, title, first host), `settings` and the
+    `extra` lines on both targets."""
     path = write_config(tmp_path, "http://127.0.0.1:9001", "http://127.0.0.1:9002")
     lines = ['group_by = "{{alert.source}}:{{alert.title}}:{{alert.assets[0].hostname}}"',
-             *(f'{name} = "{value}"' for name, value in settings.items())]
+             *(f'{name} = "{value}"' for name, value in settings.items()), *extra]
     text = path.read_text(encoding="utf-8")
     for mapping in ('mapping = "jira-sec.json"', 'mapping = "snow-sir.json"'):
         text = text.replace(mapping, "\n".join([mapping, *lines]))
@@ -163,6 +165,24 @@ async def test_an_alert_past_the_window_starts_a_new_ticket(tmp_path, sims, stor
     assert remote_tickets(sims, target) == 3
     assert shown_ticket(store, late[1]).split()[0] == \
         repo.ticket_for(store.conn, late[0], target).key
+
+
+@pytest.mark.parametrize("target", TARGETS)
+async def test_auto_create_groups_too_and_decides_each_alert_once(tmp_path, sims, store,
+                                                                  target):
+    engine = grouping_engine(
+        tmp_path, sims, store, 'auto_create = { enabled = true, min_severity = "low" }')
+    ids = fire(store, 100, 6)
+    alerts = [i for i in ids if get_alert(store.conn, i).severity.rank >= 1]
+    first = auto_create_alerts(engine, alerts)
+    again = auto_create_alerts(engine, alerts)   # the same alerts ingested again
+    assert first.queued[target] == len(alerts) and again.queued.total() == 0
+    await engine.drain([target])
+    assert remote_tickets(sims, target) == 1
+    key = repo.ticket_for(store.conn, alerts[0], target).key
+    assert await remote_comments(engine, key, target) == \
+        [recurrence.recurrence_text(len(alerts) - 1, iso(get_alert(
+            store.conn, alerts[-1]).created_at))]
 
 
 async def test_without_group_by_every_alert_gets_its_own_ticket(engine, sims, store):

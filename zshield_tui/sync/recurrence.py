@@ -31,7 +31,6 @@ never gets two tickets on one target.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from zshield_tui.connectors.errors import ValidationError
@@ -222,7 +221,7 @@ def _start_over(ctx: OpContext, op: OutboxOp, group_id: int, ticket: LinkedTicke
         if first.draft is None:
             raise ValidationError(f"alert {first.alert_id} has no stored draft to make a "
                                   f"new ticket from; push it", target=name)
-        new_group = rec.split_group(conn, group, moved, iso(datetime.now().astimezone()))
+        new_group = rec.split_group(conn, group, moved, repo.now_iso())
         repo.enqueue(conn, name, first.alert_id, "create", {"draft": first.draft})
         if len(moved) > 1:
             repo.enqueue(conn, name, first.alert_id, "recur", {"group": new_group})
