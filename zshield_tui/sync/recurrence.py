@@ -6,8 +6,8 @@ shows the group's ticket) and the group gets one `recur` op; any other alert get
 `create` op and starts a group of its own.
 
 The `recur` op runs as an op of the group's first alert, so it waits behind that alert's
-create. It posts ONE comment per batch: "recurred: 14 times, last 10:42 UTC", the
-count read from the store when it runs, so a burst of recurrences between two drains
+create. It posts ONE comment per batch, "recurred: 14 times, last 2026-12-01 10:42 UTC",
+the count read from the store when it runs, so a burst of recurrences between two drains
 is one comment, and every count reaches the ticket exactly once. One comment per batch,
 not one comment edited in place: ServiceNow work notes are journal entries that the
 Table API cannot edit, and an edit on Jira notifies nobody, while a recurrence is news
@@ -119,7 +119,8 @@ def recurrence_ticket(conn: sqlite3.Connection, alert_id: str, target: str) -> s
 
 
 def recurrence_text(count: int, last_at: str) -> str:
-    """The comment: `recurred: 14 times, last 10:42 UTC` (date too when not today's)."""
+    """The comment: `recurred: 14 times, last 2026-12-01 10:42 UTC` (the date, since a
+    window may span midnight)."""
     last = parse_iso(last_at)
     times = "once" if count == 1 else f"{count} times"
     return f"recurred: {times}, last {last.strftime('%Y-%m-%d %H:%M')} UTC"
