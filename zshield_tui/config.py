@@ -20,7 +20,7 @@ from pydantic import (
 )
 
 from .paths import TextFileError, read_text_file
-from .rules_config import Escalation, OnCall, Rule, oncall_references
+from .rules_config import Escalation, OnCall, Rule, oncall_references, parse_duration
 
 
 class ConfigError(Exception):
@@ -109,6 +109,18 @@ class TargetConfig(_Strict):
     workflow: Workflow = Field(default_factory=Workflow)
     close: dict[str, str] = Field(default_factory=dict)
     """ServiceNow: fields sent with the closing state (close_code, close_notes)."""
+    group_by: str | None = None
+    """A template like the mapping's (`{{alert.source}}:{{alert.title}}`) whose value groups
+    recurring alerts: an alert with the key of an earlier one inside `group_window` becomes
+    a recurrence on that one's ticket (a comment, the alert linked to it), not a ticket of
+    its own. Absent: every alert gets its own ticket."""
+    group_window: str = "24h"
+    """How long after a group's first alert later ones with its key still join it: `30m`,
+    `2h`, `1d`; after that the next one starts a new ticket."""
+    when_closed: Literal["reopen", "new", "comment"] = "new"
+    """What a recurrence does when the group's ticket is done (Jira status category done;
+    ServiceNow resolved, closed or cancelled): `reopen` it through the workflow, start a
+    `new` ticket, or only `comment` on the closed one."""
     staging: bool = False
     """A staging twin: auto-create runs here without a staging run of its own."""
     staging_twin: str | None = None
@@ -121,6 +133,19 @@ class TargetConfig(_Strict):
     child_issue_type: str | None = None
     """Jira only: a sub-task issue type (e.g. "Sub-task"): a child alert's issue is then
     created as a sub-task of its parent's (`fields.parent`) instead of being linked."""
+
+    @field_validator("group_window")
+    @classmethod
+    def _window(cls, value: str) -> str:
+        parse_duration(value)
+        return value
+
+    @field_validator("group_by")
+    @classmethod
+    def _group_by(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("must be a template such as {{alert.title}}, or left out")
+        return value
 
     @model_validator(mode="after")
     def _check(self) -> TargetConfig:

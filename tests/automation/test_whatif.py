@@ -114,3 +114,32 @@ def test_cascades_count_the_child_alerts_tickets(data, config, setting):
     assert result.as_json()["cascades"] == {"setting": setting, "child_tickets": expected}
     if setting == "close":
         assert expected > 0
+
+
+def test_grouping_counts_one_ticket_per_key_and_window(data, config):
+    """group_by on snow-sir: its tickets drop to one per title and day-long window, the
+    rest are counted as recurrences; jira-sec, which does not group, is unchanged."""
+    store, _ = data
+    plain = replay(store.conn, config, 14, now=NOW)
+    grouped_config = config.model_copy(update={"targets": [
+        t.model_copy(update={"group_by": "{{alert.title}}", "group_window": "1d"})
+        if t.name == "snow-sir" else t for t in config.targets]})
+    grouped = replay(store.conn, grouped_config, 14, now=NOW)
+    assert grouped.per_target["jira-sec"] == plain.per_target["jira-sec"]
+    assert 0 < grouped.per_target["snow-sir"] < plain.per_target["snow-sir"]
+    assert grouped.per_target["snow-sir"] + grouped.recurrences["snow-sir"] == \
+        plain.per_target["snow-sir"]
+    # The obvious way: windows opened by the first alert of each title, in time order.
+    seen: list = []
+    routed = replay(store.conn, config, 14, now=NOW, target="snow-sir",
+                    check=lambda alert, _: seen.append(alert) or {})
+    opened: dict[str, datetime] = {}
+    tickets = 0
+    for alert in sorted(seen, key=lambda a: (a.created_at, a.id)):
+        first = opened.get(alert.title)
+        if first is None or abs(alert.created_at - first) >= timedelta(days=1):
+            opened[alert.title] = alert.created_at
+            tickets += 1
+    assert routed.tickets == len(seen)
+    assert grouped.per_target["snow-sir"] == tickets
+    assert grouped.as_json()["recurrences"] == {"snow-sir": grouped.recurrences["snow-sir"]}

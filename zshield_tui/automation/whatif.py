@@ -21,6 +21,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from zshield_tui.domain import Alert, Asset, Severity
+from zshield_tui.rules_config import parse_duration
 from zshield_tui.store.alerts import get_alert, iso, parse_iso
 from zshield_tui.store.automation_rows import children_between, routing_rows
 
@@ -53,6 +54,9 @@ class WhatIf:
     per_destination: Counter[tuple[str, str]] = field(default_factory=Counter)
     per_assignee: Counter[tuple[str, str]] = field(default_factory=Counter)
     per_rule: Counter[str] = field(default_factory=Counter)
+    recurrences: Counter[str] = field(default_factory=Counter)
+    """Per target: alerts its `group_by` would attach to an earlier one's ticket (not in
+    `tickets`); the replay takes every ticket as still open."""
     failures: list[Failure] = field(default_factory=list)
     # Child alerts' tickets among `tickets`: what their parents' resolutions would close or
     # note (`children_on_parent_resolved`; none counted when it is "none").
@@ -71,6 +75,7 @@ class WhatIf:
                              for (t, a), n in sorted(self.per_assignee.items())],
             "per_rule": dict(sorted(self.per_rule.items())),
             "cascades": {"setting": self.cascade_setting, "child_tickets": self.cascades},
+            "recurrences": dict(sorted(self.recurrences.items())),
             "mapping_failures": [{"alert_id": f.alert_id, "target": f.target,
                                   "errors": f.errors} for f in self.failures],
         }
@@ -113,6 +118,7 @@ def replay(conn: sqlite3.Connection, config: Any, days: int, *, now: datetime,
     children = children_between(conn, since, until) if result.cascade_setting != "none" \
         else set()
     cache: dict[tuple, list] = {}
+    grouping = _Grouping(config)
     for alert_id, rank, category, source, tags, assets, created in routing_rows(conn, since, until):
         result.alerts += 1
         if progress is not None and result.alerts % 10000 == 0:
@@ -130,6 +136,9 @@ def replay(conn: sqlite3.Connection, config: Any, days: int, *, now: datetime,
                                            now=created_at)
             cache[key] = decisions
         for decision in decisions:
+            if grouping.recurs(conn, alert_id, decision.target, created_at):
+                result.recurrences[decision.target] += 1
+                continue
             _count(result, decision, created_at.date())
             result.cascades += alert_id in children
             if check is not None:
@@ -138,6 +147,42 @@ def replay(conn: sqlite3.Connection, config: Any, days: int, *, now: datetime,
                 if errors:
                     result.failures.append(Failure(alert_id, decision.target, errors))
     return result
+
+
+class _Grouping:
+    """The targets' `group_by` over the replay: the first alert of each key opens a
+    window (`group_window`), alerts with that key inside it are recurrences. Full alerts
+    are read only for targets that group."""
+
+    def __init__(self, config: Any) -> None:
+        self.targets = {t.name: t for t in config.targets
+                        if getattr(t, "group_by", None) is not None}
+        self.opened: dict[tuple[str, str], datetime] = {}
+        self.env: Any = None
+        if self.targets:
+            from zshield_tui.mapping.environment import default_environment, environment_for
+            from zshield_tui.mapping.filters import FilterError, filter_overrides
+            try:
+                self.env = environment_for(filter_overrides(config))
+            except FilterError:
+                self.env = default_environment()
+
+    def recurs(self, conn: sqlite3.Connection, alert_id: str, target: str,
+               at: datetime) -> bool:
+        config = self.targets.get(target)
+        if config is None:
+            return False
+        from zshield_tui.mapping.group_key import group_key
+
+        alert = get_alert(conn, alert_id)
+        key = group_key(config.group_by, alert, self.env) if alert is not None else None
+        if key is None:
+            return False
+        first = self.opened.get((target, key))
+        if first is not None and abs(at - first) < parse_duration(config.group_window):
+            return True
+        self.opened[(target, key)] = at
+        return False
 
 
 def _time_dependent(decisions: list) -> bool:

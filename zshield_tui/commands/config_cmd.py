@@ -31,6 +31,7 @@ def check(ctx: Context) -> int:
     from zshield_tui.mapping.environment import default_environment, environment_for
     from zshield_tui.mapping.files import MappingError, load_mapping
     from zshield_tui.mapping.filters import FilterError
+    from zshield_tui.mapping.group_key import group_by_errors
     from zshield_tui.mapping.render import template_errors
 
     config = ctx.config
@@ -50,6 +51,9 @@ def check(ctx: Context) -> int:
             else:
                 problems += [f"target {target.name}: {path}: {problem}"
                              for problem in template_errors(mapping, env)]
+        if target.group_by is not None:
+            problems += [f"target {target.name}: {problem}"
+                         for problem in group_by_errors(target.group_by, env)]
         problems += [f"target {target.name}: auth.{key} names {variable}, which is "
                      "unset or empty" for key, variable in missing_secrets(target.auth)]
     if config.receive is not None:

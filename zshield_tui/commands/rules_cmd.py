@@ -38,8 +38,11 @@ def _print_whatif(ctx: Context, doc: dict[str, Any]) -> None:
     for day, count in doc["per_day"].items():
         print(f"  {day}  {count:>6}  {'#' * round(30 * count / peak)}", file=out)
     print("Per target:", file=out)
+    recurring = doc.get("recurrences", {})
     for name, count in doc["per_target"].items():
-        print(f"  {name:<24} {count:>6}", file=out)
+        extra = recurring.get(name)
+        print(f"  {name:<24} {count:>6}"
+              + (f"  (+{extra} recurrences as comments, group_by)" if extra else ""), file=out)
     print("Per project or group:", file=out)
     for row in doc["per_destination"]:
         print(f"  {row['target']:<24} {row['destination']:<24} {row['tickets']:>6}", file=out)

@@ -15,7 +15,12 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from zshield_tui.connectors.enrichment import CmdbResult, SlaStatus
-from zshield_tui.connectors.errors import ConnectorError, Unsupported, ValidationError
+from zshield_tui.connectors.errors import (
+    ConnectorError,
+    NotFoundError,
+    Unsupported,
+    ValidationError,
+)
 from zshield_tui.domain.metadata import CreateMetadata, FieldSpec
 
 __all__ = [
@@ -263,6 +268,24 @@ class Connector(ABC):
         """The configured `close` fields sent with a move to the alert state `state`
         (the default: none; the system takes none)."""
         return {}
+
+    def is_done(self, ticket: RemoteTicket) -> bool:
+        """Whether the ticket is finished, what a target's `when_closed` acts on (the
+        default: its status category is done)."""
+        return ticket.status_category == "done"
+
+    async def reopen(self, key: str) -> str:
+        """Takes a done ticket back into work through the workflow, never by writing its
+        status; returns the status it now has. The default: the first transition offered
+        that leads to a status not done; NotFoundError when there is none."""
+        available = await self.transitions(key)
+        match = next((t for t in available if t.to_category and t.to_category != "done"),
+                     None)
+        if match is None:
+            names = ", ".join(f"{t.name} (-> {t.to_status})" for t in available) or "none"
+            raise NotFoundError(f"{key}: no transition leads out of done to reopen it; "
+                                f"available: {names}", target=self.name)
+        return (await self.transition(key, match.name)).status
 
     def ticket_ref(self, key: str, remote_id: str | None = None) -> str:
         """What to address a ticket by, given what is known of it (the default: its key)."""

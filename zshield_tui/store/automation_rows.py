@@ -42,10 +42,13 @@ def children_between(conn: sqlite3.Connection, since: datetime, until: datetime)
 
 
 def existing_for(conn: sqlite3.Connection, alert_id: str) -> list[tuple[str, str, str, str]]:
-    """(target, kind, operation, status) for the alert's tickets, its create operations,
-    and its failed auto-creates (kind `audit`, status `failed`: an invalid mapping is not
-    tried again on every pass)."""
-    tickets = conn.execute("SELECT target FROM ticket WHERE alert_id = ?", (alert_id,))
+    """(target, kind, operation, status) for the alert's tickets (its own or, as a
+    recurrence, its group's), its create operations, and its failed auto-creates (kind
+    `audit`, status `failed`: an invalid mapping is not tried again on every pass)."""
+    tickets = conn.execute("SELECT target FROM ticket WHERE alert_id = ? UNION ALL "
+                           # a recurrence shares its group's ticket (store/recurrence.py)
+                           "SELECT target FROM recurrence WHERE alert_id = ?",
+                           (alert_id, alert_id))
     found = [(target, "ticket", "create", "") for (target,) in tickets]
     ops = conn.execute("SELECT target, operation, status FROM outbox "
                        "WHERE alert_id = ? AND operation = 'create'", (alert_id,))

@@ -37,8 +37,13 @@ _ROW = (
     "SELECT a.seq, a.id, a.title, a.severity, a.source, a.category, a.mitre_technique,"
     " a.state, a.created_at, a.parent_id,"
     " (SELECT count(*) FROM alert c WHERE c.parent_id = a.id),"
-    " (SELECT t.key || ' ' || t.status FROM ticket t WHERE t.alert_id = a.id"
+    " COALESCE((SELECT t.key || ' ' || t.status FROM ticket t WHERE t.alert_id = a.id"
     "  ORDER BY t.id LIMIT 1),"
+    # A recurring alert shows the ticket of its group's first alert (store/recurrence.py).
+    "  (SELECT t.key || ' ' || t.status FROM recurrence r"
+    "   JOIN recurrence_group g ON g.id = r.group_id"
+    "   JOIN ticket t ON t.alert_id = g.alert_id AND t.target = g.target"
+    "   WHERE r.alert_id = a.id ORDER BY r.id LIMIT 1)),"
     " a.version"
     " FROM alert a"
 )

@@ -10,11 +10,12 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, or_, select
 
 from zshield_tui.domain import Ticket
 
 from .alerts import parse_iso
+from .recurrence import shared_ticket_ids
 from .store import Store
 from .tables import AuditRecord, TicketRecord
 
@@ -30,9 +31,14 @@ class AuditEntry:
 
 
 def linked_tickets(store: Store, alert_id: str) -> list[Ticket]:
+    """The alert's tickets, and those it shares as a recurrence (their `alert_id` is the
+    group's first alert)."""
+    shared = shared_ticket_ids(store.conn, alert_id)
     with Session(store.engine) as session:
         rows = session.exec(
-            select(TicketRecord).where(TicketRecord.alert_id == alert_id).order_by(TicketRecord.id)
+            select(TicketRecord).where(or_(TicketRecord.alert_id == alert_id,
+                                           col(TicketRecord.id).in_(shared)))
+            .order_by(TicketRecord.id)
         ).all()
     return [
         Ticket(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .pg import POSTGRESQL, dialect
-from .schema_pg import PG_V1, PG_V2, PG_V3, PG_V4, PG_V7, PG_V9, PG_V10
+from .schema_pg import PG_V1, PG_V2, PG_V3, PG_V4, PG_V7, PG_V9, PG_V10, PG_V11
 
 
 @dataclass(frozen=True)
@@ -291,11 +291,46 @@ _V10 = """
 ALTER TABLE alert ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
 """
 
+# Version 11: recurring alerts (issue 15 §2). A `recurrence_group` is one ticket's worth of
+# alerts that share a target's `group_by` key: its first alert owns the ticket, each later
+# one is a `recurrence` row (one per alert and target: what makes counting retry-safe).
+# `reported` is the count the last recurrence comment confirmed on the ticket; `sending`
+# holds the text of a comment that may have gone out without its answer, so a rerun looks
+# for it before posting again. `ended_at`: the group was closed and a new ticket started.
+# `draft` keeps a recurrence's create payload for when a closed ticket asks for a new one.
+_V11 = """
+CREATE TABLE recurrence_group (
+    id INTEGER PRIMARY KEY,
+    target TEXT NOT NULL,
+    group_key TEXT NOT NULL,
+    alert_id TEXT NOT NULL,
+    first_at TEXT NOT NULL,
+    last_at TEXT NOT NULL,
+    recurrences INTEGER NOT NULL DEFAULT 0,
+    reported INTEGER NOT NULL DEFAULT 0,
+    sending TEXT,
+    sending_count INTEGER,
+    ended_at TEXT,
+    UNIQUE (target, alert_id)
+);
+CREATE INDEX ix_recurrence_group_key ON recurrence_group (target, group_key, id);
+CREATE TABLE recurrence (
+    id INTEGER PRIMARY KEY,
+    group_id INTEGER NOT NULL REFERENCES recurrence_group (id) ON DELETE CASCADE,
+    alert_id TEXT NOT NULL REFERENCES alert (id) ON DELETE CASCADE,
+    target TEXT NOT NULL,
+    at TEXT NOT NULL,
+    draft TEXT,
+    UNIQUE (alert_id, target)
+);
+CREATE INDEX ix_recurrence_group ON recurrence (group_id, id);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = tuple(
     Migration(sqlite=script, postgresql=pg)
     for script, pg in ((_V1, PG_V1), (_V2, PG_V2), (_V3, PG_V3), (_V4, PG_V4), (_V5, _V5),
                        (_V6, _V6), (_V7, PG_V7), (_V8, _V8), (_V9, PG_V9),
-                       (_V10, PG_V10))
+                       (_V10, PG_V10), (_V11, PG_V11))
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -45,6 +45,7 @@ from zshield_tui.store import syncrepo as repo
 from zshield_tui.store.alerts import parse_iso
 from zshield_tui.store.syncrepo import transaction
 
+from .recurrence import queue_ticket
 from .targets import TargetError
 
 if TYPE_CHECKING:
@@ -166,7 +167,8 @@ def _queue(engine: SyncEngine, conn: sqlite3.Connection, alert_id: str, targets:
             record_auto_create_failed(conn, decision, errors, at=now)
             report.failed.append((alert.id, decision.target, errors))
             continue
-        repo.enqueue(conn, decision.target, alert.id, "create", {"draft": payload})
+        queue_ticket(conn, engine.target(decision.target), alert.id, payload,
+                     engine.group_key(alert, decision.target))
         record_auto_create(conn, decision, at=now)
         report.queued[decision.target] += 1
 

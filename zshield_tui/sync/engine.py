@@ -26,6 +26,7 @@ from zshield_tui.store.versions import check_version
 from .automate import AutomationReport, auto_create_new, queue_escalations
 from .cascade import DONE, Cascade
 from .poller import PollReport, poll
+from .recurrence import GroupKey, key_for, queue_repush, queue_ticket, recurrence_ticket
 from .results import DrainReport, OpResult, Progress
 from .targets import Target, TargetError, load_targets, make_connector
 from .worker import Worker
@@ -43,6 +44,7 @@ class PushPlan:
     invalid: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
     drafts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    group_keys: dict[str, GroupKey] = field(default_factory=dict)  # target's group_by
 
 
 class SyncEngine:
@@ -102,8 +104,9 @@ class SyncEngine:
         plan = PushPlan(target_name)
         for alert_id in dict.fromkeys(alert_ids):
             existing = repo.ticket_for(self.store.conn, alert_id, target_name)
-            if existing is not None:
-                plan.linked[alert_id] = existing.key
+            shared = recurrence_ticket(self.store.conn, alert_id, target_name)
+            if existing is not None or shared is not None:
+                plan.linked[alert_id] = existing.key if existing is not None else str(shared)
                 continue
             alert = get_alert(self.store.conn, alert_id)
             if alert is None:
@@ -115,18 +118,28 @@ class SyncEngine:
                 continue
             plan.drafts[alert_id] = draft.payload
             plan.queued.append(alert_id)
+            key = self.group_key(alert, target_name)
+            if key is not None:
+                plan.group_keys[alert_id] = key
         return plan
 
     def queue_push(self, plan: PushPlan) -> int:
         """Queues the plan's creates (one per alert, never a second while one is open)."""
         queued = 0
+        target = self.target(plan.target)
         with transaction(self.store.conn) as conn:
             for alert_id in plan.queued:
                 if repo.open_op(conn, plan.target, alert_id, "create") is None:
-                    repo.enqueue(conn, plan.target, alert_id, "create",
-                                 {"draft": plan.drafts[alert_id]})
+                    queue_ticket(conn, target, alert_id, plan.drafts[alert_id],
+                                 plan.group_keys.get(alert_id))
                     queued += 1
+            for alert_id in plan.linked:
+                queue_repush(conn, target, alert_id)   # when_closed, if its ticket is done
         return queued
+
+    def group_key(self, alert: Alert, target_name: str) -> GroupKey | None:
+        """The alert's `group_by` key on the target (None: the target does not group)."""
+        return key_for(self.target(target_name), alert, self._mapping_env)
 
     def queue_comment(self, alert_id: str, text: str, *, author: str = "",
                       seen: int | None = None) -> list[str]:

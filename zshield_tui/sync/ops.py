@@ -22,6 +22,7 @@ from .context import Handler, OpContext
 from .escalate_op import escalate
 from .link_op import link, parent_ticket_for_create, queue_links
 from .linked import linked_ticket
+from .recurrence import recur, repush
 from .results import Retry
 
 
@@ -191,5 +192,6 @@ def _settles(state: str) -> str:
 HANDLERS: dict[str, Handler] = {
     "create": create, "comment": comment, "transition": transition, "runbook": runbook,
     "escalate": escalate,
-    "attach": attach, "cmdb": cmdb, "assign": assign, "link": link,
+    "attach": attach, "cmdb": cmdb, "assign": assign, "link": link, "recur": recur,
+    "repush": repush,
 }

@@ -383,6 +383,17 @@ class ServiceNowConnector(Connector):
             return {}
         return {k: v for k, v in close.items() if "{" not in v}
 
+    def is_done(self, ticket: RemoteTicket) -> bool:
+        """Resolved, closed or cancelled (`status_category` holds the state value)."""
+        state = states.by_value(self.table, ticket.status_category)
+        return state is not None and state.category == "done"
+
+    async def reopen(self, key: str) -> str:
+        """Back to the table's first working state: In Progress on `incident`, Analysis on
+        `sn_si_incident` (it has no In Progress), by the same state PATCH as any move."""
+        working = next(s for s in states.states_of(self.table) if s.category == "indeterminate")
+        return (await self.transition(key, working.label)).status
+
     def ticket_ref(self, key: str, remote_id: str | None = None) -> str:
         """The sys_id when known: spares a lookup of the number per ticket."""
         return remote_id or key
