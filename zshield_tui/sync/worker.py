@@ -33,6 +33,10 @@ from .results import DrainReport, OpResult, Progress, Retry
 from .targets import Target
 
 CLAIM_PER_SLOT = 50   # ops claimed per concurrency slot: enough to fill Batch API calls
+# On a shared database (team mode) other workers drain the same outbox: a claim of 50 per
+# slot would leave them idle while this one works through its share, so each claims a
+# couple of ops per slot and comes back for more.
+SHARED_CLAIM_PER_SLOT = 2
 BATCH = 50            # ServiceNow Batch API items per call (the connector's own limit)
 # A claim that is all batchable state changes grows to this many Batch API calls per slot:
 # with one call per slot every round waits for its slowest call (and the instance runs the
@@ -104,7 +108,8 @@ class Worker:
 
     def _claim(self) -> list[OutboxOp]:
         dead = dead_owners(self.store)
-        step = self.concurrency * CLAIM_PER_SLOT
+        per_slot = SHARED_CLAIM_PER_SLOT if self.store.database.shared else CLAIM_PER_SLOT
+        step = self.concurrency * per_slot
 
         def claim() -> list[OutboxOp]:
             return repo.claim(self.store.conn, self.target.name, self.owner, limit=step,
