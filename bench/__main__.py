@@ -23,7 +23,7 @@ BENCHMARKS = {"ingest": "bench.ingest", "filter": "bench.filter",
               "memory": "bench.memory",
               "mapping": "bench.mapping", "sync": "bench.sync", "follow": "bench.follow",
               "receive": "bench.receive", "live": "bench.live",
-              "livefilter": "bench.livefilter"}
+              "livefilter": "bench.livefilter", "outbox": "bench.outbox_pg"}
 
 
 def main(argv: list[str] | None = None) -> int:
