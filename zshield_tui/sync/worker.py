@@ -108,25 +108,26 @@ class Worker:
 
     def _claim(self) -> list[OutboxOp]:
         dead = dead_owners(self.store)
-        per_slot = SHARED_CLAIM_PER_SLOT if self.store.database.shared else CLAIM_PER_SLOT
-        step = self.concurrency * per_slot
+        full = self.concurrency * CLAIM_PER_SLOT
+        step = self.concurrency * SHARED_CLAIM_PER_SLOT if self.store.database.shared else full
 
-        def claim() -> list[OutboxOp]:
-            return repo.claim(self.store.conn, self.target.name, self.owner, limit=step,
+        def claim(limit: int) -> list[OutboxOp]:
+            return repo.claim(self.store.conn, self.target.name, self.owner, limit=limit,
                               lease=self.lease, dead_owners=dead)
 
-        ops = claim()
-        for _ in range(BATCH_CALLS_PER_SLOT - 1):
-            # Only a full claim of nothing but batchable changes is worth extending: the
-            # ops of other kinds go one request each and are as many as before.
-            if len(ops) % step or len(self._batchable(_by_alert(ops))) != len(ops):
-                break
+        ops = claim(step)
+        last, most = len(ops), full * BATCH_CALLS_PER_SLOT
+        # Only a full claim of nothing but batchable changes is worth extending: the ops of
+        # other kinds go one request each and are as many as before. A small first claim
+        # (shared database) grows to the same size as any other.
+        while last == step and len(ops) < most and \
+                len(self._batchable(_by_alert(ops))) == len(ops):
             # Taken oldest first after the ones in hand, so merged they keep each alert's
             # order (an alert split across the two becomes one group, run in order).
-            more = claim()
-            if not more:
-                break
+            step = min(full, most - len(ops))
+            more = claim(step)
             ops += more
+            last = len(more)
         return ops
 
     def _wait_for_next(self, budget: float) -> float | None:
