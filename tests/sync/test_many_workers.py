@@ -16,7 +16,9 @@ from zshield_tui.connectors.servicenow.retry import RetryPolicy as SnowRetry
 from zshield_tui.sim.servicenow import app as snow_app
 from zshield_tui.store import Store
 from zshield_tui.store import syncrepo as repo
+from zshield_tui.sync.automate import auto_create_alerts
 from zshield_tui.sync.engine import SyncEngine
+from zshield_tui.sync.targets import make_connector
 
 from .conftest import ENV, write_config
 
@@ -102,3 +104,109 @@ def test_three_workers_send_500_creates_once_each_through_20_percent_faults(data
         assert tuple(done) == (COUNT, COUNT)
         keys = {t.key for t in repo.all_tickets(store.conn)}
         assert len(keys) == COUNT
+
+
+def test_two_processes_pushing_the_same_alerts_at_once_queue_one_create_each(database,
+                                                                            tmp_path):
+    config = write_config(tmp_path, "http://127.0.0.1:9", "http://127.0.0.1:9")
+    alerts = [make_alert(n) for n in range(1, 201)]
+    with Store(database) as store:
+        seed_alerts(store.conn, alerts, fmt="zshield")
+    start = threading.Barrier(2)
+    queued: list[int] = []
+    errors: list[BaseException] = []
+
+    def push() -> None:
+        try:
+            with Store(database) as own:
+                engine = SyncEngine(own, load_config(config), config, env=ENV)
+                plan = engine.plan_push([a.id for a in alerts], "snow-sir")
+                start.wait()
+                queued.append(engine.queue_push(plan))
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=push) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors[0]
+    with Store(database) as store:
+        rows = store.conn.execute("SELECT count(*), count(DISTINCT alert_id) FROM outbox "
+                                  "WHERE operation = 'create'").fetchone()
+    assert tuple(rows) == (200, 200)
+
+
+def test_two_daemons_auto_creating_for_the_same_alerts_queue_one_create_each(database,
+                                                                            tmp_path):
+    config = write_config(tmp_path, "http://127.0.0.1:9", "http://127.0.0.1:9")
+    line = 'mapping = "snow-sir.json"\n'
+    config.write_text(config.read_text().replace(
+        line, line + 'auto_create = { enabled = true, min_severity = "informational" }\n'))
+    alerts = [make_alert(n) for n in range(1, 201)]
+    with Store(database) as store:
+        seed_alerts(store.conn, alerts, fmt="zshield")
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def daemon() -> None:
+        try:
+            with Store(database) as own:
+                engine = SyncEngine(own, load_config(config), config, env=ENV)
+                start.wait()
+                auto_create_alerts(engine, [a.id for a in alerts])
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=daemon) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors[0]
+    with Store(database) as store:
+        creates = store.conn.execute("SELECT count(*), count(DISTINCT alert_id) FROM outbox "
+                                     "WHERE operation = 'create'").fetchone()
+        audited = store.conn.execute("SELECT count(*) FROM audit "
+                                     "WHERE action = 'auto_create'").fetchone()
+    assert tuple(creates) == (200, 200) and audited[0] == 200
+
+
+def test_two_daemons_polling_one_ticket_take_a_remote_comment_in_once(database, tmp_path):
+    snow = snow_app.create_app()
+    with served(snow) as snow_url, Store(database) as store:
+        config = write_config(tmp_path, "http://127.0.0.1:9", snow_url)
+        seed_alerts(store.conn, [make_alert(1)], fmt="zshield")
+        engine = SyncEngine(store, load_config(config), config, env=ENV)
+        _, report = asyncio.run(engine.push(["ZS-000001"], "snow-sir"))
+        assert not report.failed
+        key = repo.ticket_for(store.conn, "ZS-000001", "snow-sir").key
+
+        async def comment() -> None:
+            async with make_connector(engine.targets["snow-sir"], ENV) as remote:
+                for n in range(20):
+                    await remote.add_comment(key, f"from the SOC lead {n}")
+
+        asyncio.run(comment())
+        start = threading.Barrier(3)
+        errors: list[BaseException] = []
+
+        def daemon() -> None:
+            try:
+                with Store(database) as own:
+                    mine = SyncEngine(own, load_config(config), config, env=ENV)
+                    start.wait()
+                    asyncio.run(mine.poll(["snow-sir"]))
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+                errors.append(exc)
+
+        threads = [threading.Thread(target=daemon) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert not errors, errors[0]
+        bodies = Counter(n["body"] for n in repo.note_rows(store.conn, "ZS-000001")
+                         if n["origin"] == "remote")
+        assert bodies == {f"from the SOC lead {n}": 1 for n in range(20)}

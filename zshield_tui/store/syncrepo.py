@@ -53,6 +53,21 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("COMMIT")
 
 
+# Any fixed numbers: the keys of the advisory locks taken below (PostgreSQL only).
+_DECIDE_LOCK = 0x7A5368_0B0C
+_NOTE_LINK_LOCK = 0x7A53_0B0D   # two-key form: (this, hash of the target); int4
+
+
+def exclusive(conn: Any) -> None:
+    """Makes the rest of the caller's transaction run alone among the transactions that
+    call this too, as SQLite's BEGIN IMMEDIATE makes every transaction run alone. For the
+    passes that decide what to queue from what is queued (auto-create, escalations): two
+    daemons on one PostgreSQL database would otherwise both find nothing queued and both
+    queue the same escalation. Sending and recording answers never take it."""
+    if dialect(conn) == POSTGRESQL:
+        conn.execute("SELECT pg_advisory_xact_lock(?)", (_DECIDE_LOCK,))
+
+
 @dataclass(frozen=True)
 class OutboxOp:
     """One queued change for one target."""
@@ -79,13 +94,20 @@ def _op(row: tuple) -> OutboxOp:
 
 def enqueue(conn: sqlite3.Connection, target: str, alert_id: str, operation: str,
             payload: dict[str, Any]) -> int:
-    """Adds an op; call inside the transaction that makes the local change."""
+    """Adds an op; call inside the transaction that makes the local change. Returns its
+    id; 0 for a create when another process queued the alert's create on that target
+    first (PostgreSQL: the one-open-create index; on SQLite the write lock orders the
+    callers' own checks)."""
+    once = ""
+    if operation == "create" and dialect(conn) == POSTGRESQL:
+        once = (" ON CONFLICT (target, alert_id) WHERE operation = 'create' AND status IN "
+                "('pending', 'running', 'failed') DO NOTHING")
     row = conn.execute(
         "INSERT INTO outbox (target, alert_id, operation, payload, status, created_at) "
-        "VALUES (?, ?, ?, ?, 'pending', ?) RETURNING id",
+        f"VALUES (?, ?, ?, ?, 'pending', ?){once} RETURNING id",
         (target, alert_id, operation, json.dumps(payload, ensure_ascii=False), now_iso())
     ).fetchone()
-    return int(row[0])
+    return int(row[0]) if row else 0
 
 
 def open_op(conn: sqlite3.Connection, target: str, alert_id: str, operation: str
@@ -351,6 +373,12 @@ def link_note(conn: sqlite3.Connection, note_id: int, target: str, remote_id: st
 
 
 def known_remote_ids(conn: sqlite3.Connection, target: str) -> set[str]:
+    """The remote comment ids already taken in on a target. Inside a transaction on
+    PostgreSQL this also takes the target's lock until it ends (SQLite's write lock does
+    the same for every transaction): two daemons polling one ticket would otherwise both
+    take a new remote comment for theirs to add."""
+    if dialect(conn) == POSTGRESQL:
+        conn.execute("SELECT pg_advisory_xact_lock(?, hashtext(?))", (_NOTE_LINK_LOCK, target))
     return {r[0] for r in conn.execute("SELECT remote_id FROM note_link WHERE target = ?",
                                        (target,))}
 

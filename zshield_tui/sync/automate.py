@@ -98,6 +98,7 @@ def auto_create_alerts(engine: SyncEngine, alert_ids: Iterable[str]) -> AutoCrea
     conn = engine.store.conn
     for start in range(0, len(ids), CHUNK):
         with transaction(conn):
+            repo.exclusive(conn)   # another daemon deciding for the same alerts waits
             for alert_id in ids[start:start + CHUNK]:
                 _queue(engine, conn, alert_id, targets, report)
     return report
@@ -114,6 +115,7 @@ def auto_create_new(engine: SyncEngine) -> AutoCreateReport:
     cursor = rows.auto_create_cursor(conn)
     while cursor is not None and floor is not None:
         with transaction(conn):
+            repo.exclusive(conn)
             batch = rows.alerts_after(conn, cursor, floor.rank, limit=CHUNK)
             for _, alert_id in batch:
                 _queue(engine, conn, alert_id, targets, report)
@@ -143,7 +145,8 @@ def _queue(engine: SyncEngine, conn: sqlite3.Connection, alert_id: str, targets:
             record_auto_create_failed(conn, decision, errors, at=now)
             report.failed.append((alert.id, decision.target, errors))
             continue
-        repo.enqueue(conn, decision.target, alert.id, "create", {"draft": payload})
+        if not repo.enqueue(conn, decision.target, alert.id, "create", {"draft": payload}):
+            continue   # a push from another process queued it first
         record_auto_create(conn, decision, at=now)
         report.queued[decision.target] += 1
 
@@ -174,6 +177,7 @@ def queue_escalations(engine: SyncEngine) -> list[EscalationDecision]:
     conn = engine.store.conn
     now = engine.clock()
     with transaction(conn):
+        repo.exclusive(conn)   # two daemons must not both find an escalation due
         tickets = [TicketState(alert_id, target, key, status, parse_iso(created))
                    for alert_id, target, key, status, created
                    in rows.unacknowledged_tickets(conn, escalation.new_states)
