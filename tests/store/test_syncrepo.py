@@ -1,6 +1,6 @@
 """The outbox and the sync rows on both databases: claims that never hand one op to two
-workers, leases, the per-alert order across workers, and the writes that must stay
-idempotent (note links, attachments)."""
+workers, leases, the per-alert order across PostgreSQL workers, and the writes that must
+stay idempotent (note links, attachments)."""
 
 from __future__ import annotations
 
@@ -74,19 +74,22 @@ def test_a_live_lease_is_kept_and_an_expired_one_is_taken_over(any_store):
     assert claim("e:1", lease=60, dead_owners=frozenset({"a:1"})) == [held]
 
 
-def test_an_alerts_later_op_waits_while_another_worker_holds_its_earlier_one(any_store):
-    first, second = _queue(any_store, 1, per_alert=2)
-    assert [op.id for op in repo.claim(any_store.conn, "t", "a:1", limit=1, lease=60)] \
-        == [first]
-    assert repo.claim(any_store.conn, "t", "b:1", limit=10, lease=60) == []
-    # The holder itself may take it (its group runs in order) ...
-    assert [op.id for op in repo.claim(any_store.conn, "t", "a:1", limit=10, lease=60)] \
-        == [second]
-    # ... and once the earlier op is done, anyone may take what follows.
-    repo.release(any_store.conn, [second])
-    repo.complete(any_store.conn, first)
-    assert [op.id for op in repo.claim(any_store.conn, "t", "b:1", limit=10, lease=60)] \
-        == [second]
+def test_an_alerts_later_op_waits_while_another_worker_holds_its_earlier_one(pg_database):
+    """PostgreSQL, where many workers share the outbox (on SQLite a handler that finds no
+    ticket yet waits instead)."""
+    with Store(pg_database) as store:
+        first, second = _queue(store, 1, per_alert=2)
+
+        def claim(owner: str, limit: int = 10) -> list[int]:
+            return [op.id for op in repo.claim(store.conn, "t", owner, limit=limit,
+                                               lease=60)]
+
+        assert claim("a:1", limit=1) == [first]
+        assert claim("b:1") == []
+        assert claim("a:1") == [second]     # the holder may: its group runs in order
+        repo.release(store.conn, [second])
+        repo.complete(store.conn, first)
+        assert claim("b:1") == [second]     # once the earlier op is done, anyone may
 
 
 def test_a_notes_open_comment_ops_are_found_by_its_id_in_the_payload(any_store):

@@ -1,5 +1,7 @@
-"""Several workers, each on its own connection as separate `zshield run` processes would
-be, drain one outbox against a flaky remote: every op is sent once, none is lost."""
+"""Several workers and daemons, each on its own connection as separate `zshield run`
+processes would be, on one database: the outbox drains against a flaky remote with every
+op sent once and none lost, and what two of them decide at the same moment (a push, an
+auto-create, a remote comment taken in) happens once."""
 
 from __future__ import annotations
 

@@ -123,9 +123,7 @@ def open_op(conn: sqlite3.Connection, target: str, alert_id: str, operation: str
 def claim(conn: Any, target: str, owner: str, *, limit: int, lease: float,
           dead_owners: frozenset[str] = frozenset()) -> list[OutboxOp]:
     """Takes up to `limit` ready ops of a target: pending and due, or running under an
-    expired lease or a dead owner's. Oldest first, so an alert's ops keep their order; an
-    op whose alert has an earlier op held by another live worker is left to that worker's
-    turn (its ticket may not exist yet).
+    expired lease or a dead owner's. Oldest first, so an alert's ops keep their order.
 
     Any number of workers, in any processes on any machines, may claim at once: each op
     goes to one of them (SQLite: the write lock; PostgreSQL: row locks, see _claim_pg)."""
@@ -137,13 +135,19 @@ def claim(conn: Any, target: str, owner: str, *, limit: int, lease: float,
     ready = (
         "o.target = ? AND ("
         "(o.status = 'pending' AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= ?)) OR "
-        f"(o.status = 'running' AND (o.claimed_until <= ? OR {o_dead}))) "
-        "AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.target = o.target "
-        "AND e.alert_id = o.alert_id AND e.id < o.id AND e.status = 'running' "
-        f"AND e.claimed_by <> ? AND e.claimed_until > ? AND NOT ({e_dead}))")
-    args = (target, now, now, *dead, owner, now, *dead)
+        f"(o.status = 'running' AND (o.claimed_until <= ? OR {o_dead})))")
+    args: tuple = (target, now, now, *dead)
     if dialect(conn) == POSTGRESQL:
-        return _claim_pg(conn, ready, args, owner, limit, now_iso(lease))
+        # Many workers share a PostgreSQL outbox, so an op whose alert has an earlier op
+        # held by another live worker is left to that worker's turn (its ticket may not
+        # exist yet). An index probe there (ix_outbox_alert); on SQLite, without that
+        # index, the same check costs a scan of the running ops per candidate, and a
+        # second drainer there is rare: a handler that finds no ticket yet waits (Retry).
+        ready += (" AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.target = o.target "
+                  "AND e.alert_id = o.alert_id AND e.id < o.id AND e.status = 'running' "
+                  f"AND e.claimed_by <> ? AND e.claimed_until > ? AND NOT ({e_dead}))")
+        return _claim_pg(conn, ready, (*args, owner, now, *dead), owner, limit,
+                         now_iso(lease))
     with transaction(conn):
         rows = conn.execute(f"SELECT {_OP_COLUMNS} FROM outbox o WHERE {ready} "
                             "ORDER BY o.id LIMIT ?", (*args, limit)).fetchall()
