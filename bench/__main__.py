@@ -23,7 +23,8 @@ BENCHMARKS = {"ingest": "bench.ingest", "filter": "bench.filter",
               "memory": "bench.memory",
               "mapping": "bench.mapping", "sync": "bench.sync", "follow": "bench.follow",
               "receive": "bench.receive", "live": "bench.live",
-              "livefilter": "bench.livefilter", "livepg": "bench.live_pg"}
+              "livefilter": "bench.livefilter", "livepg": "bench.live_pg",
+              "outbox": "bench.outbox_pg"}
 
 
 def main(argv: list[str] | None = None) -> int:

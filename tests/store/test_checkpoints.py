@@ -1,4 +1,5 @@
-"""Follow checkpoints: stored beside the alerts they cover, in the same transaction."""
+"""Follow checkpoints: stored beside the alerts they cover, in the same transaction (the
+plain reads and writes on both databases)."""
 
 import sqlite3
 
@@ -24,27 +25,27 @@ def _point(inode=11, offset=120, path="/var/log/eve.json"):
                       format="suricata")
 
 
-def test_a_checkpoint_is_stored_and_read_back_by_device_and_inode(store):
-    with transaction(store.conn):
-        save_checkpoints(store.conn, [_point()])
-    assert load_checkpoints(store.conn) == {(1, 11): _point()}
+def test_a_checkpoint_is_stored_and_read_back_by_device_and_inode(any_store):
+    with transaction(any_store.conn):
+        save_checkpoints(any_store.conn, [_point()])
+    assert load_checkpoints(any_store.conn) == {(1, 11): _point()}
 
 
-def test_saving_again_moves_the_offset_forward_in_place(store):
-    with transaction(store.conn):
-        save_checkpoints(store.conn, [_point(offset=10)])
-    with transaction(store.conn):
-        save_checkpoints(store.conn, [_point(offset=99, path="/var/log/eve.json.1")])
-    assert load_checkpoints(store.conn) == {(1, 11): _point(offset=99,
+def test_saving_again_moves_the_offset_forward_in_place(any_store):
+    with transaction(any_store.conn):
+        save_checkpoints(any_store.conn, [_point(offset=10)])
+    with transaction(any_store.conn):
+        save_checkpoints(any_store.conn, [_point(offset=99, path="/var/log/eve.json.1")])
+    assert load_checkpoints(any_store.conn) == {(1, 11): _point(offset=99,
                                                             path="/var/log/eve.json.1")}
 
 
-def test_a_finished_file_s_checkpoint_is_deleted(store):
-    with transaction(store.conn):
-        save_checkpoints(store.conn, [_point(inode=1), _point(inode=2)])
-    with transaction(store.conn):
-        delete_checkpoints(store.conn, [(1, 1)])
-    assert list(load_checkpoints(store.conn)) == [(1, 2)]
+def test_a_finished_file_s_checkpoint_is_deleted(any_store):
+    with transaction(any_store.conn):
+        save_checkpoints(any_store.conn, [_point(inode=1), _point(inode=2)])
+    with transaction(any_store.conn):
+        delete_checkpoints(any_store.conn, [(1, 1)])
+    assert list(load_checkpoints(any_store.conn)) == [(1, 2)]
 
 
 def test_alerts_and_checkpoint_commit_together_or_not_at_all(store):

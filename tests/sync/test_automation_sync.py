@@ -11,10 +11,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.factories import make_alert
+from tests.seed import seed_alerts
 from tests.sync.conftest import ENV, write_config
 from zshield_tui.config import load_config
 from zshield_tui.domain import Severity
-from zshield_tui.store import Store, upsert_alerts
+from zshield_tui.store import Store
 from zshield_tui.store import syncrepo as repo
 from zshield_tui.store.records import audit_trail
 from zshield_tui.sync.automate import auto_create_alerts
@@ -59,12 +60,12 @@ class Clock:
 
 
 @pytest.fixture
-def make_engine(tmp_path, sims, monkeypatch):
+def make_engine(tmp_path, sims, monkeypatch, database):
     """engine(jira_on, snow_on) -> a SyncEngine over one store, a config with both targets
     (auto-create switched as asked; staging targets, so no staging run is needed: see
     test_staging_first.py), the rules, on-call and escalation above."""
     monkeypatch.setenv("ZSHIELD_RUNS", str(tmp_path / "runs.json"))
-    store = Store(tmp_path / "z.db")
+    store = Store(database)
     clock = Clock(START + timedelta(hours=2))      # Monday 11:00: ana is on call
 
     def build(jira: bool = True, snow: bool = True) -> SyncEngine:
@@ -85,7 +86,7 @@ def make_engine(tmp_path, sims, monkeypatch):
 
 def ingest(engine: SyncEngine, alerts) -> dict[str, int]:
     """What `zshield ingest` does: store, then auto-create for exactly those alerts."""
-    upsert_alerts(engine.store.conn, alerts, fmt="zshield")
+    seed_alerts(engine.store.conn, alerts, fmt="zshield")
     return dict(auto_create_alerts(engine, [a.id for a in alerts]).queued)
 
 
@@ -163,7 +164,7 @@ async def test_a_failing_mapping_is_audited_not_queued_and_not_retried(make_engi
 
     assert ingest(engine, [spaced.model_copy(update={"title": "changed"})]) == {}
     await engine.sync_once()
-    upsert_alerts(engine.store.conn, [make_alert(10, severity=Severity.LOW)], fmt="zshield")
+    seed_alerts(engine.store.conn, [make_alert(10, severity=Severity.LOW)], fmt="zshield")
     await engine.sync_once()
     again = [e for e in audit_trail(engine.store, spaced.id) if e.action.startswith("auto")]
     assert [e.action for e in again] == ["auto_create_failed", "auto_create"]
@@ -172,13 +173,13 @@ async def test_a_failing_mapping_is_audited_not_queued_and_not_retried(make_engi
 
 async def test_the_sync_pass_only_looks_past_its_cursor(make_engine, tmp_path):
     engine = make_engine(jira=False, snow=False)
-    upsert_alerts(engine.store.conn, ALERTS[:4], fmt="zshield")
+    seed_alerts(engine.store.conn, ALERTS[:4], fmt="zshield")
     await engine.sync_once()                  # auto-create off: the cursor follows anyway
     (tmp_path / "runs.json").write_text(json.dumps({"_auto_create": {"jira-sec": True}}))
-    upsert_alerts(engine.store.conn, [ALERTS[4]], fmt="zshield")   # low: below threshold
+    seed_alerts(engine.store.conn, [ALERTS[4]], fmt="zshield")   # low: below threshold
     await engine.sync_once()
     assert creates(engine) == {}              # the history stays untouched
-    upsert_alerts(engine.store.conn, [make_alert(20, severity=Severity.HIGH),
+    seed_alerts(engine.store.conn, [make_alert(20, severity=Severity.HIGH),
                                       make_alert(21, severity=Severity.MEDIUM)], fmt="zshield")
     await engine.sync_once()
     assert dict(engine.automation.created.queued) == {"jira-sec": 1}
@@ -188,10 +189,10 @@ async def test_the_sync_pass_only_looks_past_its_cursor(make_engine, tmp_path):
 
 async def test_a_fresh_database_with_auto_create_on_starts_at_the_newest_alert(make_engine):
     engine = make_engine()
-    upsert_alerts(engine.store.conn, ALERTS, fmt="zshield")    # before any sync ran
+    seed_alerts(engine.store.conn, ALERTS, fmt="zshield")    # before any sync ran
     await engine.sync_once()
     assert creates(engine) == {}
-    upsert_alerts(engine.store.conn, [make_alert(30, severity=Severity.CRITICAL)],
+    seed_alerts(engine.store.conn, [make_alert(30, severity=Severity.CRITICAL)],
                   fmt="zshield")
     await engine.sync_once()
     assert sorted(creates(engine)) == [("ZS-000030", "jira-sec")]
@@ -205,7 +206,7 @@ def _jira_issue(sims, engine, alert_id):
 async def test_a_ticket_left_new_is_escalated_once_per_window(make_engine, sims):
     engine = make_engine(jira=False, snow=False)
     alert = make_alert(40, severity=Severity.MEDIUM)
-    upsert_alerts(engine.store.conn, [alert], fmt="zshield")
+    seed_alerts(engine.store.conn, [alert], fmt="zshield")
     await engine.push([alert.id], "jira-sec")
     await engine.sync_once()                  # the poll learns when Jira made it
     row = repo.ticket_for(engine.store.conn, alert.id, "jira-sec")
@@ -240,7 +241,7 @@ async def test_a_ticket_left_new_is_escalated_once_per_window(make_engine, sims)
 async def test_an_escalation_rerun_neither_raises_twice_nor_comments_twice(make_engine, sims):
     engine = make_engine(jira=False, snow=False)
     alert = make_alert(41, severity=Severity.MEDIUM)
-    upsert_alerts(engine.store.conn, [alert], fmt="zshield")
+    seed_alerts(engine.store.conn, [alert], fmt="zshield")
     await engine.push([alert.id], "jira-sec")
     await engine.sync_once()
     created = datetime.fromisoformat(
@@ -265,7 +266,7 @@ async def test_an_escalation_rerun_neither_raises_twice_nor_comments_twice(make_
 async def test_servicenow_escalation_raises_impact_and_urgency(make_engine, sims):
     engine = make_engine(jira=False, snow=False)
     alert = make_alert(42, severity=Severity.MEDIUM)
-    upsert_alerts(engine.store.conn, [alert], fmt="zshield")
+    seed_alerts(engine.store.conn, [alert], fmt="zshield")
     await engine.push([alert.id], "snow-sir")
     await engine.sync_once()
     row = repo.ticket_for(engine.store.conn, alert.id, "snow-sir")
@@ -300,7 +301,7 @@ async def test_an_escalation_sent_after_the_ticket_moved_on_does_nothing(make_en
 
     engine = make_engine(jira=False, snow=False)
     alert = make_alert(43, severity=Severity.MEDIUM)
-    upsert_alerts(engine.store.conn, [alert], fmt="zshield")
+    seed_alerts(engine.store.conn, [alert], fmt="zshield")
     await engine.push([alert.id], "jira-sec")
     await engine.sync_once()
     row = repo.ticket_for(engine.store.conn, alert.id, "jira-sec")
@@ -311,3 +312,41 @@ async def test_an_escalation_sent_after_the_ticket_moved_on_does_nothing(make_en
     assert [r.detail for r in report.results] == [f"{row.key} no longer new"]
     issue = _jira_issue(sims, engine, alert.id)
     assert issue.comments == [] and issue.fields["priority"]["name"] == "Medium"
+
+
+async def test_two_daemons_finding_an_escalation_due_at_once_queue_it_once(
+        make_engine, sims, database, tmp_path):
+    import threading
+
+    from zshield_tui.sync.automate import queue_escalations
+
+    engine = make_engine(jira=False, snow=False)
+    alert = make_alert(41, severity=Severity.MEDIUM)
+    seed_alerts(engine.store.conn, [alert], fmt="zshield")
+    await engine.push([alert.id], "jira-sec")
+    await engine.sync_once()                  # the poll learns when Jira made it
+    row = repo.ticket_for(engine.store.conn, alert.id, "jira-sec")
+    engine.clock.now = datetime.fromisoformat(row.remote_created_at) + timedelta(minutes=31)
+    start = threading.Barrier(3)
+    found: list[int] = []
+    errors: list[BaseException] = []
+
+    def daemon() -> None:
+        try:
+            with Store(database) as own:
+                mine = SyncEngine(own, engine.config, tmp_path / "config.toml", env=ENV,
+                                  clock=engine.clock)
+                start.wait()
+                found.append(len(queue_escalations(mine)))
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=daemon) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors[0]
+    assert sorted(found) == [0, 0, 1]
+    ops = engine.store.conn.execute("SELECT count(*) FROM outbox WHERE operation = 'escalate'")
+    assert ops.fetchone()[0] == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from zshield_tui.store import syncrepo as repo
 
 
@@ -17,8 +19,9 @@ async def test_a_refused_push_stays_failed_with_its_error_until_retried(engine, 
     counts = repo.target_counts(store.conn)["jira-sec"]
     assert counts.failed == 1 and counts.last_error == op.last_error
 
-    store.conn.execute("UPDATE outbox SET payload = json_set(payload, '$.draft.fields.project',"
-                       " json('{\"key\": \"SEC\"}')) WHERE id = ?", (op.id,))
+    op.payload["draft"]["fields"]["project"] = {"key": "SEC"}
+    store.conn.execute("UPDATE outbox SET payload = ? WHERE id = ?",
+                       (json.dumps(op.payload), op.id))
     assert repo.retry(store.conn, op.id)
     report = await engine.drain()
     assert [r.operation for r in report.results if r.ok].count("create") == 1

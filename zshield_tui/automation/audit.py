@@ -11,8 +11,8 @@ and its audit row are one commit and a second pass sees the action already taken
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlmodel import Session
 
@@ -25,7 +25,7 @@ from .autocreate import Decision
 from .escalation import EscalationDecision
 
 AUTO_CREATE, ESCALATE, ASSIGN = "auto_create", "escalate", "auto_assign"
-Where = Store | sqlite3.Connection
+Where = Store | Any   # the Store, or its connection (sqlite3 or PgConnection)
 
 
 def actor_for(rule: str | None) -> str:
@@ -38,7 +38,7 @@ def record_action(store: Where, alert_id: str, action: str, *, rule: str | None,
                   at: datetime | None = None) -> None:
     """Writes one automatic action to the audit table: in its own transaction given the
     Store, in the caller's given its connection."""
-    if isinstance(store, sqlite3.Connection):
+    if not isinstance(store, Store):
         add_audit(store, alert_id, at=at or datetime.now(UTC), actor=actor_for(rule),
                   action=action, new_value=new_value,
                   detail=json.dumps(detail, ensure_ascii=False) if detail else None)

@@ -24,8 +24,9 @@ def attached_names(conn: sqlite3.Connection, alert_id: str, target: str) -> set[
 def record_attachment(conn: sqlite3.Connection, alert_id: str, target: str, name: str, *,
                       remote_id: str, size: int) -> None:
     """Remembers a file on the ticket; the first record of a name stands."""
-    conn.execute("INSERT OR IGNORE INTO attachment (alert_id, target, name, remote_id, size, "
-                 "attached_at) VALUES (?, ?, ?, ?, ?, ?)",
+    conn.execute("INSERT INTO attachment (alert_id, target, name, remote_id, size, "
+                 "attached_at) VALUES (?, ?, ?, ?, ?, ?) "
+                 "ON CONFLICT (alert_id, target, name) DO NOTHING",
                  (alert_id, target, name, remote_id, size, now_iso()))
 
 

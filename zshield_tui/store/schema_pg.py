@@ -104,6 +104,13 @@ CREATE TABLE audit (
 CREATE INDEX ix_audit_alert ON audit (alert_id, at);
 """
 
+# Version 3 adds two indices SQLite does without, for many workers on one outbox. At most
+# one unfinished create per alert and target: on SQLite every transaction holds the write
+# lock, so a push's or an auto-create's "none queued yet" check and its enqueue cannot
+# interleave with another process's; on PostgreSQL they can, and the index makes the second
+# enqueue do nothing (syncrepo.enqueue). And an alert's ops by target, which a claim probes
+# to leave an alert whose earlier op another worker holds to that worker (syncrepo.claim).
+
 # SQLite's NOCASE columns are matched here through lower() indices; the free-text search
 # (SQLite's FTS5 table) is PostgreSQL's own, in store/search_pg.py's version.
 PG_V2 = """
@@ -127,6 +134,9 @@ CREATE TABLE note_link (
 ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
 ALTER TABLE outbox ADD COLUMN claimed_until TEXT;
 ALTER TABLE outbox ADD COLUMN done_at TEXT;
+CREATE UNIQUE INDEX ux_outbox_open_create ON outbox (target, alert_id)
+    WHERE operation = 'create' AND status IN ('pending', 'running', 'failed');
+CREATE INDEX ix_outbox_alert ON outbox (target, alert_id, id);
 """
 
 PG_V4 = """

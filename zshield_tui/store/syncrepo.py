@@ -1,8 +1,10 @@
 """The SQL behind sync: outbox rows, linked tickets, note links, watermarks, conflicts.
 
-Plain sqlite3 on the Store's connection, because the outbox must change in the same
-transaction as the local change it carries (`transaction()`), and because a bulk push
-writes thousands of rows. Callers outside a transaction get one per statement.
+Plain DB-API on the Store's connection (sqlite3, or PgConnection in team mode), because
+the outbox must change in the same transaction as the local change it carries
+(`transaction()`), and because a bulk push writes thousands of rows. Callers outside a
+transaction get one per statement. The SQL is the subset both databases share; the claim
+and the JSON lookup differ and say why.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from .pg import POSTGRESQL, dialect
 from .tickets import (
     TICKET_COLUMNS,
     LinkedTicket,
@@ -50,6 +53,21 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("COMMIT")
 
 
+# Any fixed numbers: the keys of the advisory locks taken below (PostgreSQL only).
+_DECIDE_LOCK = 0x7A5368_0B0C
+_NOTE_LINK_LOCK = 0x7A53_0B0D   # two-key form: (this, hash of the target); int4
+
+
+def exclusive(conn: Any) -> None:
+    """Makes the rest of the caller's transaction run alone among the transactions that
+    call this too, as SQLite's BEGIN IMMEDIATE makes every transaction run alone. For the
+    passes that decide what to queue from what is queued (auto-create, escalations): two
+    daemons on one PostgreSQL database would otherwise both find nothing queued and both
+    queue the same escalation. Sending and recording answers never take it."""
+    if dialect(conn) == POSTGRESQL:
+        conn.execute("SELECT pg_advisory_xact_lock(?)", (_DECIDE_LOCK,))
+
+
 @dataclass(frozen=True)
 class OutboxOp:
     """One queued change for one target."""
@@ -76,12 +94,20 @@ def _op(row: tuple) -> OutboxOp:
 
 def enqueue(conn: sqlite3.Connection, target: str, alert_id: str, operation: str,
             payload: dict[str, Any]) -> int:
-    """Adds an op; call inside the transaction that makes the local change."""
-    cur = conn.execute(
+    """Adds an op; call inside the transaction that makes the local change. Returns its
+    id; 0 for a create when another process queued the alert's create on that target
+    first (PostgreSQL: the one-open-create index; on SQLite the write lock orders the
+    callers' own checks)."""
+    once = ""
+    if operation == "create" and dialect(conn) == POSTGRESQL:
+        once = (" ON CONFLICT (target, alert_id) WHERE operation = 'create' AND status IN "
+                "('pending', 'running', 'failed') DO NOTHING")
+    row = conn.execute(
         "INSERT INTO outbox (target, alert_id, operation, payload, status, created_at) "
-        "VALUES (?, ?, ?, ?, 'pending', ?)",
-        (target, alert_id, operation, json.dumps(payload, ensure_ascii=False), now_iso()))
-    return int(cur.lastrowid or 0)
+        f"VALUES (?, ?, ?, ?, 'pending', ?){once} RETURNING id",
+        (target, alert_id, operation, json.dumps(payload, ensure_ascii=False), now_iso())
+    ).fetchone()
+    return int(row[0]) if row else 0
 
 
 def open_op(conn: sqlite3.Connection, target: str, alert_id: str, operation: str
@@ -94,23 +120,60 @@ def open_op(conn: sqlite3.Connection, target: str, alert_id: str, operation: str
     return _op(row) if row else None
 
 
-def claim(conn: sqlite3.Connection, target: str, owner: str, *, limit: int,
-          lease: float, dead_owners: frozenset[str] = frozenset()) -> list[OutboxOp]:
+def claim(conn: Any, target: str, owner: str, *, limit: int, lease: float,
+          dead_owners: frozenset[str] = frozenset()) -> list[OutboxOp]:
     """Takes up to `limit` ready ops of a target: pending and due, or running under an
-    expired lease or a dead owner's. Oldest first, so an alert's ops keep their order."""
+    expired lease or a dead owner's. Oldest first, so an alert's ops keep their order.
+
+    Any number of workers, in any processes on any machines, may claim at once: each op
+    goes to one of them (SQLite: the write lock; PostgreSQL: row locks, see _claim_pg)."""
     now = now_iso()
     dead = sorted(dead_owners)
-    marks = ", ".join("?" for _ in dead) or "NULL"
+    marks = ", ".join("?" for _ in dead)
+    o_dead, e_dead = (f"o.claimed_by IN ({marks})", f"e.claimed_by IN ({marks})") if dead \
+        else ("1 = 0", "1 = 0")
+    ready = (
+        "o.target = ? AND ("
+        "(o.status = 'pending' AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= ?)) OR "
+        f"(o.status = 'running' AND (o.claimed_until <= ? OR {o_dead})))")
+    args: tuple = (target, now, now, *dead)
+    if dialect(conn) == POSTGRESQL:
+        # Many workers share a PostgreSQL outbox, so an op whose alert has an earlier op
+        # held by another live worker is left to that worker's turn (its ticket may not
+        # exist yet). An index probe there (ix_outbox_alert); on SQLite, without that
+        # index, the same check costs a scan of the running ops per candidate, and a
+        # second drainer there is rare: a handler that finds no ticket yet waits (Retry).
+        ready += (" AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.target = o.target "
+                  "AND e.alert_id = o.alert_id AND e.id < o.id AND e.status = 'running' "
+                  f"AND e.claimed_by <> ? AND e.claimed_until > ? AND NOT ({e_dead}))")
+        return _claim_pg(conn, ready, (*args, owner, now, *dead), owner, limit,
+                         now_iso(lease))
     with transaction(conn):
-        rows = conn.execute(
-            f"SELECT {_OP_COLUMNS} FROM outbox WHERE target = ? AND ("
-            "(status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)) OR "
-            f"(status = 'running' AND (claimed_until <= ? OR claimed_by IN ({marks})))) "
-            "ORDER BY id LIMIT ?", (target, now, now, *dead, limit)).fetchall()
+        rows = conn.execute(f"SELECT {_OP_COLUMNS} FROM outbox o WHERE {ready} "
+                            "ORDER BY o.id LIMIT ?", (*args, limit)).fetchall()
         conn.executemany(
             "UPDATE outbox SET status = 'running', claimed_by = ?, claimed_until = ? "
             "WHERE id = ?", [(owner, now_iso(lease), r[0]) for r in rows])
     return [_op(r) for r in rows]
+
+
+def _claim_pg(conn: Any, ready: str, args: tuple, owner: str, limit: int,
+              until: str) -> list[OutboxOp]:
+    """PostgreSQL has no database-wide write lock, and workers must not queue behind each
+    other: each locks the ready rows it picks and skips those another claim holds (SKIP
+    LOCKED), in one statement. A row another worker claimed in the meantime is checked
+    again under its lock against `ready` (READ COMMITTED re-reads it), so it is skipped
+    too: no op is ever handed to two live workers."""
+    # `picked` returns each row as read before the claim, as the SQLite path does.
+    picked = ", ".join(f"picked.{c.strip()}" for c in _OP_COLUMNS.split(","))
+    rows = conn.execute(
+        f"WITH picked AS (SELECT {_OP_COLUMNS} FROM outbox o WHERE {ready} ORDER BY o.id "
+        "LIMIT ? FOR UPDATE SKIP LOCKED) "
+        "UPDATE outbox SET status = 'running', claimed_by = ?, claimed_until = ? "
+        f"FROM picked WHERE outbox.id = picked.id RETURNING {picked}",
+        (*args, limit, owner, until)).fetchall()
+    # RETURNING follows no order; the worker runs each alert's ops in queue order.
+    return sorted((_op(r) for r in rows), key=lambda op: op.id)
 
 
 def running_owners(conn: sqlite3.Connection) -> set[str]:
@@ -201,7 +264,8 @@ def target_counts(conn: sqlite3.Connection) -> dict[str, TargetCounts]:
     """Per target: ops waiting, ops failed, and the newest error."""
     out: dict[str, TargetCounts] = {}
     rows = conn.execute(
-        "SELECT target, sum(status IN ('pending', 'running')), sum(status = 'failed'), "
+        "SELECT target, sum(CASE WHEN status IN ('pending', 'running') THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), "
         "(SELECT last_error FROM outbox o2 WHERE o2.target = o.target AND last_error IS NOT "
         "NULL AND status IN ('pending', 'failed') ORDER BY id DESC LIMIT 1) "
         "FROM outbox o WHERE status IN ('pending', 'running', 'failed') GROUP BY target")
@@ -295,9 +359,12 @@ def add_note(conn: sqlite3.Connection, alert_id: str, body: str, *, author: str,
 def note_still_sending(conn: sqlite3.Connection, note_id: int) -> bool:
     """Whether a comment op for the note is unfinished on some target (asked in SQL: a bulk
     note completes one op per ticket, and reading every open op each time was quadratic)."""
+    # The payload is JSON text on both databases; each reads a key of it in its own words.
+    note_of = ("(payload::jsonb ->> 'note_id')::bigint" if dialect(conn) == POSTGRESQL
+               else "json_extract(payload, '$.note_id')")
     return conn.execute(
         "SELECT 1 FROM outbox WHERE operation = 'comment' AND status IN ('pending', 'running', "
-        "'failed') AND json_extract(payload, '$.note_id') = ? LIMIT 1", (note_id,)
+        f"'failed') AND {note_of} = ? LIMIT 1", (note_id,)
     ).fetchone() is not None
 
 
@@ -307,11 +374,17 @@ def set_note_state(conn: sqlite3.Connection, note_id: int, state: str) -> None:
 
 def link_note(conn: sqlite3.Connection, note_id: int, target: str, remote_id: str) -> None:
     """Remembers the remote comment id a note is known by on a target."""
-    conn.execute("INSERT OR IGNORE INTO note_link (note_id, target, remote_id) VALUES (?, ?, ?)",
-                 (note_id, target, remote_id))
+    conn.execute("INSERT INTO note_link (note_id, target, remote_id) VALUES (?, ?, ?) "
+                 "ON CONFLICT (target, remote_id) DO NOTHING", (note_id, target, remote_id))
 
 
 def known_remote_ids(conn: sqlite3.Connection, target: str) -> set[str]:
+    """The remote comment ids already taken in on a target. Inside a transaction on
+    PostgreSQL this also takes the target's lock until it ends (SQLite's write lock does
+    the same for every transaction): two daemons polling one ticket would otherwise both
+    take a new remote comment for theirs to add."""
+    if dialect(conn) == POSTGRESQL:
+        conn.execute("SELECT pg_advisory_xact_lock(?, hashtext(?))", (_NOTE_LINK_LOCK, target))
     return {r[0] for r in conn.execute("SELECT remote_id FROM note_link WHERE target = ?",
                                        (target,))}
 

@@ -121,6 +121,7 @@ def auto_create_alerts(engine: SyncEngine, alert_ids: Iterable[str]) -> AutoCrea
     conn = engine.store.conn
     for start in range(0, len(ids), CHUNK):
         with transaction(conn):
+            repo.exclusive(conn)   # another daemon deciding for the same alerts waits
             for alert_id in ids[start:start + CHUNK]:
                 _queue(engine, conn, alert_id, targets, report)
     return report
@@ -137,6 +138,7 @@ def auto_create_new(engine: SyncEngine) -> AutoCreateReport:
     cursor = rows.auto_create_cursor(conn)
     while cursor is not None and floor is not None:
         with transaction(conn):
+            repo.exclusive(conn)
             batch = rows.alerts_after(conn, cursor, floor.rank, limit=CHUNK)
             for _, alert_id in batch:
                 _queue(engine, conn, alert_id, targets, report)
@@ -167,8 +169,9 @@ def _queue(engine: SyncEngine, conn: sqlite3.Connection, alert_id: str, targets:
             record_auto_create_failed(conn, decision, errors, at=now)
             report.failed.append((alert.id, decision.target, errors))
             continue
-        queue_ticket(conn, engine.target(decision.target), alert.id, payload,
-                     engine.group_key(alert, decision.target))
+        if not queue_ticket(conn, engine.target(decision.target), alert.id, payload,
+                            engine.group_key(alert, decision.target)):
+            continue   # a push from another process queued it first
         record_auto_create(conn, decision, at=now)
         report.queued[decision.target] += 1
 
@@ -199,6 +202,7 @@ def queue_escalations(engine: SyncEngine) -> list[EscalationDecision]:
     conn = engine.store.conn
     now = engine.clock()
     with transaction(conn):
+        repo.exclusive(conn)   # two daemons must not both find an escalation due
         tickets = [TicketState(alert_id, target, key, status, parse_iso(created))
                    for alert_id, target, key, status, created
                    in rows.unacknowledged_tickets(conn, escalation.new_states)

@@ -130,9 +130,8 @@ class SyncEngine:
         with transaction(self.store.conn) as conn:
             for alert_id in plan.queued:
                 if repo.open_op(conn, plan.target, alert_id, "create") is None:
-                    queue_ticket(conn, target, alert_id, plan.drafts[alert_id],
-                                 plan.group_keys.get(alert_id))
-                    queued += 1
+                    queued += bool(queue_ticket(conn, target, alert_id, plan.drafts[alert_id],
+                                                plan.group_keys.get(alert_id)))
             for alert_id in plan.linked:
                 queue_repush(conn, target, alert_id)   # when_closed, if its ticket is done
         return queued

@@ -88,7 +88,8 @@ def within(first_at: str, at: str, window: str) -> bool:
 def queue_ticket(conn: sqlite3.Connection, target: Target, alert_id: str,
                  draft: dict[str, Any], key: GroupKey | None) -> str:
     """Queues the alert's ticket: `create`, or `recur` when it joined a group (nothing is
-    counted twice: an alert attached already is left as it is)."""
+    counted twice: an alert attached already is left as it is); "" when another process
+    had queued the create already."""
     name = target.name
     if key is not None:
         group = rec.latest_group(conn, name, key.key)
@@ -102,7 +103,8 @@ def queue_ticket(conn: sqlite3.Connection, target: Target, alert_id: str,
                            f"recurrence of alert {group.alert_id} (group_by)")
             return "recur"
         rec.start_group(conn, name, key.key, alert_id, key.at)
-    repo.enqueue(conn, name, alert_id, "create", {"draft": draft})
+    if not repo.enqueue(conn, name, alert_id, "create", {"draft": draft}):
+        return ""   # another process queued its create first (one open create per alert)
     return "create"
 
 

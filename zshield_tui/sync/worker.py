@@ -33,6 +33,10 @@ from .results import DrainReport, OpResult, Progress, Retry
 from .targets import Target
 
 CLAIM_PER_SLOT = 50   # ops claimed per concurrency slot: enough to fill Batch API calls
+# On a shared database (team mode) other workers drain the same outbox: a claim of 50 per
+# slot would leave them idle while this one works through its share, so each claims a
+# couple of ops per slot and comes back for more.
+SHARED_CLAIM_PER_SLOT = 2
 BATCH = 50            # ServiceNow Batch API items per call (the connector's own limit)
 # A claim that is all batchable state changes grows to this many Batch API calls per slot:
 # with one call per slot every round waits for its slowest call (and the instance runs the
@@ -104,24 +108,26 @@ class Worker:
 
     def _claim(self) -> list[OutboxOp]:
         dead = dead_owners(self.store)
-        step = self.concurrency * CLAIM_PER_SLOT
+        full = self.concurrency * CLAIM_PER_SLOT
+        step = self.concurrency * SHARED_CLAIM_PER_SLOT if self.store.database.shared else full
 
-        def claim() -> list[OutboxOp]:
-            return repo.claim(self.store.conn, self.target.name, self.owner, limit=step,
+        def claim(limit: int) -> list[OutboxOp]:
+            return repo.claim(self.store.conn, self.target.name, self.owner, limit=limit,
                               lease=self.lease, dead_owners=dead)
 
-        ops = claim()
-        for _ in range(BATCH_CALLS_PER_SLOT - 1):
-            # Only a full claim of nothing but batchable changes is worth extending: the
-            # ops of other kinds go one request each and are as many as before.
-            if len(ops) % step or len(self._batchable(_by_alert(ops))) != len(ops):
-                break
+        ops = claim(step)
+        last, most = len(ops), full * BATCH_CALLS_PER_SLOT
+        # Only a full claim of nothing but batchable changes is worth extending: the ops of
+        # other kinds go one request each and are as many as before. A small first claim
+        # (shared database) grows to the same size as any other.
+        while last == step and len(ops) < most and \
+                len(self._batchable(_by_alert(ops))) == len(ops):
             # Taken oldest first after the ones in hand, so merged they keep each alert's
             # order (an alert split across the two becomes one group, run in order).
-            more = claim()
-            if not more:
-                break
+            step = min(full, most - len(ops))
+            more = claim(step)
             ops += more
+            last = len(more)
         return ops
 
     def _wait_for_next(self, budget: float) -> float | None:
