@@ -1,7 +1,10 @@
 """The alert list's read path: counts and pages over a filter and a sort order.
 
-Plain sqlite3 on purpose: this module is imported before the first paint of the TUI, and
-the ORM alone costs more import time than an empty Textual app needs to draw.
+Plain DB-API on purpose: this module is imported before the first paint of the TUI, and
+the ORM alone costs more import time than an empty Textual app needs to draw. The SQL is
+the same on both databases but for the words (SQLite's FTS5 table, PostgreSQL's `words`
+tsvector) and SQLite's `+` hints: PostgreSQL's planner, with its statistics, picks the
+plan per query itself.
 
 Two plans, picked per filter by a capped count (`estimate`):
 - sparse (fewer than CAP matches): find the matches through the filter's index or FTS and
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .filters import AlertFilter
+from .pg import POSTGRESQL, dialect
 
 CAP = 2000
 DEEP = 10 * CAP
@@ -76,6 +80,7 @@ class AlertQuery:
         self.flt = flt
         self.upto = upto
         self._dense: bool | None = None
+        self._pg = dialect(conn) == POSTGRESQL
 
     def with_upto(self, upto: int) -> AlertQuery:
         """The same filter and sort over the alerts stored up to `upto`."""
@@ -88,9 +93,12 @@ class AlertQuery:
         """Matches stored after seq `after` up to `upto` (new since a list was opened);
         with `before`, only those that sort ahead of that row. A range of the rowid:
         cheap however large the table."""
-        clauses = [c.format(p="+") for c in self.flt.conditions]
+        clauses = self._conditions(indexed=False)
         params: tuple[object, ...] = tuple(self.flt.params)
-        if self.flt.fts_terms:
+        if self.flt.words and self._pg:
+            clauses.append("a.words @@ ?::tsquery")
+            params = (*params, self.flt.tsquery)
+        elif self.flt.words:
             # FTS5 bounds its rowids itself: only the new rows are matched.
             clauses.append("a.seq IN (SELECT rowid FROM alert_fts WHERE alert_fts MATCH ?"
                            " AND rowid > ? AND rowid <= ?)")
@@ -102,15 +110,15 @@ class AlertQuery:
             clauses.append(ahead)
             params = (*params, *more)
         sql = (f"SELECT count(*) FROM (SELECT 1 FROM alert a WHERE {' AND '.join(clauses)}"
-               " LIMIT ?)")
+               " LIMIT ?) AS m")
         return self.conn.execute(sql, (*params, cap)).fetchone()[0]
 
     def estimate(self, cap: int = CAP) -> int:
         """The number of matches, or `cap` when there are at least that many. Cheap either way."""
-        if self.flt.fts_terms:
+        if self.flt.words and not self._pg:
             # Stream FTS matches and check the other conditions row by row, so a common word
             # stops at `cap` instead of materialising hundreds of thousands of rowids.
-            conditions = [c.format(p="+") for c in self.flt.conditions]
+            conditions = self._conditions(indexed=False)
             params: tuple[object, ...] = (self.flt.fts_query, *self.flt.params)
             if self.upto is not None:
                 conditions.append("+a.seq <= ?")
@@ -118,11 +126,11 @@ class AlertQuery:
             extra = "".join(f" AND {c}" for c in conditions)
             sql = (
                 "SELECT count(*) FROM (SELECT 1 FROM alert_fts f JOIN alert a ON a.seq = f.rowid"
-                f" WHERE alert_fts MATCH ?{extra} LIMIT ?)"
+                f" WHERE alert_fts MATCH ?{extra} LIMIT ?) AS m"
             )
         else:
             where, params = self._where(indexed=True)
-            sql = f"SELECT count(*) FROM (SELECT 1 FROM alert a {where} LIMIT ?)"
+            sql = f"SELECT count(*) FROM (SELECT 1 FROM alert a {where} LIMIT ?) AS m"
         found = self.conn.execute(sql, (*params, cap)).fetchone()[0]
         self._dense = found >= cap
         return found
@@ -148,21 +156,29 @@ class AlertQuery:
         return [AlertRow(*row) for row in rows]
 
     def _where(self, *, indexed: bool) -> tuple[str, tuple[object, ...]]:
-        prefix = "" if indexed else "+"
-        conditions = [c.format(p=prefix) for c in self.flt.conditions]
+        prefix = "" if indexed or self._pg else "+"
+        conditions = self._conditions(indexed=indexed)
         params = list(self.flt.params)
-        if self.flt.fts_terms:
+        if self.flt.words and self._pg:
+            conditions.append("a.words @@ ?::tsquery")
+            params.append(self.flt.tsquery)
+        elif self.flt.words:
             conditions.append(
                 f"{prefix}a.seq IN (SELECT rowid FROM alert_fts WHERE alert_fts MATCH ?)"
             )
             params.append(self.flt.fts_query)
         if self.upto is not None:
-            # Unary + keeps the planner on the filter's or the sort's index: the bound
+            # Unary + keeps SQLite's planner on the filter's or the sort's index: the bound
             # excludes only the few rows added since the list opened.
-            conditions.append("+a.seq <= ?")
+            conditions.append("a.seq <= ?" if self._pg else "+a.seq <= ?")
             params.append(self.upto)
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         return where, tuple(params)
+
+    def _conditions(self, *, indexed: bool) -> list[str]:
+        if self._pg:
+            return [c.format(p="") for c in self.flt.where(POSTGRESQL)]
+        return [c.format(p="" if indexed else "+") for c in self.flt.conditions]
 
 
 def _ahead_of(sort: Sort, row: AlertRow) -> tuple[str, tuple[object, ...]]:
