@@ -48,9 +48,10 @@ _SOURCE_LABELS = (
     " WHERE label.s IS NOT NULL)"
     " SELECT s FROM label WHERE ' ' || s LIKE ? ESCAPE '\\')"
 )
-# The same loose scan over PostgreSQL's lower(source) index.
+# The same loose scan over PostgreSQL's lower(source) index, as an array: `= ANY` of an
+# array is an index condition, where `IN (subquery)` under an OR would scan the table.
 _PG_SOURCE_LABELS = (
-    "(WITH RECURSIVE label(s) AS (SELECT min(lower(source)) FROM alert UNION ALL"
+    "ARRAY(WITH RECURSIVE label(s) AS (SELECT min(lower(source)) FROM alert UNION ALL"
     " SELECT (SELECT min(lower(source)) FROM alert WHERE lower(source) > label.s) FROM label"
     " WHERE label.s IS NOT NULL)"
     " SELECT s FROM label WHERE ' ' || s LIKE lower(?) ESCAPE '\\')"
@@ -222,7 +223,7 @@ def _add_source(result: AlertFilter, value: str) -> None:
     result.add(
         f"({{p}}a.source IN {_SOURCE_LABELS} OR {{p}}a.format >= ? AND {{p}}a.format < ?)",
         [f"% {literal}%", fmt, fmt + _LAST],
-        f"(lower(a.source) IN {_PG_SOURCE_LABELS} OR a.format >= ? AND a.format < ?)")
+        f"(lower(a.source) = ANY ({_PG_SOURCE_LABELS}) OR a.format >= ? AND a.format < ?)")
 
 
 def _add_text(result: AlertFilter, value: str, *, column: str | None, min_length: int) -> None:

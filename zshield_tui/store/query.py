@@ -20,11 +20,17 @@ import sqlite3
 from dataclasses import dataclass
 from enum import StrEnum
 
+import psycopg
+
 from .filters import AlertFilter
 from .pg import POSTGRESQL, dialect
 
 CAP = 2000
 DEEP = 10 * CAP
+
+# What a query stopped by the connection's `interrupt()` raises: SQLite's "interrupted",
+# PostgreSQL's query_canceled.
+INTERRUPTED = (sqlite3.OperationalError, psycopg.errors.QueryCanceled)
 
 
 class Sort(StrEnum):

@@ -2,12 +2,12 @@
 
 Two connections: pages and estimates share one (short queries, serialised by a lock);
 exact counts, which can take a few hundred ms on a common word, get their own so that a
-newer keystroke can interrupt them without disturbing the page being shown.
+newer keystroke can interrupt them without disturbing the page being shown. The same on
+SQLite and PostgreSQL (the store's queries speak both), but for `data_version`.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING
 
 from zshield_tui.store.db import connect
 from zshield_tui.store.filters import AlertFilter
-from zshield_tui.store.query import CAP, AlertQuery, AlertRow, Sort, max_seq
+from zshield_tui.store.pg import POSTGRESQL, dialect
+from zshield_tui.store.query import CAP, INTERRUPTED, AlertQuery, AlertRow, Sort, max_seq
 
 if TYPE_CHECKING:
     from zshield_tui.domain import Alert, Ticket
+    from zshield_tui.store.db import Database
     from zshield_tui.store.records import AuditEntry
 
 AUDIT_ROWS = 10  # the newest; the detail pane is no log view
@@ -58,11 +60,12 @@ class AlertDetail:
 
 
 class AlertSource:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | Database) -> None:
         self.path = path
         self._orm_store = None
         self._conn = connect(path, create=False, cache_mb=16)
         self._count_conn = connect(path, create=False, cache_mb=8)
+        self._pg = dialect(self._conn) == POSTGRESQL
         self._lock = threading.Lock()
         self._count_lock = threading.Lock()
         self.generation = 0
@@ -104,15 +107,18 @@ class AlertSource:
         with self._count_lock:
             try:
                 return counter.count()
-            except sqlite3.OperationalError:
+            except INTERRUPTED:
                 return None
 
     def data_version(self) -> int | None:
         """A number that changes whenever any other connection (another process, or this
         app's own writers) commits: SQLite's `PRAGMA data_version` on the pages'
         connection, a read of shared memory, cheap enough to ask twice a second on the UI
-        thread. None while a page query holds the connection (ask again next time)."""
-        if not self._lock.acquire(blocking=False):
+        thread. None while a page query holds the connection (ask again next time).
+
+        None on PostgreSQL, always: it has no such counter, and polling the tables for one
+        could not see another analyst's update anyway. The hook for LISTEN/NOTIFY."""
+        if self._pg or not self._lock.acquire(blocking=False):
             return None
         try:
             return self._version()
@@ -120,6 +126,8 @@ class AlertSource:
             self._lock.release()
 
     def _version(self) -> int:
+        if self._pg:
+            return 0
         return self._conn.execute("PRAGMA data_version").fetchone()[0]
 
     def detail(self, alert_id: str) -> AlertDetail | None:
