@@ -23,7 +23,8 @@ BENCHMARKS = {"ingest": "bench.ingest", "filter": "bench.filter",
               "memory": "bench.memory",
               "mapping": "bench.mapping", "sync": "bench.sync", "follow": "bench.follow",
               "receive": "bench.receive", "live": "bench.live",
-              "livefilter": "bench.livefilter"}
+              "livefilter": "bench.livefilter",
+              "pgfilter": "bench.pgfilter", "pgingest": "bench.pgingest"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -121,7 +121,21 @@ class AlertQuery:
 
     def estimate(self, cap: int = CAP) -> int:
         """The number of matches, or `cap` when there are at least that many. Cheap either way."""
-        if self.flt.words and not self._pg:
+        if self.flt.words and self._pg:
+            # As on SQLite, the words lead and the other conditions are checked row by row:
+            # left to itself the planner ANDs the bitmap of a common state or severity
+            # (half the table) with the words' before it counts the first few. OFFSET 0
+            # keeps the inner query planned on its own: the GIN index for a rare word, a
+            # scan that stops at `cap` for a common one.
+            conditions = self._conditions(indexed=False)
+            params = (self.flt.tsquery, *self.flt.params)
+            if self.upto is not None:
+                conditions.append("a.seq <= ?")
+                params = (*params, self.upto)
+            where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+            sql = ("SELECT count(*) FROM (SELECT 1 FROM (SELECT * FROM alert"
+                   f" WHERE words @@ ?::tsquery OFFSET 0) AS a {where} LIMIT ?) AS m")
+        elif self.flt.words:
             # Stream FTS matches and check the other conditions row by row, so a common word
             # stops at `cap` instead of materialising hundreds of thousands of rowids.
             conditions = self._conditions(indexed=False)
