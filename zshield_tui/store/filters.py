@@ -32,6 +32,7 @@ from zshield_tui.domain.severity import Severity
 from zshield_tui.domain.state import AlertState
 
 from .pg import POSTGRESQL
+from .schema_pg import FOLD_FROM, FOLD_TO
 
 _OPS = (">=", "<=", ">", "<", "=")
 _PREFIX_KEYS = {"cat": "category", "tech": "mitre_technique"}
@@ -56,8 +57,10 @@ _PG_SOURCE_LABELS = (
     " WHERE label.s IS NOT NULL)"
     " SELECT s FROM label WHERE ' ' || s LIKE lower(?) ESCAPE '\\')"
 )
-# What FTS5's tokenizer keeps together (schema.py's tokenchars), and zshield_tokens too.
+# What FTS5's tokenizer keeps together (schema.py's tokenchars), and zshield_tokens too;
+# and the diacritics both fold (schema_pg.py).
 _WORD_TOKEN = re.compile(r"[\w.@-]+")
+_FOLD = str.maketrans(FOLD_FROM, FOLD_TO)
 # The tsvector weight each field's tokens carry (schema_pg.py).
 _WEIGHTS = {"assets": "A", "iocs": "B", "tags": "C"}
 _TOKEN = re.compile(r'(?:(\w+):)?("([^"]*)"?|\S*)')
@@ -94,7 +97,7 @@ class Word:
     def tsquery(self) -> str:
         # Cut as zshield_tokens cuts the indexed text: the tokens hold no quote, backslash
         # or space, so quoting them is all the escaping tsquery needs.
-        tokens = _WORD_TOKEN.findall(self.value.lower())
+        tokens = _WORD_TOKEN.findall(self.value.lower().translate(_FOLD))
         weight = _WEIGHTS.get(self.column or "", "")
         parts = []
         for i, token in enumerate(tokens):

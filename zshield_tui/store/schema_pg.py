@@ -107,12 +107,31 @@ CREATE TABLE audit (
 CREATE INDEX ix_audit_alert ON audit (alert_id, at);
 """
 
+# FTS5's tokenizer folds diacritics ("Café" is found by "cafe"); so do zshield_tokens and
+# the tsquery (filters.py): each lower-case Latin letter that is a base letter with marks,
+# mapped to that letter. Written out, not computed, so that the schema is the same text
+# whatever Unicode tables the Python that migrates has.
+FOLD_FROM = (
+    "àáâãäåçèéêëìíîïñòóôõöùúûüýÿāăąćĉċčďēĕėęěĝğġģĥĩīĭįĵķĺļľńņňōŏő"
+    "ŕŗřśŝşšţťũūŭůűųŵŷźżžơưǎǐǒǔǖǘǚǜǟǡǧǩǫǭǰǵǹǻȁȃȅȇȉȋȍȏȑȓȕȗșțȟȧȩȫȭȯ"
+    "ȱȳḁḃḅḇḉḋḍḏḑḓḕḗḙḛḝḟḡḣḥḧḩḫḭḯḱḳḵḷḹḻḽḿṁṃṅṇṉṋṍṏṑṓṕṗṙṛṝṟṡṣṥṧṩṫṭṯṱṳ"
+    "ṵṷṹṻṽṿẁẃẅẇẉẋẍẏẑẓẕẖẗẘẙạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừử"
+    "ữựỳỵỷỹ"
+)
+FOLD_TO = (
+    "aaaaaaceeeeiiiinooooouuuuyyaaaccccdeeeeegggghiiiijklllnnnooo"
+    "rrrssssttuuuuuuwyzzzouaiouuuuuaagkoojgnaaaeeiioorruusthaeooo"
+    "oyabbbcdddddeeeeefghhhhhiikkkllllmmmnnnnoooopprrrrsssssttttu"
+    "uuuuvvwwwwwxxyzzzhtwyaaaaaaaaaaaaeeeeeeeeiioooooooooooouuuuu"
+    "uuyyyy"
+)
+
 # SQLite's NOCASE columns are matched here through lower() indices. The free-text search
 # (SQLite's FTS5 table) is a generated tsvector column with a GIN index, kept current by
 # PostgreSQL itself on every insert and update. Its tokens are those of the FTS5 table,
-# cut by zshield_tokens: runs of letters, digits and '.', '-', '_', '@', lower-cased, so a
-# hostname, an IP, a domain or an email is one token (PostgreSQL's own parser splits
-# "lt-fin-002" into parts and would let "fin" match it). Each value keeps its positions (a
+# cut by zshield_tokens: runs of letters, digits and '.', '-', '_', '@', lower-cased and
+# folded, so a hostname, an IP, a domain or an email is one token (PostgreSQL's own parser
+# splits "lt-fin-002" into parts and would let "fin" match it). Each value keeps its positions (a
 # quoted phrase must be consecutive words), from 2 on, so that a phrase never runs from the
 # end of one column into the next. The weight says which column a token came from:
 # D title and description, A assets, B IOCs, C tags (`asset:web-01` is `'web-01':*A`).
@@ -129,7 +148,8 @@ CREATE FUNCTION zshield_tokens(value text, weight "char") RETURNS tsvector
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
     SELECT setweight(coalesce(string_agg('''' || t || ''':' || (n + 1), ' '), '')::tsvector,
                      weight)
-    FROM unnest(regexp_split_to_array(lower(value), '[^[:alnum:]._@-]+'))
+    FROM unnest(regexp_split_to_array(translate(lower(value), {fold}),
+                                      '[^[:alnum:]._@-]+'))
          WITH ORDINALITY AS u(t, n)
     WHERE t <> ''
 $$;
@@ -145,7 +165,7 @@ ALTER TABLE alert ADD COLUMN words tsvector GENERATED ALWAYS AS (
     || zshield_tokens(zshield_json_values(tags, 'lax $[*]'), 'C')
 ) STORED;
 CREATE INDEX ix_alert_words ON alert USING gin (words);
-"""
+""".replace("{fold}", f"'{FOLD_FROM}', '{FOLD_TO}'")
 
 PG_V3 = """
 CREATE UNIQUE INDEX ux_ticket_alert_target ON ticket (alert_id, target);
