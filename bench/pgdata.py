@@ -43,6 +43,16 @@ def admin():
     return psycopg.connect(f"{SERVER}/postgres", autocommit=True, connect_timeout=5)
 
 
+def reachable() -> bool:
+    import psycopg
+
+    try:
+        admin().close()
+    except psycopg.Error:
+        return False
+    return True
+
+
 def fresh_database(name: str) -> Database:
     """An empty database `name` on the server (dropped first if it exists)."""
     with admin() as conn:

@@ -23,7 +23,7 @@ from enum import StrEnum
 import psycopg
 
 from .filters import AlertFilter
-from .pg import POSTGRESQL, dialect
+from .pg import POSTGRESQL, SQLITE, dialect
 
 CAP = 2000
 DEEP = 10 * CAP
@@ -196,9 +196,8 @@ class AlertQuery:
         return where, tuple(params)
 
     def _conditions(self, *, indexed: bool) -> list[str]:
-        if self._pg:
-            return [c.format(p="") for c in self.flt.where(POSTGRESQL)]
-        return [c.format(p="" if indexed else "+") for c in self.flt.conditions]
+        hint = "" if indexed or self._pg else "+"
+        return [c.format(p=hint) for c in self.flt.where(POSTGRESQL if self._pg else SQLITE)]
 
 
 def _ahead_of(sort: Sort, row: AlertRow) -> tuple[str, tuple[object, ...]]:
