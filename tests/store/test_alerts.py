@@ -118,3 +118,20 @@ def test_a_re_ingest_keeps_the_assignment_and_counts_an_unchanged_record(any_sto
                                         make_alert(2), make_alert(3)], fmt="zshield")
     assert (counts.inserted, counts.updated, counts.unchanged) == (1, 1, 1)
     assert get_alert(store.conn, "ZS-000001").assigned_analyst == "bo"
+
+
+def test_a_nul_character_in_any_field_fails_nothing(any_store):
+    """PostgreSQL's text cannot hold NUL: there it becomes U+FFFD, and the rest of the
+    batch is stored either way."""
+    from zshield_tui.domain import Asset
+
+    store = any_store
+    hostile = make_alert(1, title="nul\x00here", tags=["a\x00b"], raw={"k": "v\x00"},
+                         assets=[Asset(hostname="h\x00st")],
+                         evidence=[Evidence(name="n\x00", path="/tmp/p\x00")])
+    counts = upsert_alerts(store.conn, [hostile, make_alert(2)], fmt="zshield")
+    assert counts.inserted == 2
+    stored = get_alert(store.conn, "ZS-000001")
+    nul = "\ufffd" if store.database.shared else "\x00"
+    assert stored.title == f"nul{nul}here" and stored.raw == {"k": "v\x00"}
+    assert stored.tags == ["a\x00b"] and stored.evidence[0].name == f"n{nul}"

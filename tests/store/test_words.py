@@ -125,3 +125,18 @@ def test_every_key_has_an_index_on_postgresql(pg_database, text):
         plan = " ".join(r[0] for r in store.conn.execute(
             f"EXPLAIN SELECT seq FROM alert a WHERE {where}", flt.params))
     assert "Seq Scan" not in plan and "Index" in plan
+
+
+def test_huge_fields_and_tokens_are_stored_and_searchable_by_their_start(any_store):
+    """PostgreSQL refuses a lexeme over 2 KB and a tsvector over 1 MB: such an alert is
+    still stored, found by the start of a long token and the words of a field's start."""
+    long_token = "a" * 5000
+    many_words = " ".join(f"w{n}x" for n in range(300_000))   # 2.4 MB of distinct words
+    alerts = [make_alert(1, description=f"findme {long_token} end"),
+              make_alert(2, description=f"findtoo {many_words}"),
+              make_alert(3, description="same " * 20_000)]
+    assert upsert_alerts(any_store.conn, alerts, fmt="zshield").inserted == 3
+    assert _found(any_store, "findme") == [1] and _found(any_store, "end") == [1]
+    assert _found(any_store, "a" * 200) == [1]
+    assert _found(any_store, "findtoo") == [2] and _found(any_store, "w1234x") == [2]
+    assert _found(any_store, "same") == [3]

@@ -97,11 +97,15 @@ def upsert_alerts(conn: sqlite3.Connection, alerts: Iterable[Alert], *, fmt: str
         read = 0
         for alert in islice(iterator, BATCH):
             read += 1
-            rows[alert.id] = _row(alert, fmt, now)
-            if alert.evidence:
-                named[alert.id] = [(e.name, e.path) for e in alert.evidence]
+            row = _row(alert, fmt, now)
+            evidence = [(e.name, e.path) for e in alert.evidence]
+            if pg:
+                row, evidence = alerts_pg.without_nul(row), alerts_pg.without_nul(evidence)
+            rows[row[0]] = row
+            if evidence:
+                named[row[0]] = evidence
             else:
-                named.pop(alert.id, None)
+                named.pop(row[0], None)
         if not read:
             return counts
         counts.unchanged += read - len(rows)

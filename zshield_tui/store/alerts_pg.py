@@ -34,6 +34,18 @@ _CREATE_STAGING = (
 _COPY = f"COPY {_STAGING} ({', '.join(_COLUMNS)}) FROM STDIN"
 
 
+def without_nul(values):
+    """`values` (a row, or a list of rows) with each NUL character of a text made U+FFFD.
+    PostgreSQL's text cannot hold NUL, and one hostile record must not fail its whole
+    batch; SQLite keeps it, and the terminal shows neither (domain/terminal.py). The JSON
+    columns need nothing: their NULs are written as the escape \\u0000 (schema_pg.py)."""
+    if isinstance(values, list):
+        return [without_nul(v) for v in values]
+    if not any(type(v) is str and "\0" in v for v in values):
+        return values
+    return tuple(v.replace("\0", "\ufffd") if type(v) is str else v for v in values)
+
+
 def upsert_sql(update_clause: str) -> str:
     """The batch's INSERT from staging, with SQLite's ON CONFLICT clause (row values
     compared with IS DISTINCT FROM, PostgreSQL's word for SQLite's IS NOT). `xmax = 0`

@@ -97,7 +97,8 @@ class Word:
     def tsquery(self) -> str:
         # Cut as zshield_tokens cuts the indexed text: the tokens hold no quote, backslash
         # or space, so quoting them is all the escaping tsquery needs.
-        tokens = _WORD_TOKEN.findall(self.value.lower().translate(_FOLD))
+        # Cut at 256 characters, as the indexed tokens are (schema_pg.py).
+        tokens = [t[:256] for t in _WORD_TOKEN.findall(self.value.lower().translate(_FOLD))]
         weight = _WEIGHTS.get(self.column or "", "")
         parts = []
         for i, token in enumerate(tokens):

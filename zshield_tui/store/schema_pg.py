@@ -137,7 +137,11 @@ FOLD_TO = (
 # D title and description, A assets, B IOCs, C tags (`asset:web-01` is `'web-01':*A`).
 # Of the JSON columns only the values are indexed, not the keys; the JSON escapes left in
 # an array's text stand for characters that are not part of tokens, so they become
-# separators. The functions call only pg_catalog: IMMUTABLE is the truth.
+# separators; jsonb refuses the escape of NUL, which stands for a separator too. The
+# functions call only pg_catalog: IMMUTABLE is the truth. PostgreSQL
+# refuses a lexeme over 2 KB and a tsvector over 1 MB (the row's INSERT would fail with
+# it), so a token is indexed by its first 256 characters (still found by any prefix of
+# those) and a field by its first 40,000 characters: at most 5 x 160 KB of lexemes.
 PG_V2 = r"""
 CREATE INDEX ix_alert_source ON alert (lower(source), created_at);
 CREATE INDEX ix_alert_category ON alert (lower(category) text_pattern_ops, created_at);
@@ -146,16 +150,16 @@ CREATE INDEX ix_alert_technique ON alert (lower(mitre_technique) text_pattern_op
 
 CREATE FUNCTION zshield_tokens(value text, weight "char") RETURNS tsvector
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-    SELECT setweight(coalesce(string_agg('''' || t || ''':' || (n + 1), ' '), '')::tsvector,
-                     weight)
-    FROM unnest(regexp_split_to_array(translate(lower(value), {fold}),
+    SELECT setweight(coalesce(string_agg('''' || left(t, 256) || ''':' || (n + 1), ' '), '')
+                     ::tsvector, weight)
+    FROM unnest(regexp_split_to_array(translate(lower(left(value, 40000)), {fold}),
                                       '[^[:alnum:]._@-]+'))
          WITH ORDINALITY AS u(t, n)
     WHERE t <> ''
 $$;
 CREATE FUNCTION zshield_json_values(doc text, path jsonpath) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-    SELECT regexp_replace(jsonb_path_query_array(doc::jsonb, path)::text,
+    SELECT regexp_replace(jsonb_path_query_array(replace(doc, '\u0000', ' ')::jsonb, path)::text,
                           '\\(u[0-9a-fA-F]{4}|.)', ' ', 'g')
 $$;
 ALTER TABLE alert ADD COLUMN words tsvector GENERATED ALWAYS AS (
