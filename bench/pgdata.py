@@ -2,9 +2,10 @@
 their own on the server (`ZSHIELD_BENCH_PG`, else 127.0.0.1:5432, trust auth).
 
 `pg_million_db()` returns the database `zshield_bench_1m` (`zshield_bench_100k` with
-`--quick`), created if missing, rebuilt when its schema version or its number of alerts
-is not the expected one. It is built by COPY (the ingest path is what `pgingest`
-measures, not what every other benchmark should wait for), into the schema the
+`--quick`), created if missing, rebuilt when its schema (the text of every PostgreSQL
+migration, hashed) or its number of alerts is not the expected one. It is built by COPY
+(the ingest path is what `pgingest` measures, not what every other benchmark should wait
+for), into the schema the
 migrations create: the alert table's secondary indices are dropped for the load and
 created again from their own definitions, which is how PostgreSQL builds a GIN index
 fastest. Then VACUUM ANALYZE, as autovacuum would do soon after a real load: the
@@ -13,6 +14,7 @@ planner's statistics and the visibility map that index-only scans read.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
@@ -25,6 +27,7 @@ from pathlib import Path
 from zshield_tui.domain import Severity
 from zshield_tui.store import SCHEMA_VERSION, Database, Store, parse_database
 from zshield_tui.store.alerts import iso
+from zshield_tui.store.schema import MIGRATIONS
 
 from .data import FULL, QUICK, native_jsonl, progress
 
@@ -79,7 +82,7 @@ def pg_million_db(quick: bool = False) -> Database:
     seconds = time.perf_counter() - start
     with admin() as conn:
         conn.execute(f"COMMENT ON DATABASE \"{name}\" IS %s" % _literal(json.dumps(
-            {"alerts": count, "build_seconds": round(seconds, 1),
+            {"alerts": count, "schema": _schema_digest(), "build_seconds": round(seconds, 1),
              "built_at": datetime.now(UTC).isoformat(timespec="seconds")})))
     print(f"built {name}: {count:,} alerts by COPY in {seconds:.1f} s", file=sys.stderr)
     return database
@@ -131,12 +134,22 @@ def native_rows(lines, now: str) -> Iterator[tuple]:
                "zshield", now, now)
 
 
+def _schema_digest() -> str:
+    """Which PostgreSQL schema a database was built with: a migration's text may change
+    before any database in the wild has it (its version number then does not)."""
+    text = "\n".join(m.postgresql for m in MIGRATIONS)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def _usable(name: str, count: int) -> bool:
     import psycopg
 
     with admin() as conn:
         if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
             return False
+    if build_info(name).get("schema") != _schema_digest():
+        print(f"{name}: built with another schema; rebuilding", file=sys.stderr)
+        return False
     try:
         with psycopg.connect(f"{SERVER}/{name}", autocommit=True) as conn:
             version = conn.execute("SELECT version FROM zshield_schema").fetchone()[0]
