@@ -5,11 +5,11 @@ their own on the server (`ZSHIELD_BENCH_PG`, else 127.0.0.1:5432, trust auth).
 `--quick`), created if missing, rebuilt when its schema (the text of every PostgreSQL
 migration, hashed) or its number of alerts is not the expected one. It is built by COPY
 (the ingest path is what `pgingest` measures, not what every other benchmark should wait
-for), into the schema the
-migrations create: the alert table's secondary indices are dropped for the load and
-created again from their own definitions, which is how PostgreSQL builds a GIN index
-fastest. Then VACUUM ANALYZE, as autovacuum would do soon after a real load: the
-planner's statistics and the visibility map that index-only scans read.
+for), into the schema the migrations create: the alert table's secondary indices are
+dropped for the load and created again from their own definitions, which is how
+PostgreSQL builds a GIN index fastest. Then VACUUM ANALYZE, as autovacuum would do soon
+after a real load: the planner's statistics and the visibility map that index-only scans
+read.
 """
 
 from __future__ import annotations
