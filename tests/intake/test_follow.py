@@ -1,7 +1,10 @@
 """`ingest --follow` reads files as they grow, like `tail -F`, and never reads a record
-twice or loses one."""
+twice or loses one. Every test on SQLite and on PostgreSQL: the alerts and the
+checkpoints commit together on both."""
 
 import os
+
+import pytest
 
 from tests.intake.following import (
     Following,
@@ -13,6 +16,11 @@ from tests.intake.following import (
     stored_in_order,
 )
 from zshield_tui.store.checkpoints import load_checkpoints
+
+
+@pytest.fixture
+def store(any_store):
+    return any_store
 
 
 def test_reads_what_is_there_then_what_is_appended(store, tmp_path):

@@ -9,8 +9,7 @@ import time
 import psycopg
 
 from tests.factories import make_alert
-from tests.team import store_alerts
-from zshield_tui.store import Store
+from zshield_tui.store import Store, upsert_alerts
 from zshield_tui.store import syncrepo as repo
 from zshield_tui.store.changes import CHANNEL, watch
 from zshield_tui.store.syncrepo import transaction
@@ -27,11 +26,11 @@ def _moves(look, before: int, timeout: float = 2.0) -> bool:
 
 def test_every_kind_of_change_moves_the_watch(database):
     with Store(database) as mine, Store(database) as theirs:
-        store_alerts(theirs.conn, [make_alert(1)])
+        upsert_alerts(theirs.conn, [make_alert(1)], fmt="zshield")
         seen = watch(database, mine.conn)
         try:
             changes = [
-                lambda c: store_alerts(c, [make_alert(2)]),
+                lambda c: upsert_alerts(c, [make_alert(2)], fmt="zshield"),
                 lambda c: repo.write_state(c, "ZS-000001", "resolved", "bo"),
                 lambda c: repo.write_assignee(c, "ZS-000001", "carol", "bo"),
                 lambda c: repo.add_note(c, "ZS-000001", "seen", author="bo", origin="local",
@@ -53,7 +52,7 @@ def test_a_big_insert_is_one_notification_not_one_per_row(pg_database):
         listener = psycopg.connect(pg_database.conninfo, autocommit=True)
         try:
             listener.execute(f"LISTEN {CHANNEL}")
-            store_alerts(store.conn, [make_alert(n) for n in range(1, 501)])
+            upsert_alerts(store.conn, [make_alert(n) for n in range(1, 501)], fmt="zshield")
             time.sleep(0.2)
             got = [n.payload for n in listener.notifies(timeout=0.5)]
         finally:
@@ -74,7 +73,7 @@ def test_a_lost_listener_counts_as_a_change_and_listens_again(pg_database):
             while seen._raw is None and time.monotonic() < deadline:
                 time.sleep(0.02)
             settled = seen.version()
-            store_alerts(theirs.conn, [make_alert(1)])
+            upsert_alerts(theirs.conn, [make_alert(1)], fmt="zshield")
             assert _moves(seen.version, settled)
         finally:
             seen.close()

@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from tests.factories import make_alert
-from tests.seed import seed_alerts
 from zshield_tui.domain import Severity
-from zshield_tui.store import daemon
+from zshield_tui.store import daemon, upsert_alerts
 from zshield_tui.store import syncrepo as repo
 from zshield_tui.store.automation_rows import (
     add_audit,
@@ -37,7 +36,7 @@ def test_a_beating_daemon_is_alive_until_it_stops(any_store):
 
 def test_automation_reads_what_exists_for_an_alert_and_where_it_left_off(any_store):
     conn = any_store.conn
-    seed_alerts(conn, [make_alert(n, severity=Severity.HIGH if n % 2 else Severity.LOW)
+    upsert_alerts(conn, [make_alert(n, severity=Severity.HIGH if n % 2 else Severity.LOW)
                        for n in range(1, 7)], fmt="zshield")
     repo.save_ticket(conn, "ZS-000001", "jira-sec", key="SEC-1", remote_id="1", url="",
                      status="Open", synced_state="new", remote_created_at="2026-11-24T00:00Z")

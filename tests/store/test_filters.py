@@ -2,6 +2,7 @@ import pytest
 
 from tests.factories import make_alert
 from zshield_tui.store import AlertQuery, FilterError, parse_filter, upsert_alerts
+from zshield_tui.store.pg import dialect
 
 
 @pytest.mark.parametrize(
@@ -36,7 +37,8 @@ _SOURCES = [("AWS GuardDuty", "guardduty", 3), ("AWS Security Hub", "guardduty",
 
 
 @pytest.fixture
-def sources(store):
+def sources(any_store):
+    store = any_store
     n = 0
     for label, fmt, count in _SOURCES:
         alerts = [make_alert(n + i, source=label) for i in range(count)]
@@ -89,9 +91,17 @@ def test_src_is_indexed_on_both_sides(sources):
     """Few matches in a big list must not scan the table: both the label and the format
     are looked up through an index."""
     flt = parse_filter("src:guardduty")
-    where = " AND ".join(c.format(p="") for c in flt.conditions)
-    plan = " ".join(row[3] for row in sources.conn.execute(
-        f"EXPLAIN QUERY PLAN SELECT seq FROM alert a WHERE {where}", flt.params))
+    conn = sources.conn
+    where = " AND ".join(c.format(p="") for c in flt.where(dialect(conn)))
+    select = f"SELECT seq FROM alert a WHERE {where}"
+    if dialect(conn) == "postgresql":
+        # A table of 22 rows is best scanned; the question is whether it need be.
+        conn.execute("SET enable_seqscan = off")
+        plan = " ".join(r[0] for r in conn.execute(f"EXPLAIN {select}", flt.params))
+        assert "Seq Scan" not in plan
+        assert "ix_alert_source" in plan and "ix_alert_format" in plan
+        return
+    plan = " ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {select}", flt.params))
     assert "SCAN a" not in plan
     assert "USING INDEX ix_alert_source" in plan and "USING INDEX ix_alert_format" in plan
 

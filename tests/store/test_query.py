@@ -4,11 +4,14 @@ from tests.factories import make_alert
 from zshield_tui.store import AlertQuery, Sort, parse_filter, upsert_alerts
 from zshield_tui.store.query import CAP
 
+# Every test here runs on SQLite and on PostgreSQL (the `any_store` fixture) and expects
+# the same rows from both.
+
 
 @pytest.fixture
-def loaded(store):
-    upsert_alerts(store.conn, [make_alert(n) for n in range(100)], fmt="zshield")
-    return store
+def loaded(any_store):
+    upsert_alerts(any_store.conn, [make_alert(n) for n in range(100)], fmt="zshield")
+    return any_store
 
 
 def page_ids(store, text="", sort=Sort.TIME, offset=0, limit=100):
@@ -50,7 +53,8 @@ def test_filter_tokens_select_the_matching_alerts(loaded, text, expected):
     assert len(query.page(0, 200)) == expected
 
 
-def test_dense_and_sparse_plans_return_the_same_rows(store, monkeypatch):
+def test_dense_and_sparse_plans_return_the_same_rows(any_store, monkeypatch):
+    store = any_store
     upsert_alerts(store.conn, [make_alert(n) for n in range(300)], fmt="zshield")
     sparse = page_ids(store, "src:edr web", limit=300)
     monkeypatch.setattr("zshield_tui.store.query.CAP", 5)
@@ -65,7 +69,8 @@ def test_estimate_is_capped_and_exact_below_the_cap(loaded):
     assert AlertQuery(loaded.conn, parse_filter("sev:critical")).estimate(cap=30) == 20
 
 
-def test_rows_carry_child_counts(store):
+def test_rows_carry_child_counts(any_store):
+    store = any_store
     parent = make_alert(1, title="Incident: lateral movement")
     children = [make_alert(n, parent_id=parent.id) for n in range(2, 6)]
     upsert_alerts(store.conn, [parent, *children], fmt="zshield")

@@ -4,14 +4,14 @@ databases."""
 from __future__ import annotations
 
 from tests.factories import make_alert
-from tests.seed import seed_alerts
 from zshield_tui.automation.audit import record_action
 from zshield_tui.store import syncrepo as repo
+from zshield_tui.store import upsert_alerts
 from zshield_tui.store.records import audit_trail, linked_tickets
 
 
 def test_linked_tickets_and_the_audit_trail_read_back_through_the_orm(any_store):
-    seed_alerts(any_store.conn, [make_alert(1)], fmt="zshield")
+    upsert_alerts(any_store.conn, [make_alert(1)], fmt="zshield")
     repo.save_ticket(any_store.conn, "ZS-000001", "jira-sec", key="SEC-1", remote_id="10001",
                      url="http://127.0.0.1/browse/SEC-1", status="Open", synced_state="new")
     with repo.transaction(any_store.conn) as conn:

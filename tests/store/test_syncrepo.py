@@ -7,14 +7,13 @@ from __future__ import annotations
 import threading
 
 from tests.factories import make_alert
-from tests.seed import seed_alerts
-from zshield_tui.store import Store
+from zshield_tui.store import Store, upsert_alerts
 from zshield_tui.store import syncrepo as repo
 from zshield_tui.store.attachments import attachments_of, record_attachment
 
 
 def _queue(store: Store, alerts: int, per_alert: int = 1) -> list[int]:
-    seed_alerts(store.conn, [make_alert(n) for n in range(1, alerts + 1)], fmt="zshield")
+    upsert_alerts(store.conn, [make_alert(n) for n in range(1, alerts + 1)], fmt="zshield")
     with repo.transaction(store.conn) as conn:
         return [repo.enqueue(conn, "t", f"ZS-{n:06d}", "comment", {"note_id": n, "body": "x"})
                 for _ in range(per_alert) for n in range(1, alerts + 1)]
@@ -108,7 +107,7 @@ def test_counts_per_target_say_waiting_failed_and_the_newest_error(any_store):
 
 
 def test_note_links_and_attachments_keep_their_first_record(any_store):
-    seed_alerts(any_store.conn, [make_alert(1)], fmt="zshield")
+    upsert_alerts(any_store.conn, [make_alert(1)], fmt="zshield")
     note = repo.add_note(any_store.conn, "ZS-000001", "seen", author="bo", origin="local",
                          sync_state="pending")
     assert note > 0

@@ -10,9 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.factories import make_alert
-from tests.team import store_alerts
 from zshield_tui.core import Core
-from zshield_tui.store import Store
+from zshield_tui.store import Store, upsert_alerts
 from zshield_tui.store import syncrepo as repo
 from zshield_tui.store.syncrepo import transaction
 from zshield_tui.store.versions import StaleChange, ago, check_version, current_versions
@@ -23,7 +22,7 @@ ID = "ZS-000001"
 @pytest.fixture
 def seeded(database):
     with Store(database) as store:
-        store_alerts(store.conn, [make_alert(n) for n in (1, 2, 3)])
+        upsert_alerts(store.conn, [make_alert(n) for n in (1, 2, 3)], fmt="zshield")
     return database
 
 
@@ -117,7 +116,7 @@ def test_two_analysts_on_one_version_at_once_the_second_is_refused(pg_database):
     """The check locks the row: the second waits for the first to commit, then finds
     the version moved on, instead of both passing the check."""
     with Store(pg_database) as store:
-        store_alerts(store.conn, [make_alert(1)])
+        upsert_alerts(store.conn, [make_alert(1)], fmt="zshield")
     first, second = Store(pg_database), Store(pg_database)
     outcome: list[object] = []
     try:

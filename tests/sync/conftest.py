@@ -10,7 +10,6 @@ import httpx
 import pytest
 
 from tests.factories import make_alert
-from tests.seed import seed_alerts
 from zshield_tui.config import load_config
 from zshield_tui.connectors.jira.http import RetryPolicy as JiraRetry
 from zshield_tui.connectors.servicenow.retry import RetryPolicy as SnowRetry
@@ -18,7 +17,7 @@ from zshield_tui.core.simulated import write_sim_targets
 from zshield_tui.sim.jira import app as jira_app
 from zshield_tui.sim.jira.state import CLOUD_TOKEN
 from zshield_tui.sim.servicenow import app as snow_app
-from zshield_tui.store import Store
+from zshield_tui.store import Store, upsert_alerts
 from zshield_tui.sync.engine import SyncEngine
 
 ENV = {"ZS_JIRA_TOKEN": CLOUD_TOKEN, "ZS_SNOW_PASSWORD": "zshield"}
@@ -56,8 +55,8 @@ def sims() -> Sims:
 @pytest.fixture
 def store(database) -> Store:
     with Store(database) as store:
-        seed_alerts(store.conn, [make_alert(n) for n in range(1, 11)], fmt="zshield")
-        seed_alerts(store.conn, [make_alert(n, parent_id="ZS-000001") for n in range(11, 14)],
+        upsert_alerts(store.conn, [make_alert(n) for n in range(1, 11)], fmt="zshield")
+        upsert_alerts(store.conn, [make_alert(n, parent_id="ZS-000001") for n in range(11, 14)],
                     fmt="zshield")
         yield store
 

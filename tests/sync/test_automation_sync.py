@@ -11,11 +11,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.factories import make_alert
-from tests.seed import seed_alerts
 from tests.sync.conftest import ENV, write_config
 from zshield_tui.config import load_config
 from zshield_tui.domain import Severity
-from zshield_tui.store import Store
+from zshield_tui.store import Store, upsert_alerts
 from zshield_tui.store import syncrepo as repo
 from zshield_tui.store.records import audit_trail
 from zshield_tui.sync.automate import auto_create_alerts
@@ -86,7 +85,7 @@ def make_engine(tmp_path, sims, monkeypatch, database):
 
 def ingest(engine: SyncEngine, alerts) -> dict[str, int]:
     """What `zshield ingest` does: store, then auto-create for exactly those alerts."""
-    seed_alerts(engine.store.conn, alerts, fmt="zshield")
+    upsert_alerts(engine.store.conn, alerts, fmt="zshield")
     return dict(auto_create_alerts(engine, [a.id for a in alerts]).queued)
 
 
@@ -164,7 +163,7 @@ async def test_a_failing_mapping_is_audited_not_queued_and_not_retried(make_engi
 
     assert ingest(engine, [spaced.model_copy(update={"title": "changed"})]) == {}
     await engine.sync_once()
-    seed_alerts(engine.store.conn, [make_alert(10, severity=Severity.LOW)], fmt="zshield")
+    upsert_alerts(engine.store.conn, [make_alert(10, severity=Severity.LOW)], fmt="zshield")
     await engine.sync_once()
     again = [e for e in audit_trail(engine.store, spaced.id) if e.action.startswith("auto")]
     assert [e.action for e in again] == ["auto_create_failed", "auto_create"]
@@ -173,13 +172,13 @@ async def test_a_failing_mapping_is_audited_not_queued_and_not_retried(make_engi
 
 async def test_the_sync_pass_only_looks_past_its_cursor(make_engine, tmp_path):
     engine = make_engine(jira=False, snow=False)
-    seed_alerts(engine.store.conn, ALERTS[:4], fmt="zshield")
+    upsert_alerts(engine.store.conn, ALERTS[:4], fmt="zshield")
     await engine.sync_once()                  # auto-create off: the cursor follows anyway
     (tmp_path / "runs.json").write_text(json.dumps({"_auto_create": {"jira-sec": True}}))
-    seed_alerts(engine.store.conn, [ALERTS[4]], fmt="zshield")   # low: below threshold
+    upsert_alerts(engine.store.conn, [ALERTS[4]], fmt="zshield")   # low: below threshold
     await engine.sync_once()
     assert creates(engine) == {}              # the history stays untouched
-    seed_alerts(engine.store.conn, [make_alert(20, severity=Severity.HIGH),
+    upsert_alerts(engine.store.conn, [make_alert(20, severity=Severity.HIGH),
                                       make_alert(21, severity=Severity.MEDIUM)], fmt="zshield")
     await engine.sync_once()
     assert dict(engine.automation.created.queued) == {"jira-sec": 1}
@@ -189,10 +188,10 @@ async def test_the_sync_pass_only_looks_past_its_cursor(make_engine, tmp_path):
 
 async def test_a_fresh_database_with_auto_create_on_starts_at_the_newest_alert(make_engine):
     engine = make_engine()
-    seed_alerts(engine.store.conn, ALERTS, fmt="zshield")    # before any sync ran
+    upsert_alerts(engine.store.conn, ALERTS, fmt="zshield")    # before any sync ran
     await engine.sync_once()
     assert creates(engine) == {}
-    seed_alerts(engine.store.conn, [make_alert(30, severity=Severity.CRITICAL)],
+    upsert_alerts(engine.store.conn, [make_alert(30, severity=Severity.CRITICAL)],
                   fmt="zshield")
     await engine.sync_once()
     assert sorted(creates(engine)) == [("ZS-000030", "jira-sec")]
@@ -206,7 +205,7 @@ def _jira_issue(sims, engine, alert_id):
 async def test_a_ticket_left_new_is_escalated_once_per_window(make_engine, sims):
     engine = make_engine(jira=False, snow=False)
     alert = make_alert(40, severity=Severity.MEDIUM)
-    seed_alerts(engine.store.conn, [alert], fmt="zshield")
+    upsert_alerts(engine.store.conn, [alert], fmt="zshield")
     await engine.push([alert.id], "jira-sec")
     await engine.sync_once()                  # the poll learns when Jira made it
     row = repo.ticket_for(engine.store.conn, alert.id, "jira-sec")
@@ -241,7 +240,7 @@ async def test_a_ticket_left_new_is_escalated_once_per_window(make_engine, sims)
 async def test_an_escalation_rerun_neither_raises_twice_nor_comments_twice(make_engine, sims):
     engine = make_engine(jira=False, snow=False)
     alert = make_alert(41, severity=Severity.MEDIUM)
-    seed_alerts(engine.store.conn, [alert], fmt="zshield")
+    upsert_alerts(engine.store.conn, [alert], fmt="zshield")
     await engine.push([alert.id], "jira-sec")
     await engine.sync_once()
     created = datetime.fromisoformat(
@@ -266,7 +265,7 @@ async def test_an_escalation_rerun_neither_raises_twice_nor_comments_twice(make_
 async def test_servicenow_escalation_raises_impact_and_urgency(make_engine, sims):
     engine = make_engine(jira=False, snow=False)
     alert = make_alert(42, severity=Severity.MEDIUM)
-    seed_alerts(engine.store.conn, [alert], fmt="zshield")
+    upsert_alerts(engine.store.conn, [alert], fmt="zshield")
     await engine.push([alert.id], "snow-sir")
     await engine.sync_once()
     row = repo.ticket_for(engine.store.conn, alert.id, "snow-sir")
@@ -301,7 +300,7 @@ async def test_an_escalation_sent_after_the_ticket_moved_on_does_nothing(make_en
 
     engine = make_engine(jira=False, snow=False)
     alert = make_alert(43, severity=Severity.MEDIUM)
-    seed_alerts(engine.store.conn, [alert], fmt="zshield")
+    upsert_alerts(engine.store.conn, [alert], fmt="zshield")
     await engine.push([alert.id], "jira-sec")
     await engine.sync_once()
     row = repo.ticket_for(engine.store.conn, alert.id, "jira-sec")
@@ -322,7 +321,7 @@ async def test_two_daemons_finding_an_escalation_due_at_once_queue_it_once(
 
     engine = make_engine(jira=False, snow=False)
     alert = make_alert(41, severity=Severity.MEDIUM)
-    seed_alerts(engine.store.conn, [alert], fmt="zshield")
+    upsert_alerts(engine.store.conn, [alert], fmt="zshield")
     await engine.push([alert.id], "jira-sec")
     await engine.sync_once()                  # the poll learns when Jira made it
     row = repo.ticket_for(engine.store.conn, alert.id, "jira-sec")

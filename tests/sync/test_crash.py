@@ -11,11 +11,10 @@ import time
 
 from tests.factories import make_alert
 from tests.loopback import served
-from tests.seed import seed_alerts
 from zshield_tui.config import load_config
 from zshield_tui.sim.jira import app as jira_app
 from zshield_tui.sim.servicenow import app as snow_app
-from zshield_tui.store import Store
+from zshield_tui.store import Store, upsert_alerts
 from zshield_tui.store import syncrepo as repo
 from zshield_tui.sync.engine import SyncEngine
 
@@ -35,7 +34,7 @@ def test_a_killed_sync_loses_and_duplicates_nothing(database, tmp_path):
         config = write_config(tmp_path, jira_url, snow_url)
         with Store(database) as store:
             alerts = [make_alert(n, assigned_analyst=None) for n in range(1, COUNT + 1)]
-            seed_alerts(store.conn, alerts, fmt="zshield")
+            upsert_alerts(store.conn, alerts, fmt="zshield")
             engine = SyncEngine(store, load_config(config), config)
             assert engine.queue_push(engine.plan_push([a.id for a in alerts], "jira-sec")) \
                 == COUNT

@@ -8,12 +8,12 @@ import json
 import pytest
 
 from tests.factories import make_alert
-from tests.seed import seed_alerts
 from zshield_tui.commands.context import Context
 from zshield_tui.commands.show_cmd import run as show
 from zshield_tui.demodata.evidence import pcap_bytes, png_bytes
 from zshield_tui.domain import Asset, Evidence
 from zshield_tui.store import syncrepo as repo
+from zshield_tui.store import upsert_alerts
 from zshield_tui.store.attachments import attached_names, attachments_of
 
 TARGETS = ["jira-sec", "snow-sir"]
@@ -28,7 +28,7 @@ def evidence(tmp_path, store) -> dict[str, bytes]:
     files = {"capture.pcap": pcap_bytes(), "screenshot.png": png_bytes()}
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
-    seed_alerts(store.conn, [make_alert(20, evidence=[
+    upsert_alerts(store.conn, [make_alert(20, evidence=[
         Evidence(name=name, path=str(tmp_path / name)) for name in files])], fmt="zshield",
         origin=str(tmp_path))
     return {**files, IOC_LIST: b"type,value\nip,203.0.113.20\n"}
@@ -157,13 +157,13 @@ async def test_a_file_over_the_size_limit_is_named_and_the_rest_go(
 
 
 async def test_an_alert_with_nothing_to_attach_queues_no_attach(engine, store):
-    seed_alerts(store.conn, [make_alert(30, iocs=[])], fmt="zshield")
+    upsert_alerts(store.conn, [make_alert(30, iocs=[])], fmt="zshield")
     _, report = await engine.push(["ZS-000030"], "jira-sec")
     assert [r.operation for r in report.results] == ["create"]
 
 
 async def test_the_ioc_list_name_is_safe_for_both_systems(engine, sims, store):
-    seed_alerts(store.conn, [make_alert(31, id="wazuh:17/42")], fmt="zshield")
+    upsert_alerts(store.conn, [make_alert(31, id="wazuh:17/42")], fmt="zshield")
     for target in TARGETS:
         _, report = await engine.push(["wazuh:17/42"], target)
         assert not report.failed
@@ -199,7 +199,7 @@ async def test_a_servicenow_ticket_points_at_the_hosts_configuration_item(
 
 
 async def test_an_unknown_host_is_noted_not_an_error(engine, sims, store):
-    seed_alerts(store.conn, [make_alert(32, assets=[
+    upsert_alerts(store.conn, [make_alert(32, assets=[
         Asset(hostname="nowhere-99", ip="192.0.2.99")])], fmt="zshield")
     _, report = await engine.push(["ZS-000032"], "snow-sir")
     assert not report.failed and "cmdb" in [r.operation for r in report.results]
@@ -243,7 +243,7 @@ async def test_evidence_a_reingest_brings_goes_to_the_existing_ticket(
     listed = [Evidence(name=n, path=str(tmp_path / n))
               for n in ("capture.pcap", "screenshot.png", "dns.log")]
     # As a source record would: the new file is in the raw record too.
-    seed_alerts(store.conn, [make_alert(20, evidence=listed,
+    upsert_alerts(store.conn, [make_alert(20, evidence=listed,
                                           raw={"evidence": [e.name for e in listed]})],
                   fmt="zshield", origin=str(tmp_path))
     assert queue_new_evidence(store.conn, since) == 1

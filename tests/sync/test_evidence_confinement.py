@@ -17,11 +17,11 @@ import pytest
 
 from tests.factories import make_alert
 from tests.ingest.helpers import release_fifo
-from tests.seed import seed_alerts
 from zshield_tui.config import load_config
 from zshield_tui.domain import Evidence
 from zshield_tui.ingest import read
 from zshield_tui.store import syncrepo as repo
+from zshield_tui.store import upsert_alerts
 from zshield_tui.sync.engine import SyncEngine
 
 from .conftest import ENV, write_config
@@ -66,7 +66,7 @@ def ingest(store, path: Path, record: dict) -> None:
     """As `zshield ingest PATH` stores it: the reader says which folder the file is in."""
     path.write_text(json.dumps(record) + "\n")
     stream = read(str(path))
-    seed_alerts(store.conn, (a for a in stream), fmt=stream.format, origin=stream.origin)
+    upsert_alerts(store.conn, (a for a in stream), fmt=stream.format, origin=stream.origin)
 
 
 def ticket_error(store, target: str) -> str:
@@ -212,7 +212,7 @@ async def test_stdin_alerts_have_no_folder_so_only_roots_vouch(
     record = native([{"name": "capture.pcap", "path": "capture.pcap"}])
     stream = read("-", stdin=io.StringIO(json.dumps(record)))
     assert stream.origin is None
-    seed_alerts(store.conn, list(stream), fmt=stream.format, origin=stream.origin)
+    upsert_alerts(store.conn, list(stream), fmt=stream.format, origin=stream.origin)
     await engine.push([ALERT], "jira-sec")
     assert "evidence capture.pcap" in ticket_error(store, "jira-sec")
 
@@ -231,7 +231,7 @@ async def test_a_tilde_is_not_a_home_folder(tmp_path, sims, store, folder, monke
     monkeypatch.setenv("HOME", str(home))
     engine = engine_with_roots(tmp_path, sims, store, ["~"])
     # As an older release stored it: the path as the record wrote it.
-    seed_alerts(store.conn, [make_alert(1, id=ALERT, evidence=[
+    upsert_alerts(store.conn, [make_alert(1, id=ALERT, evidence=[
         Evidence(name="id_rsa", path="~/id_rsa")])], fmt="zshield", origin=str(folder))
     await engine.push([ALERT], "jira-sec")
     assert "evidence id_rsa: ~/id_rsa is outside" in ticket_error(store, "jira-sec")

@@ -9,13 +9,12 @@ import pytest
 
 from tests.factories import make_alert
 from tests.loopback import served
-from tests.seed import seed_alerts
 from zshield_tui.config import load_config
 from zshield_tui.connectors.jira.http import RetryPolicy as JiraRetry
 from zshield_tui.connectors.servicenow.retry import RetryPolicy as SnowRetry
 from zshield_tui.sim.jira import app as jira_app
 from zshield_tui.sim.servicenow import app as snow_app
-from zshield_tui.store import Store
+from zshield_tui.store import Store, upsert_alerts
 from zshield_tui.store import syncrepo as repo
 from zshield_tui.sync.engine import SyncEngine
 from zshield_tui.sync.targets import make_connector
@@ -36,7 +35,7 @@ async def test_nothing_lost_nothing_duplicated_on_a_flaky_remote(database, tmp_p
     with served(jira) as jira_url, served(snow) as snow_url, Store(database) as store:
         config = write_config(tmp_path, jira_url, snow_url)
         alerts = [make_alert(n, assigned_analyst=None) for n in range(1, COUNT + 1)]
-        seed_alerts(store.conn, alerts, fmt="zshield")
+        upsert_alerts(store.conn, alerts, fmt="zshield")
         options = {"jira-sec": {"retry": JiraRetry(base_delay=0.01, read_timeout=0.3)},
                    "snow-sir": {"retry": SnowRetry(base_delay=0.01), "timeout": 0.3}}
         engine = SyncEngine(store, load_config(config), config, env=ENV, options=options,

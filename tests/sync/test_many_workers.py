@@ -12,11 +12,10 @@ from collections import Counter
 
 from tests.factories import make_alert
 from tests.loopback import served
-from tests.seed import seed_alerts
 from zshield_tui.config import load_config
 from zshield_tui.connectors.servicenow.retry import RetryPolicy as SnowRetry
 from zshield_tui.sim.servicenow import app as snow_app
-from zshield_tui.store import Store
+from zshield_tui.store import Store, upsert_alerts
 from zshield_tui.store import syncrepo as repo
 from zshield_tui.sync.automate import auto_create_alerts
 from zshield_tui.sync.engine import SyncEngine
@@ -77,7 +76,7 @@ def test_three_workers_send_500_creates_once_each_through_20_percent_faults(data
         config = write_config(tmp_path, "http://127.0.0.1:9", snow_url)
         # No IOCs, assets or playbook: each alert's one op is its create.
         alerts = [make_alert(n, iocs=[], assets=[]) for n in range(1, COUNT + 1)]
-        seed_alerts(store.conn, alerts, fmt="zshield")
+        upsert_alerts(store.conn, alerts, fmt="zshield")
         before = set(snow.state.sim.state.tables[TABLE])
         engine = SyncEngine(store, load_config(config), config, env=ENV)
         assert engine.queue_push(engine.plan_push([a.id for a in alerts], "snow-sir")) == COUNT
@@ -113,7 +112,7 @@ def test_two_processes_pushing_the_same_alerts_at_once_queue_one_create_each(dat
     config = write_config(tmp_path, "http://127.0.0.1:9", "http://127.0.0.1:9")
     alerts = [make_alert(n) for n in range(1, 201)]
     with Store(database) as store:
-        seed_alerts(store.conn, alerts, fmt="zshield")
+        upsert_alerts(store.conn, alerts, fmt="zshield")
     start = threading.Barrier(2)
     queued: list[int] = []
     errors: list[BaseException] = []
@@ -149,7 +148,7 @@ def test_two_daemons_auto_creating_for_the_same_alerts_queue_one_create_each(dat
         "staging = true\n"))   # a staging target: no staging run needed to auto-create
     alerts = [make_alert(n) for n in range(1, 201)]
     with Store(database) as store:
-        seed_alerts(store.conn, alerts, fmt="zshield")
+        upsert_alerts(store.conn, alerts, fmt="zshield")
     start = threading.Barrier(2)
     errors: list[BaseException] = []
 
@@ -180,7 +179,7 @@ def test_two_daemons_polling_one_ticket_take_a_remote_comment_in_once(database, 
     snow = snow_app.create_app()
     with served(snow) as snow_url, Store(database) as store:
         config = write_config(tmp_path, "http://127.0.0.1:9", snow_url)
-        seed_alerts(store.conn, [make_alert(1)], fmt="zshield")
+        upsert_alerts(store.conn, [make_alert(1)], fmt="zshield")
         engine = SyncEngine(store, load_config(config), config, env=ENV)
         _, report = asyncio.run(engine.push(["ZS-000001"], "snow-sir"))
         assert not report.failed

@@ -259,10 +259,10 @@ async def test_the_remote_parent_shows_in_the_tickets_view_and_zshield_show(
     engine = family_engine(tmp_path, sims, store)
     await engine.push([PARENT, CHILDREN[0]], "jira-sec")
     parent_key = repo.ticket_for(store.conn, PARENT, "jira-sec").key
-    core = Core(tmp_path / "config.toml", store.path)
+    core = Core(tmp_path / "config.toml", store.database)
     rows = {r.alert_id: r for r in core.tickets()}
     assert rows[CHILDREN[0]].remote_parent == parent_key and rows[PARENT].remote_parent is None
-    code, out, _ = run(capsys, "--db", str(store.path), "show", CHILDREN[0])
+    code, out, _ = run(capsys, "--db", str(store.database), "show", CHILDREN[0])
     assert code == 0 and f"child of {parent_key}" in out
-    _, out, _ = run(capsys, "--db", str(store.path), "show", CHILDREN[0], "--json")
+    _, out, _ = run(capsys, "--db", str(store.database), "show", CHILDREN[0], "--json")
     assert json.loads(out)["tickets"][0]["remote_parent"] == parent_key

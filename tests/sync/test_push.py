@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from zshield_tui.store import syncrepo as repo
+from zshield_tui.store import upsert_alerts
 
 TARGETS = ["jira-sec", "snow-sir"]
 
@@ -52,9 +53,8 @@ async def test_ids_that_differ_in_case_or_one_character_get_tickets_of_their_own
     """An attacker who names an alert `case-1` and gets it pushed first must not take the
     ticket of the real `Case-1` (they share Jira's readable label)."""
     from tests.factories import make_alert
-    from tests.seed import seed_alerts
-
-    seed_alerts(store.conn, [make_alert(1, id=i) for i in ids], fmt="zshield")
+    
+    upsert_alerts(store.conn, [make_alert(1, id=i) for i in ids], fmt="zshield")
     for alert_id in ids:
         _, report = await engine.push([alert_id], target)
         assert not report.failed, report.failed

@@ -7,12 +7,11 @@ import socket
 
 from tests.factories import make_alert
 from tests.loopback import served
-from tests.seed import seed_alerts
 from zshield_tui.config import load_config
 from zshield_tui.connectors.jira.http import RetryPolicy as JiraRetry
 from zshield_tui.connectors.servicenow.retry import RetryPolicy as SnowRetry
 from zshield_tui.sim.servicenow import app as snow_app
-from zshield_tui.store import Store
+from zshield_tui.store import Store, upsert_alerts
 from zshield_tui.store import syncrepo as repo
 from zshield_tui.sync.engine import SyncEngine
 
@@ -48,7 +47,7 @@ def statuses(store) -> dict[str, int]:
 async def test_a_target_that_refuses_connections_stops_after_the_first_wave(database, tmp_path):
     with Store(database) as store:
         alerts = [make_alert(n, assigned_analyst=None) for n in range(1, COUNT + 1)]
-        seed_alerts(store.conn, alerts, fmt="zshield")
+        upsert_alerts(store.conn, alerts, fmt="zshield")
         engine = engine_for(store, tmp_path, closed_port_url(), closed_port_url())
         engine.concurrency = 4
         _, report = await engine.push([a.id for a in alerts], "jira-sec")
@@ -64,7 +63,7 @@ async def test_a_missing_secret_fails_its_target_and_the_other_still_syncs(datab
     env = {k: v for k, v in ENV.items() if k != "ZS_JIRA_TOKEN"}
     snow = snow_app.create_app()
     with served(snow) as snow_url, Store(database) as store:
-        seed_alerts(store.conn, [make_alert(1), make_alert(2)], fmt="zshield")
+        upsert_alerts(store.conn, [make_alert(1), make_alert(2)], fmt="zshield")
         engine = engine_for(store, tmp_path, closed_port_url(), snow_url, env=env)
         _, report = await engine.push(["ZS-000001"], "jira-sec")
         assert "ZS_JIRA_TOKEN" in report.stopped["jira-sec"]

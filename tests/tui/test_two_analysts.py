@@ -12,10 +12,9 @@ import pytest
 from textual.widgets import DataTable
 
 from tests.factories import make_alert
-from tests.team import store_alerts
 from tests.tui.conftest import SIZE, settle, triage_ready, wait_for
 from tests.tui.test_audit_detail import pane_text
-from zshield_tui.store import Store
+from zshield_tui.store import Store, upsert_alerts
 from zshield_tui.tui.app import ZShieldApp
 from zshield_tui.tui.screens.confirm import ConfirmScreen
 from zshield_tui.tui.screens.results import ResultScreen
@@ -31,7 +30,7 @@ def team(pg_database, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     with Store(pg_database) as store:
-        store_alerts(store.conn, [make_alert(n) for n in range(1, 31)])
+        upsert_alerts(store.conn, [make_alert(n) for n in range(1, 31)], fmt="zshield")
 
     def analyst(name: str) -> ZShieldApp:
         config = tmp_path / f"{name}.toml"
@@ -92,8 +91,8 @@ async def test_new_alerts_from_anywhere_show_as_new_above(team):
         cursor_id = alerts.current.id
         late = datetime(2030, 1, 1, tzinfo=UTC)
         with Store(database) as other:   # as another analyst's ingest would
-            store_alerts(other.conn, [make_alert(n, id=f"LIVE-{n}", created_at=late)
-                                      for n in range(5)])
+            upsert_alerts(other.conn, [make_alert(n, id=f"LIVE-{n}", created_at=late)
+                                      for n in range(5)], fmt="zshield")
         await wait_for(bo, lambda: status.new_above == 5, timeout=5,
                        message=lambda: status.new_above)
         assert alerts.current.id == cursor_id and status.total == 35

@@ -90,12 +90,14 @@ def create_app(writer: AlertWriter, token: str, *, max_body_bytes: int,
         if converted.alerts:
             try:
                 await asyncio.wrap_future(writer.submit(converted.alerts))
-            except sqlite3.Error as exc:
-                # The sender only needs to know to retry; the operator's log line says why.
-                event.accepted, event.reason = 0, f"not stored: {exc}"
-                return answer(503, {"error": "the database cannot take alerts now; "
-                                             "send them again later"}, {"Retry-After": "5"})
-            except Exception as exc:  # a bug of ours: one log line, not a traceback
+            except Exception as exc:
+                if _database_fault(exc):
+                    # The sender only needs to know to retry; the operator's log line says
+                    # why.
+                    event.accepted, event.reason = 0, f"not stored: {_first_line(exc)}"
+                    return answer(503, {"error": "the database cannot take alerts now; "
+                                                 "send them again later"}, {"Retry-After": "5"})
+                # A bug of ours: one log line, not a traceback.
                 event.accepted, event.reason = 0, f"not stored: {type(exc).__name__}: {exc}"
                 return answer(500, {"error": "internal error; the receiver's log says more"})
         document = {"accepted": event.accepted, "skipped": event.skipped,
@@ -176,6 +178,19 @@ def _database_problem(database: Database) -> str | None:
     return None
 
 
+def _database_fault(exc: BaseException) -> bool:
+    """A fault of the database (SQLite's or PostgreSQL's), not of this code."""
+    import psycopg
+
+    return isinstance(exc, (sqlite3.Error, psycopg.Error))
+
+
+def _first_line(exc: BaseException) -> str:
+    # PostgreSQL's messages go on with DETAIL and HINT lines; the log takes one line.
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
 def _server_problem(database: Database) -> str | None:
     import psycopg
 
@@ -183,6 +198,5 @@ def _server_problem(database: Database) -> str | None:
         with psycopg.connect(database.conninfo, connect_timeout=2) as conn:
             conn.execute("SELECT 1").fetchone()
     except psycopg.Error as exc:
-        lines = str(exc).strip().splitlines()
-        return lines[0] if lines else type(exc).__name__
+        return _first_line(exc)
     return None

@@ -1,7 +1,8 @@
 """Writing and reading whole alerts.
 
-Bulk ingest goes through the DB-API directly (executemany in large transactions): it is
-the hot path, and the ORM would cost several times the time per row.
+Bulk ingest goes through the DB-API directly (executemany in large transactions on
+SQLite, COPY into a staging table on PostgreSQL: alerts_pg.py): it is the hot path, and
+the ORM would cost several times the time per row.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from pydantic_core import to_json
 
 from zshield_tui.domain import IOC, Alert, AlertState, Asset, Evidence, Severity
 
+from . import alerts_pg
+from .pg import POSTGRESQL, dialect
 from .schema import FTS_INDEX_NEW
 
 BATCH = 20_000  # rows per transaction: fewer commits rewrite fewer index pages
@@ -44,6 +47,8 @@ WHERE (alert.title, alert.description, alert.severity, alert.source, alert.categ
            excluded.category, excluded.mitre_technique, excluded.parent_id, excluded.tags,
            excluded.assets, excluded.iocs, excluded.playbook, excluded.raw)
 """
+
+_PG_UPSERT = alerts_pg.upsert_sql(_UPSERT[_UPSERT.index("ON CONFLICT"):])
 
 _COLUMNS = ("id, title, description, severity, source, category, mitre_technique, "
             "assigned_analyst, state, created_at, parent_id, tags, assets, iocs, playbook, raw")
@@ -77,6 +82,7 @@ def upsert_alerts(conn: sqlite3.Connection, alerts: Iterable[Alert], *, fmt: str
     nothing: the caller's COMMIT does.
     """
     counts = UpsertCounts()
+    pg = dialect(conn) == POSTGRESQL
     now = iso(datetime.now(UTC))
     iterator = iter(alerts)
     while True:
@@ -91,24 +97,33 @@ def upsert_alerts(conn: sqlite3.Connection, alerts: Iterable[Alert], *, fmt: str
         read = 0
         for alert in islice(iterator, BATCH):
             read += 1
-            rows[alert.id] = _row(alert, fmt, now)
-            if alert.evidence:
-                named[alert.id] = [(e.name, e.path) for e in alert.evidence]
+            row = _row(alert, fmt, now)
+            evidence = [(e.name, e.path) for e in alert.evidence]
+            if pg:
+                row, evidence = alerts_pg.without_nul(row), alerts_pg.without_nul(evidence)
+            rows[row[0]] = row
+            if evidence:
+                named[row[0]] = evidence
             else:
-                named.pop(alert.id, None)
+                named.pop(row[0], None)
         if not read:
             return counts
         counts.unchanged += read - len(rows)
-        before_seq = _max_seq(conn)
+        before_seq = 0 if pg else _max_seq(conn)
         with _transaction(conn):
-            # rowcount sums the rows each execution inserted or updated, triggers excluded;
-            # the upsert's WHERE leaves identical records out.
-            changed = conn.executemany(_UPSERT, rows.values()).rowcount
-            conn.execute(FTS_INDEX_NEW.format(after=int(before_seq)))
+            if pg:
+                inserted, changed = alerts_pg.upsert_rows(conn, rows.values(), _PG_UPSERT)
+            else:
+                # rowcount sums the rows each execution inserted or updated, triggers
+                # excluded; the upsert's WHERE leaves identical records out.
+                changed = conn.executemany(_UPSERT, rows.values()).rowcount
+                conn.execute(FTS_INDEX_NEW.format(after=int(before_seq)))
             evidence = _evidence_to_write(conn, named, [i for i in rows if i not in named])
             changed += _replace_evidence(conn, evidence, now, origin)
-        # New rows take seq values above the old maximum, one each.
-        inserted = _max_seq(conn) - before_seq
+        if not pg:
+            # New rows take seq values above the old maximum, one each (on PostgreSQL a
+            # conflicting row uses up a seq value too: the INSERT counted them itself).
+            inserted = _max_seq(conn) - before_seq
         counts.inserted += inserted
         counts.updated += changed - inserted
         counts.unchanged += len(rows) - changed

@@ -1,7 +1,10 @@
 """The alert list's read path: counts and pages over a filter and a sort order.
 
-Plain sqlite3 on purpose: this module is imported before the first paint of the TUI, and
-the ORM alone costs more import time than an empty Textual app needs to draw.
+Plain DB-API on purpose: this module is imported before the first paint of the TUI, and
+the ORM alone costs more import time than an empty Textual app needs to draw. The SQL is
+the same on both databases but for the words (SQLite's FTS5 table, PostgreSQL's `words`
+tsvector) and SQLite's `+` hints: PostgreSQL's planner, with its statistics, picks the
+plan per query itself.
 
 Two plans, picked per filter by a capped count (`estimate`):
 - sparse (fewer than CAP matches): find the matches through the filter's index or FTS and
@@ -17,10 +20,17 @@ import sqlite3
 from dataclasses import dataclass
 from enum import StrEnum
 
+import psycopg
+
 from .filters import AlertFilter
+from .pg import POSTGRESQL, SQLITE, dialect
 
 CAP = 2000
 DEEP = 10 * CAP
+
+# What a query stopped by the connection's `interrupt()` raises: SQLite's "interrupted",
+# PostgreSQL's query_canceled.
+INTERRUPTED = (sqlite3.OperationalError, psycopg.errors.QueryCanceled)
 
 
 class Sort(StrEnum):
@@ -83,6 +93,7 @@ class AlertQuery:
         self.flt = flt
         self.upto = upto
         self._dense: bool | None = None
+        self._pg = dialect(conn) == POSTGRESQL
 
     def with_upto(self, upto: int) -> AlertQuery:
         """The same filter and sort over the alerts stored up to `upto`."""
@@ -95,9 +106,12 @@ class AlertQuery:
         """Matches stored after seq `after` up to `upto` (new since a list was opened);
         with `before`, only those that sort ahead of that row. A range of the rowid:
         cheap however large the table."""
-        clauses = [c.format(p="+") for c in self.flt.conditions]
+        clauses = self._conditions(indexed=False)
         params: tuple[object, ...] = tuple(self.flt.params)
-        if self.flt.fts_terms:
+        if self.flt.words and self._pg:
+            clauses.append("a.words @@ ?::tsquery")
+            params = (*params, self.flt.tsquery)
+        elif self.flt.words:
             # FTS5 bounds its rowids itself: only the new rows are matched.
             clauses.append("a.seq IN (SELECT rowid FROM alert_fts WHERE alert_fts MATCH ?"
                            " AND rowid > ? AND rowid <= ?)")
@@ -114,10 +128,24 @@ class AlertQuery:
 
     def estimate(self, cap: int = CAP) -> int:
         """The number of matches, or `cap` when there are at least that many. Cheap either way."""
-        if self.flt.fts_terms:
+        if self.flt.words and self._pg:
+            # As on SQLite, the words lead and the other conditions are checked row by row:
+            # left to itself the planner ANDs the bitmap of a common state or severity
+            # (half the table) with the words' before it counts the first few. OFFSET 0
+            # keeps the inner query planned on its own: the GIN index for a rare word, a
+            # scan that stops at `cap` for a common one.
+            conditions = self._conditions(indexed=False)
+            params = (self.flt.tsquery, *self.flt.params)
+            if self.upto is not None:
+                conditions.append("a.seq <= ?")
+                params = (*params, self.upto)
+            where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+            sql = ("SELECT count(*) FROM (SELECT 1 FROM (SELECT * FROM alert"
+                   f" WHERE words @@ ?::tsquery OFFSET 0) AS a {where} LIMIT ?) AS m")
+        elif self.flt.words:
             # Stream FTS matches and check the other conditions row by row, so a common word
             # stops at `cap` instead of materialising hundreds of thousands of rowids.
-            conditions = [c.format(p="+") for c in self.flt.conditions]
+            conditions = self._conditions(indexed=False)
             params: tuple[object, ...] = (self.flt.fts_query, *self.flt.params)
             if self.upto is not None:
                 conditions.append("+a.seq <= ?")
@@ -156,21 +184,28 @@ class AlertQuery:
         return [AlertRow(*row) for row in rows]
 
     def _where(self, *, indexed: bool) -> tuple[str, tuple[object, ...]]:
-        prefix = "" if indexed else "+"
-        conditions = [c.format(p=prefix) for c in self.flt.conditions]
+        prefix = "" if indexed or self._pg else "+"
+        conditions = self._conditions(indexed=indexed)
         params = list(self.flt.params)
-        if self.flt.fts_terms:
+        if self.flt.words and self._pg:
+            conditions.append("a.words @@ ?::tsquery")
+            params.append(self.flt.tsquery)
+        elif self.flt.words:
             conditions.append(
                 f"{prefix}a.seq IN (SELECT rowid FROM alert_fts WHERE alert_fts MATCH ?)"
             )
             params.append(self.flt.fts_query)
         if self.upto is not None:
-            # Unary + keeps the planner on the filter's or the sort's index: the bound
+            # Unary + keeps SQLite's planner on the filter's or the sort's index: the bound
             # excludes only the few rows added since the list opened.
-            conditions.append("+a.seq <= ?")
+            conditions.append("a.seq <= ?" if self._pg else "+a.seq <= ?")
             params.append(self.upto)
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         return where, tuple(params)
+
+    def _conditions(self, *, indexed: bool) -> list[str]:
+        hint = "" if indexed or self._pg else "+"
+        return [c.format(p=hint) for c in self.flt.where(POSTGRESQL if self._pg else SQLITE)]
 
 
 def _ahead_of(sort: Sort, row: AlertRow) -> tuple[str, tuple[object, ...]]:

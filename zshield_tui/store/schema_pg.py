@@ -4,7 +4,10 @@ One versioned set serves both databases: version N here is the same tables and c
 version N in `schema.py`, written for PostgreSQL. The differences are PostgreSQL's own:
 64-bit identity keys (SQLite's INTEGER is 64-bit, PostgreSQL's is not), and `lower()`
 expression indices where SQLite declares a column COLLATE NOCASE. Times stay ISO text, as
-on SQLite, so that comparisons and `zshield db copy` mean the same on both.
+on SQLite, so that comparisons and `zshield db copy` mean the same on both; `created_at`
+and `format` compare byte by byte (COLLATE "C", as SQLite's BINARY) whatever the
+database's own collation: the list sorts by one, the filter takes prefix ranges of the
+other (filters.py).
 """
 
 from __future__ import annotations
@@ -21,14 +24,14 @@ CREATE TABLE alert (
     mitre_technique TEXT,
     assigned_analyst TEXT,
     state TEXT NOT NULL DEFAULT 'new',
-    created_at TEXT NOT NULL,
+    created_at TEXT COLLATE "C" NOT NULL,
     parent_id TEXT,
     tags TEXT NOT NULL DEFAULT '[]',
     assets TEXT NOT NULL DEFAULT '[]',
     iocs TEXT NOT NULL DEFAULT '[]',
     playbook TEXT NOT NULL DEFAULT '[]',
     raw TEXT NOT NULL DEFAULT '{}',
-    format TEXT NOT NULL DEFAULT 'zshield',
+    format TEXT COLLATE "C" NOT NULL DEFAULT 'zshield',
     ingested_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
@@ -111,14 +114,74 @@ CREATE INDEX ix_audit_alert ON audit (alert_id, at);
 # enqueue do nothing (syncrepo.enqueue). And an alert's ops by target, which a claim probes
 # to leave an alert whose earlier op another worker holds to that worker (syncrepo.claim).
 
-# SQLite's NOCASE columns are matched here through lower() indices; the free-text search
-# (SQLite's FTS5 table) is PostgreSQL's own, in store/search_pg.py's version.
-PG_V2 = """
+# FTS5's tokenizer folds diacritics ("Café" is found by "cafe"); so do zshield_tokens and
+# the tsquery (filters.py): each lower-case Latin letter that is a base letter with marks,
+# mapped to that letter. Written out, not computed, so that the schema is the same text
+# whatever Unicode tables the Python that migrates has.
+FOLD_FROM = (
+    "àáâãäåçèéêëìíîïñòóôõöùúûüýÿāăąćĉċčďēĕėęěĝğġģĥĩīĭįĵķĺļľńņňōŏő"
+    "ŕŗřśŝşšţťũūŭůűųŵŷźżžơưǎǐǒǔǖǘǚǜǟǡǧǩǫǭǰǵǹǻȁȃȅȇȉȋȍȏȑȓȕȗșțȟȧȩȫȭȯ"
+    "ȱȳḁḃḅḇḉḋḍḏḑḓḕḗḙḛḝḟḡḣḥḧḩḫḭḯḱḳḵḷḹḻḽḿṁṃṅṇṉṋṍṏṑṓṕṗṙṛṝṟṡṣṥṧṩṫṭṯṱṳ"
+    "ṵṷṹṻṽṿẁẃẅẇẉẋẍẏẑẓẕẖẗẘẙạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừử"
+    "ữựỳỵỷỹ"
+)
+FOLD_TO = (
+    "aaaaaaceeeeiiiinooooouuuuyyaaaccccdeeeeegggghiiiijklllnnnooo"
+    "rrrssssttuuuuuuwyzzzouaiouuuuuaagkoojgnaaaeeiioorruusthaeooo"
+    "oyabbbcdddddeeeeefghhhhhiikkkllllmmmnnnnoooopprrrrsssssttttu"
+    "uuuuvvwwwwwxxyzzzhtwyaaaaaaaaaaaaeeeeeeeeiioooooooooooouuuuu"
+    "uuyyyy"
+)
+
+# SQLite's NOCASE columns are matched here through lower() indices. The free-text search
+# (SQLite's FTS5 table) is a generated tsvector column with a GIN index, kept current by
+# PostgreSQL itself on every insert and update. Its tokens are those of the FTS5 table,
+# cut by zshield_tokens: runs of letters, digits and '.', '-', '_', '@', lower-cased and
+# folded, so a hostname, an IP, a domain or an email is one token (PostgreSQL's own parser
+# splits "lt-fin-002" into parts and would let "fin" match it). Each value keeps its positions (a
+# quoted phrase must be consecutive words), from 2 on, so that a phrase never runs from the
+# end of one column into the next. The weight says which column a token came from:
+# D title and description, A assets, B IOCs, C tags (`asset:web-01` is `'web-01':*A`).
+# Of the JSON columns only the values are indexed, not the keys; the JSON escapes left in
+# an array's text stand for characters that are not part of tokens, so they become
+# separators; jsonb refuses the escape of NUL, which stands for a separator too. The
+# functions call only pg_catalog: IMMUTABLE is the truth. PostgreSQL
+# refuses a lexeme over 2 KB and a tsvector over 1 MB (the row's INSERT would fail with
+# it), so a token is indexed by its first 256 characters (still found by any prefix of
+# those) and a field by its first 40,000 characters: at most 5 x 160 KB of lexemes.
+# translate() looks each character up in the whole fold list, five times the cost of the
+# rest on a title and description: plain ASCII text (as long in bytes as in characters)
+# skips it.
+PG_V2 = r"""
 CREATE INDEX ix_alert_source ON alert (lower(source), created_at);
 CREATE INDEX ix_alert_category ON alert (lower(category) text_pattern_ops, created_at);
 CREATE INDEX ix_alert_state ON alert (state, created_at);
 CREATE INDEX ix_alert_technique ON alert (lower(mitre_technique) text_pattern_ops, created_at);
-"""
+
+CREATE FUNCTION zshield_tokens(value text, weight "char") RETURNS tsvector
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT setweight(coalesce(string_agg('''' || left(t, 256) || ''':' || (n + 1), ' '), '')
+                     ::tsvector, weight)
+    FROM unnest(regexp_split_to_array(
+             CASE WHEN octet_length(value) = length(value) THEN lower(left(value, 40000))
+                  ELSE translate(lower(left(value, 40000)), {fold}) END,
+             '[^[:alnum:]._@-]+'))
+         WITH ORDINALITY AS u(t, n)
+    WHERE t <> ''
+$$;
+CREATE FUNCTION zshield_json_values(doc text, path jsonpath) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT regexp_replace(jsonb_path_query_array(replace(doc, '\u0000', ' ')::jsonb, path)::text,
+                          '\\(u[0-9a-fA-F]{4}|.)', ' ', 'g')
+$$;
+ALTER TABLE alert ADD COLUMN words tsvector GENERATED ALWAYS AS (
+    zshield_tokens(title, 'D') || zshield_tokens(description, 'D')
+    || zshield_tokens(zshield_json_values(assets, 'strict $.** ? (@.type() == "string")'), 'A')
+    || zshield_tokens(zshield_json_values(iocs, 'lax $[*].value'), 'B')
+    || zshield_tokens(zshield_json_values(tags, 'lax $[*]'), 'C')
+) STORED;
+CREATE INDEX ix_alert_words ON alert USING gin (words);
+""".replace("{fold}", f"'{FOLD_FROM}', '{FOLD_TO}'")
 
 PG_V3 = """
 CREATE UNIQUE INDEX ux_ticket_alert_target ON ticket (alert_id, target);

@@ -2,12 +2,12 @@
 
 Two connections: pages and estimates share one (short queries, serialised by a lock);
 exact counts, which can take a few hundred ms on a common word, get their own so that a
-newer keystroke can interrupt them without disturbing the page being shown.
+newer keystroke can interrupt them without disturbing the page being shown. The same on
+SQLite and PostgreSQL (the store's queries speak both), but for `data_version`.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 from zshield_tui.store.changes import watch
 from zshield_tui.store.db import Database, connect, parse_database
 from zshield_tui.store.filters import AlertFilter
-from zshield_tui.store.pg import QueryCanceled
-from zshield_tui.store.query import CAP, AlertQuery, AlertRow, Sort, max_seq
+from zshield_tui.store.query import CAP, INTERRUPTED, AlertQuery, AlertRow, Sort, max_seq
 
 if TYPE_CHECKING:
     from zshield_tui.domain import Alert, Ticket
+    from zshield_tui.store.db import Database
     from zshield_tui.store.records import AuditEntry
 
 AUDIT_ROWS = 10  # the newest; the detail pane is no log view
@@ -109,7 +109,7 @@ class AlertSource:
         with self._count_lock:
             try:
                 return counter.count()
-            except (sqlite3.OperationalError, QueryCanceled):
+            except INTERRUPTED:
                 return None
 
     def data_version(self) -> int | None:
