@@ -134,17 +134,33 @@ async def wait_for(pilot, condition, timeout: float = 10.0, message=lambda: "") 
 FOREVER = frozenset({"sources"})
 
 
-async def settle(pilot) -> None:
+async def settle(pilot, timeout: float = 60.0) -> None:
     """Until every worker has finished and the messages they sent have been handled
-    (those that run for the app's whole life aside)."""
+    (those that run for the app's whole life aside). `timeout` only bounds a failure,
+    which then names the workers still running instead of hanging the run."""
     app = pilot.app
+    deadline = asyncio.get_running_loop().time() + timeout
     while True:
         await pilot.wait_for_scheduled_animations()
-        await app.workers.wait_for_complete([w for w in app.workers
-                                             if w.group not in FOREVER])
+        running = [w for w in app.workers if w.group not in FOREVER]
+        # Textual's wait_for_complete([]) waits for *every* worker, the FOREVER ones too:
+        # with only the sources follower left, that never returned.
+        if running:
+            await _complete(app, running, deadline)
         await pilot.pause()
         if all(w.is_finished or w.group in FOREVER for w in app.workers):
             return
+
+
+async def _complete(app, workers: list, deadline: float) -> None:
+    """`wait_for_complete(workers)` until `deadline`. Not asyncio.wait_for: cancelling it
+    would cancel the workers' tasks while their threads run on, unaware."""
+    waiting = asyncio.ensure_future(app.workers.wait_for_complete(workers))
+    left = deadline - asyncio.get_running_loop().time()
+    done, _ = await asyncio.wait({waiting}, timeout=max(left, 0.0))
+    if not done:
+        raise AssertionError(f"workers still running: {[w.name for w in workers]}")
+    waiting.result()   # a worker's failure, raised here as before
 
 
 async def triage_ready(pilot) -> None:

@@ -4,7 +4,7 @@ itself and says so; with a daemon alive, it leaves them to the daemon."""
 from __future__ import annotations
 
 from tests.factories import make_alert
-from tests.tui.conftest import SIZE, Inbox, triage_ready, wait_for
+from tests.tui.conftest import SIZE, Inbox, settle, triage_ready, wait_for
 from zshield_tui.store import Store
 from zshield_tui.store import daemon as heartbeat
 from zshield_tui.tui.screens.triage import TriageScreen
@@ -40,3 +40,16 @@ async def test_the_sources_are_left_to_a_daemon_that_is_alive(make_app, tmp_path
         status = app.screen.query_one(StatusLine)
         await wait_for(pilot, lambda: "zshield run on soc-box:4242" in status.sources,
                        message=lambda: status.sources)
+
+
+async def test_settling_returns_while_only_the_sources_follower_runs(make_app, tmp_path):
+    """Under load the follower can be the one worker left when a test settles: settling
+    once hung there for good (Textual waits for every worker when given none)."""
+    app = make_app(config_file=config_with_source(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await triage_ready(pilot)
+        await wait_for(pilot, lambda: [w.group for w in app.workers] == ["sources"],
+                       message=lambda: [w.group for w in app.workers])
+        await settle(pilot, timeout=10.0)
+        (follower,) = app.workers
+        assert follower.group == "sources" and not follower.is_finished
