@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
+from tests.together import at_once
 from zshield_tui.store import SCHEMA_VERSION, Store, StoreError, parse_database
 from zshield_tui.store.schema import schema_version
 
@@ -51,20 +50,11 @@ def test_a_new_postgresql_database_is_migrated_to_this_schema(pg_database):
 
 
 def test_two_processes_starting_at_once_migrate_once(pg_database):
-    errors: list[BaseException] = []
+    def open_it(start) -> None:
+        start.wait()
+        Store(pg_database).close()
 
-    def open_it() -> None:
-        try:
-            Store(pg_database).close()
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=open_it) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    at_once(open_it, 4)
     with Store(pg_database) as store:
         assert store.conn.execute("SELECT count(*) FROM zshield_schema").fetchone()[0] == 1
 

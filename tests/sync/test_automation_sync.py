@@ -315,8 +315,7 @@ async def test_an_escalation_sent_after_the_ticket_moved_on_does_nothing(make_en
 
 async def test_two_daemons_finding_an_escalation_due_at_once_queue_it_once(
         make_engine, sims, database, tmp_path):
-    import threading
-
+    from tests.together import at_once
     from zshield_tui.sync.automate import queue_escalations
 
     engine = make_engine(jira=False, snow=False)
@@ -326,26 +325,14 @@ async def test_two_daemons_finding_an_escalation_due_at_once_queue_it_once(
     await engine.sync_once()                  # the poll learns when Jira made it
     row = repo.ticket_for(engine.store.conn, alert.id, "jira-sec")
     engine.clock.now = datetime.fromisoformat(row.remote_created_at) + timedelta(minutes=31)
-    start = threading.Barrier(3)
-    found: list[int] = []
-    errors: list[BaseException] = []
 
-    def daemon() -> None:
-        try:
-            with Store(database) as own:
-                mine = SyncEngine(own, engine.config, tmp_path / "config.toml", env=ENV,
-                                  clock=engine.clock)
-                start.wait()
-                found.append(len(queue_escalations(mine)))
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
-            errors.append(exc)
+    def daemon(start) -> int:
+        with Store(database) as own:
+            mine = SyncEngine(own, engine.config, tmp_path / "config.toml", env=ENV,
+                              clock=engine.clock)
+            start.wait()
+            return len(queue_escalations(mine))
 
-    threads = [threading.Thread(target=daemon) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors, errors[0]
-    assert sorted(found) == [0, 0, 1]
+    assert sorted(at_once(daemon, 3)) == [0, 0, 1]
     ops = engine.store.conn.execute("SELECT count(*) FROM outbox WHERE operation = 'escalate'")
     assert ops.fetchone()[0] == 1

@@ -12,6 +12,7 @@ from collections import Counter
 
 from tests.factories import make_alert
 from tests.loopback import served
+from tests.together import at_once
 from zshield_tui.config import load_config
 from zshield_tui.connectors.servicenow.retry import RetryPolicy as SnowRetry
 from zshield_tui.sim.servicenow import app as snow_app
@@ -113,26 +114,15 @@ def test_two_processes_pushing_the_same_alerts_at_once_queue_one_create_each(dat
     alerts = [make_alert(n) for n in range(1, 201)]
     with Store(database) as store:
         upsert_alerts(store.conn, alerts, fmt="zshield")
-    start = threading.Barrier(2)
-    queued: list[int] = []
-    errors: list[BaseException] = []
 
-    def push() -> None:
-        try:
-            with Store(database) as own:
-                engine = SyncEngine(own, load_config(config), config, env=ENV)
-                plan = engine.plan_push([a.id for a in alerts], "snow-sir")
-                start.wait()
-                queued.append(engine.queue_push(plan))
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
-            errors.append(exc)
+    def push(start) -> int:
+        with Store(database) as own:
+            engine = SyncEngine(own, load_config(config), config, env=ENV)
+            plan = engine.plan_push([a.id for a in alerts], "snow-sir")
+            start.wait()
+            return engine.queue_push(plan)
 
-    threads = [threading.Thread(target=push) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors, errors[0]
+    assert sum(at_once(push, 2)) == 200   # each create counted by the push that queued it
     with Store(database) as store:
         rows = store.conn.execute("SELECT count(*), count(DISTINCT alert_id) FROM outbox "
                                   "WHERE operation = 'create'").fetchone()
@@ -149,24 +139,14 @@ def test_two_daemons_auto_creating_for_the_same_alerts_queue_one_create_each(dat
     alerts = [make_alert(n) for n in range(1, 201)]
     with Store(database) as store:
         upsert_alerts(store.conn, alerts, fmt="zshield")
-    start = threading.Barrier(2)
-    errors: list[BaseException] = []
 
-    def daemon() -> None:
-        try:
-            with Store(database) as own:
-                engine = SyncEngine(own, load_config(config), config, env=ENV)
-                start.wait()
-                auto_create_alerts(engine, [a.id for a in alerts])
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
-            errors.append(exc)
+    def daemon(start) -> None:
+        with Store(database) as own:
+            engine = SyncEngine(own, load_config(config), config, env=ENV)
+            start.wait()
+            auto_create_alerts(engine, [a.id for a in alerts])
 
-    threads = [threading.Thread(target=daemon) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors, errors[0]
+    at_once(daemon, 2)
     with Store(database) as store:
         creates = store.conn.execute("SELECT count(*), count(DISTINCT alert_id) FROM outbox "
                                      "WHERE operation = 'create'").fetchone()
@@ -191,24 +171,14 @@ def test_two_daemons_polling_one_ticket_take_a_remote_comment_in_once(database, 
                     await remote.add_comment(key, f"from the SOC lead {n}")
 
         asyncio.run(comment())
-        start = threading.Barrier(3)
-        errors: list[BaseException] = []
 
-        def daemon() -> None:
-            try:
-                with Store(database) as own:
-                    mine = SyncEngine(own, load_config(config), config, env=ENV)
-                    start.wait()
-                    asyncio.run(mine.poll(["snow-sir"]))
-            except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
-                errors.append(exc)
+        def daemon(start) -> None:
+            with Store(database) as own:
+                mine = SyncEngine(own, load_config(config), config, env=ENV)
+                start.wait()
+                asyncio.run(mine.poll(["snow-sir"]))
 
-        threads = [threading.Thread(target=daemon) for _ in range(3)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert not errors, errors[0]
+        at_once(daemon, 3)
         bodies = Counter(n["body"] for n in repo.note_rows(store.conn, "ZS-000001")
                          if n["origin"] == "remote")
         assert bodies == {f"from the SOC lead {n}": 1 for n in range(20)}
