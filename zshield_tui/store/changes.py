@@ -14,6 +14,7 @@ twice a second on the UI thread, so it must never wait:
 from __future__ import annotations
 
 import threading
+from abc import ABC, abstractmethod
 import time
 from typing import Any
 
@@ -23,9 +24,11 @@ from .pg import POSTGRESQL, dialect
 CHANNEL = "zshield"
 
 
-class ChangeWatch:
-    def version(self) -> int:
-        raise NotImplementedError
+class ChangeWatch(ABC):
+    """A number that moves whenever another connection commits (see `watch`)."""
+
+    @abstractmethod
+    def version(self) -> int: ...
 
     def close(self) -> None:
         """Nothing to release by default: the SQLite watch reads its owner's connection."""
