@@ -14,8 +14,8 @@ twice a second on the UI thread, so it must never wait:
 from __future__ import annotations
 
 import threading
-from abc import ABC, abstractmethod
 import time
+from abc import ABC, abstractmethod
 from typing import Any
 
 from .db import Database
@@ -30,7 +30,7 @@ class ChangeWatch(ABC):
     @abstractmethod
     def version(self) -> int: ...
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional: only a watch with its own connection
         """Nothing to release by default: the SQLite watch reads its owner's connection."""
 
 
